@@ -1,0 +1,566 @@
+//! HTTP handlers of accounts: parse, authorize, call the rules, answer.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
+use crate::auth::{CurrentUser, Role, TokenKeys};
+use crate::db;
+use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::http::ApiJson;
+use crate::mail::Mail;
+use crate::schema::{addresses, users};
+use crate::startup::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    #[schema(example = "marie.dupont@example.fr")]
+    pub email: String,
+    /// At least 10 characters.
+    #[schema(example = "une-pizza-reine-svp")]
+    pub password: String,
+    #[schema(example = "Marie Dupont")]
+    pub full_name: String,
+    #[schema(example = "06 12 34 56 78")]
+    pub phone: Option<String>,
+}
+
+/// Creates a customer account.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = UserView),
+        (status = 409, description = "E-mail already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    body: ApiJson<RegisterRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.0;
+    let user = db::run(&state.pool, move |conn| {
+        rules::create_account(
+            conn,
+            NewAccount {
+                email: body.email,
+                password: body.password,
+                full_name: body.full_name,
+                phone: body.phone,
+                role: Role::Customer,
+                shop_id: None,
+            },
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(UserView::from(user)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "client@ocpizza.fr")]
+    pub email: String,
+    #[schema(example = "client-demo-2026")]
+    pub password: String,
+}
+
+/// Exchanges credentials for tokens. Three failures in a row lock the account for 5 minutes.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Account locked after too many failures; see Retry-After", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: ApiJson<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let ttl = state.config.refresh_token_ttl_seconds;
+    let pair = db::run(&state.pool, move |conn| {
+        let user = rules::authenticate(conn, &body.0.email, &body.0.password)?;
+        rules::start_session(conn, &keys, &user, ttl)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Spends a refresh token for a new pair. Presenting a spent token again revokes its family.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenPair),
+        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    keys: web::Data<TokenKeys>,
+    body: ApiJson<RefreshRequest>,
+) -> AppResult<HttpResponse> {
+    let ttl = state.config.refresh_token_ttl_seconds;
+    let rotation = db::transaction(&state.pool, move |conn| {
+        rules::rotate_refresh_token(conn, &keys, &body.0.refresh_token, ttl)
+    })
+    .await?;
+    match rotation {
+        Rotation::Rotated(pair) => Ok(HttpResponse::Ok().json(pair)),
+        Rotation::ReuseDetected => Err(AppError::Unauthorized(
+            "this refresh token was already used: every session it started has been closed"
+                .to_string(),
+        )),
+        Rotation::Invalid(reason) => Err(AppError::Unauthorized(reason.to_string())),
+    }
+}
+
+/// Ends the session of a refresh token (its whole family is revoked).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Logged out")))]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: ApiJson<RefreshRequest>,
+) -> AppResult<HttpResponse> {
+    db::run(&state.pool, move |conn| {
+        rules::revoke_session(conn, &body.0.refresh_token, None)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// Sends a password reset link valid one hour. Answers 202 whether the e-mail is known or not.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
+    request_body = PasswordResetRequest,
+    responses((status = 202, description = "If the account exists, a link was sent")))]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: ApiJson<PasswordResetRequest>,
+) -> AppResult<HttpResponse> {
+    let state2 = state.clone();
+    db::run(&state.pool, move |conn| {
+        if let Some((user, token)) = rules::create_password_reset(conn, &body.0.email)? {
+            let link = format!("{}/reset-password?token={token}", state2.config.public_url);
+            state2.mailer.send(Mail {
+                to: user.email,
+                subject: "OC Pizza : réinitialisation de votre mot de passe".to_string(),
+                body: format!(
+                    "Bonjour {},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :\n{link}\n\nCode : {token}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+                    user.full_name
+                ),
+            })?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetConfirm {
+    /// The code from the e-mail.
+    pub token: String,
+    /// The new password, at least 10 characters.
+    pub password: String,
+}
+
+/// Sets a new password with a reset code; unlocks the account and closes every session.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 422, description = "Invalid code or password", body = Problem, content_type = "application/problem+json")))]
+#[post("/auth/password-reset/confirm")]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: ApiJson<PasswordResetConfirm>,
+) -> AppResult<HttpResponse> {
+    db::transaction(&state.pool, move |conn| {
+        rules::reset_password(conn, &body.0.token, &body.0.password)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's profile.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Profile", body = UserView),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json")))]
+#[get("/me")]
+pub async fn get_me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let found = db::run(&state.pool, move |conn| rules::find_user(conn, user.id)).await?;
+    Ok(HttpResponse::Ok().json(UserView::from(found)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    pub full_name: Option<String>,
+    /// An empty string removes the phone number.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// A new password (at least 10 characters); requires `current_password`.
+    pub new_password: Option<String>,
+    /// Required to change the e-mail address or the password.
+    pub current_password: Option<String>,
+}
+
+/// Changes the caller's name, phone, e-mail or password.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "Updated profile", body = UserView),
+        (status = 409, description = "E-mail already used", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: ApiJson<UpdateMeRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.0;
+    let updated = db::transaction(&state.pool, move |conn| {
+        let current = rules::find_user(conn, user.id)?;
+        let mut v = Violations::new();
+        if let Some(name) = &body.full_name {
+            rules::check_full_name(&mut v, "full_name", name);
+        }
+        let phone = match body.phone.as_deref().map(str::trim) {
+            None => current.phone.clone(),
+            Some("") => None,
+            Some(raw) => {
+                let phone = rules::normalize_phone(raw);
+                v.check(
+                    phone.is_some(),
+                    "phone",
+                    "invalid",
+                    "this is not a valid phone number",
+                );
+                phone
+            }
+        };
+        let email = body.email.as_deref().map(rules::normalize_email);
+        if let Some(email) = &email {
+            v.check(
+                rules::email_is_valid(email),
+                "email",
+                "invalid",
+                "this is not a valid e-mail address",
+            );
+        }
+        if let Some(password) = &body.new_password {
+            rules::check_password(
+                &mut v,
+                "new_password",
+                password,
+                email.as_deref().unwrap_or(&current.email),
+            );
+        }
+        let sensitive =
+            body.new_password.is_some() || email.as_ref().is_some_and(|e| *e != current.email);
+        if sensitive {
+            match &body.current_password {
+                None => v.add(
+                    "current_password",
+                    "required",
+                    "confirm with your current password",
+                ),
+                Some(p) if !crate::auth::verify_password(p, &current.password_hash) => v.add(
+                    "current_password",
+                    "wrong",
+                    "this is not your current password",
+                ),
+                _ => {}
+            }
+        }
+        v.into_result()?;
+        let password_hash = match &body.new_password {
+            Some(p) => crate::auth::hash_password(p)?,
+            None => current.password_hash.clone(),
+        };
+        let result = diesel::update(users::table.find(user.id))
+            .set((
+                users::full_name.eq(body
+                    .full_name
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&current.full_name)),
+                users::phone.eq(phone),
+                users::email.eq(email.as_deref().unwrap_or(&current.email)),
+                users::password_hash.eq(password_hash),
+                users::updated_at.eq(Utc::now()),
+            ))
+            .returning(rules::User::as_returning())
+            .get_result(conn);
+        match result {
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => Err(AppError::Conflict {
+                detail: "an account already exists with this e-mail address".into(),
+                errors: vec![crate::error::FieldError::new(
+                    "email",
+                    "taken",
+                    "an account already exists with this e-mail address",
+                )],
+                extra: None,
+            }),
+            other => Ok(other?),
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(UserView::from(updated)))
+}
+
+/// Deletes the caller's customer account; past orders keep an anonymised copy.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Account deleted"),
+        (status = 403, description = "Staff accounts are removed by an admin", body = Problem, content_type = "application/problem+json")))]
+#[delete("/me")]
+pub async fn delete_me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    db::transaction(&state.pool, move |conn| {
+        let found = rules::find_user(conn, user.id)?;
+        rules::delete_customer(conn, &found)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = addresses)]
+pub struct Address {
+    pub id: Uuid,
+    #[schema(example = "Maison")]
+    pub label: String,
+    #[schema(example = "12 rue de la République")]
+    pub line1: String,
+    pub line2: Option<String>,
+    #[schema(example = "69002")]
+    pub postal_code: String,
+    #[schema(example = "Lyon")]
+    pub city: String,
+    pub instructions: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub label: Option<String>,
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// Door code, floor…
+    pub instructions: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddressList {
+    pub items: Vec<Address>,
+    pub next_cursor: Option<String>,
+}
+
+fn check_address(v: &mut Violations, a: &AddressInput, creating: bool) {
+    let text = |v: &mut Violations, field: &str, value: &Option<String>, max: usize| match value {
+        None if creating => v.add(field, "required", "this field is required"),
+        Some(s) if s.trim().is_empty() || s.chars().count() > max => {
+            v.add(field, "length", format!("must have 1 to {max} characters"))
+        }
+        _ => {}
+    };
+    text(v, "line1", &a.line1, 200);
+    text(v, "city", &a.city, 100);
+    match &a.postal_code {
+        None if creating => v.add("postal_code", "required", "this field is required"),
+        Some(p) if !(p.len() == 5 && p.chars().all(|c| c.is_ascii_digit())) => v.add(
+            "postal_code",
+            "invalid",
+            "a French postal code has 5 digits",
+        ),
+        _ => {}
+    }
+    if a.label.as_ref().is_some_and(|l| l.chars().count() > 60) {
+        v.add("label", "too_long", "at most 60 characters");
+    }
+    for (field, value) in [("line2", &a.line2), ("instructions", &a.instructions)] {
+        if value.as_ref().is_some_and(|s| s.chars().count() > 300) {
+            v.add(field, "too_long", "at most 300 characters");
+        }
+    }
+}
+
+fn blank_to_none(value: Option<String>) -> Option<String> {
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The caller's saved delivery addresses.
+#[utoipa::path(get, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "Addresses, newest last", body = AddressList)))]
+#[get("/me/addresses")]
+pub async fn list_addresses(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let items = db::run(&state.pool, move |conn| {
+        Ok(addresses::table
+            .filter(addresses::user_id.eq(user.id))
+            .order((addresses::created_at, addresses::id))
+            .select(Address::as_select())
+            .load(conn)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AddressList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Saves a delivery address.
+#[utoipa::path(post, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+    request_body = AddressInput,
+    responses(
+        (status = 201, description = "Saved", body = Address),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/me/addresses")]
+pub async fn create_address(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: ApiJson<AddressInput>,
+) -> AppResult<HttpResponse> {
+    let a = body.0;
+    let mut v = Violations::new();
+    check_address(&mut v, &a, true);
+    v.into_result()?;
+    let address = db::run(&state.pool, move |conn| {
+        let count: i64 = addresses::table
+            .filter(addresses::user_id.eq(user.id))
+            .count()
+            .get_result(conn)?;
+        if count >= 20 {
+            return Err(AppError::conflict(
+                "at most 20 addresses can be saved; delete one first",
+            ));
+        }
+        Ok(diesel::insert_into(addresses::table)
+            .values((
+                addresses::user_id.eq(user.id),
+                addresses::label.eq(a.label.unwrap_or_default().trim()),
+                addresses::line1.eq(a.line1.unwrap_or_default().trim()),
+                addresses::line2.eq(blank_to_none(a.line2)),
+                addresses::postal_code.eq(a.postal_code.unwrap_or_default()),
+                addresses::city.eq(a.city.unwrap_or_default().trim()),
+                addresses::instructions.eq(blank_to_none(a.instructions)),
+            ))
+            .returning(Address::as_returning())
+            .get_result(conn)?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(address))
+}
+
+/// Changes a saved address (only the caller's own).
+#[utoipa::path(patch, path = "/api/v1/me/addresses/{address_id}", tag = "accounts", security(("bearer" = [])),
+    params(("address_id" = Uuid, Path, description = "Address id")),
+    request_body = AddressInput,
+    responses(
+        (status = 200, description = "Updated", body = Address),
+        (status = 404, description = "No such address of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/me/addresses/{address_id}")]
+pub async fn update_address(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: ApiJson<AddressInput>,
+) -> AppResult<HttpResponse> {
+    let a = body.0;
+    let mut v = Violations::new();
+    check_address(&mut v, &a, false);
+    v.into_result()?;
+    let id = path.into_inner();
+    let address = db::transaction(&state.pool, move |conn| {
+        let current: Address = addresses::table
+            .filter(addresses::id.eq(id))
+            .filter(addresses::user_id.eq(user.id))
+            .select(Address::as_select())
+            .for_update()
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("address"))?;
+        Ok(diesel::update(addresses::table.find(id))
+            .set((
+                addresses::label.eq(a
+                    .label
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or(current.label)),
+                addresses::line1.eq(a
+                    .line1
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or(current.line1)),
+                addresses::line2.eq(if a.line2.is_some() {
+                    blank_to_none(a.line2)
+                } else {
+                    current.line2
+                }),
+                addresses::postal_code.eq(a.postal_code.unwrap_or(current.postal_code)),
+                addresses::city.eq(a.city.map(|s| s.trim().to_string()).unwrap_or(current.city)),
+                addresses::instructions.eq(if a.instructions.is_some() {
+                    blank_to_none(a.instructions)
+                } else {
+                    current.instructions
+                }),
+            ))
+            .returning(Address::as_returning())
+            .get_result(conn)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(address))
+}
+
+/// Deletes a saved address (only the caller's own).
+#[utoipa::path(delete, path = "/api/v1/me/addresses/{address_id}", tag = "accounts", security(("bearer" = [])),
+    params(("address_id" = Uuid, Path, description = "Address id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such address of yours", body = Problem, content_type = "application/problem+json")))]
+#[delete("/me/addresses/{address_id}")]
+pub async fn delete_address(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let deleted = db::run(&state.pool, move |conn| {
+        Ok(diesel::delete(
+            addresses::table
+                .filter(addresses::id.eq(id))
+                .filter(addresses::user_id.eq(user.id)),
+        )
+        .execute(conn)?)
+    })
+    .await?;
+    if deleted == 0 {
+        return Err(AppError::not_found("address"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

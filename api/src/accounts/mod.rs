@@ -1,0 +1,26 @@
+//! Accounts: registration, login with lockout, rotating refresh tokens, password reset, the
+//! caller's profile and addresses, account deletion (orders keep an anonymised copy).
+
+mod handlers;
+pub mod rules;
+
+pub use handlers::*;
+pub use rules::{create_account, NewAccount};
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(handlers::register)
+        .service(handlers::login)
+        .service(handlers::refresh)
+        .service(handlers::logout)
+        .service(handlers::request_password_reset)
+        .service(handlers::confirm_password_reset)
+        .service(handlers::get_me)
+        .service(handlers::update_me)
+        .service(handlers::delete_me)
+        .service(handlers::list_addresses)
+        .service(handlers::create_address)
+        .service(handlers::update_address)
+        .service(handlers::delete_address);
+}

@@ -1,0 +1,572 @@
+//! The rules of accounts, as plain functions over a connection: who may log in, how refresh tokens
+//! rotate, how an account is created, changed and deleted.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::{self, Role, TokenKeys};
+use crate::error::{AppError, AppResult, Violations};
+use crate::schema::{addresses, orders, password_reset_tokens, refresh_tokens, users};
+
+pub const MAX_FAILED_LOGINS: i32 = 3;
+pub const LOCKOUT_MINUTES: i64 = 5;
+pub const RESET_TOKEN_MINUTES: i64 = 60;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub role: String,
+    pub shop_id: Option<Uuid>,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Customer)
+    }
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Serialize, ToSchema, Debug)]
+pub struct UserView {
+    pub id: Uuid,
+    #[schema(example = "marie.dupont@example.fr")]
+    pub email: String,
+    #[schema(example = "Marie Dupont")]
+    pub full_name: String,
+    #[schema(example = "+33612345678")]
+    pub phone: Option<String>,
+    pub role: Role,
+    /// The shop staff work in; null for customers and admins.
+    pub shop_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            role: u.role(),
+            id: u.id,
+            email: u.email,
+            full_name: u.full_name,
+            phone: u.phone,
+            shop_id: u.shop_id,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// Tokens handed to a client after login or refresh.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct TokenPair {
+    /// Short-lived JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Opaque token to get the next pair from `/auth/refresh`; usable once.
+    pub refresh_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+}
+
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+pub fn email_is_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// French and international numbers: spaces, dots and dashes are dropped; a leading 0 becomes +33.
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
+    let digits = compact.strip_prefix('+').unwrap_or(&compact);
+    if digits.len() < 6 || digits.len() > 15 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if compact.starts_with('+') {
+        Some(compact)
+    } else if compact.len() == 10 && compact.starts_with('0') {
+        Some(format!("+33{}", &compact[1..]))
+    } else {
+        Some(compact)
+    }
+}
+
+pub fn check_password(v: &mut Violations, field: &str, password: &str, email: &str) {
+    let length = password.chars().count();
+    if length < 10 {
+        v.add(
+            field,
+            "too_short",
+            "the password must have at least 10 characters",
+        );
+    } else if length > 128 {
+        v.add(
+            field,
+            "too_long",
+            "the password must have at most 128 characters",
+        );
+    } else if password.eq_ignore_ascii_case(email) {
+        v.add(
+            field,
+            "too_weak",
+            "the password must not be the e-mail address",
+        );
+    }
+}
+
+pub fn check_full_name(v: &mut Violations, field: &str, name: &str) {
+    let length = name.trim().chars().count();
+    v.check(
+        (1..=120).contains(&length),
+        field,
+        "length",
+        "the name must have 1 to 120 characters",
+    );
+}
+
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub shop_id: Option<Uuid>,
+}
+
+/// Validates and creates an account (password hashed with argon2id).
+pub fn create_account(conn: &mut PgConnection, account: NewAccount) -> AppResult<User> {
+    let email = normalize_email(&account.email);
+    let mut v = Violations::new();
+    v.check(
+        email_is_valid(&email),
+        "email",
+        "invalid",
+        "this is not a valid e-mail address",
+    );
+    check_password(&mut v, "password", &account.password, &email);
+    check_full_name(&mut v, "full_name", &account.full_name);
+    let phone = match account
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(raw) => {
+            let phone = normalize_phone(raw);
+            v.check(
+                phone.is_some(),
+                "phone",
+                "invalid",
+                "this is not a valid phone number",
+            );
+            phone
+        }
+    };
+    match (account.role.belongs_to_a_shop(), account.shop_id) {
+        (true, None) => v.add("shop_id", "required", "staff must belong to a shop"),
+        (false, Some(_)) => v.add(
+            "shop_id",
+            "not_allowed",
+            "customers and admins belong to no shop",
+        ),
+        _ => {}
+    }
+    v.into_result()?;
+    if let Some(shop) = account.shop_id {
+        let exists: bool =
+            diesel::select(diesel::dsl::exists(crate::schema::shops::table.find(shop)))
+                .get_result(conn)?;
+        if !exists {
+            return Err(AppError::field("shop_id", "unknown", "no shop has this id"));
+        }
+    }
+    let password_hash = auth::hash_password(&account.password)?;
+    let inserted = diesel::insert_into(users::table)
+        .values((
+            users::email.eq(&email),
+            users::password_hash.eq(password_hash),
+            users::full_name.eq(account.full_name.trim()),
+            users::phone.eq(phone),
+            users::role.eq(account.role.as_str()),
+            users::shop_id.eq(account.shop_id),
+        ))
+        .on_conflict_do_nothing()
+        .returning(User::as_returning())
+        .get_result::<User>(conn)
+        .optional()?;
+    inserted.ok_or_else(|| AppError::Conflict {
+        detail: "an account already exists with this e-mail address".to_string(),
+        errors: vec![crate::error::FieldError::new(
+            "email",
+            "taken",
+            "an account already exists with this e-mail address",
+        )],
+        extra: None,
+    })
+}
+
+pub fn find_user(conn: &mut PgConnection, id: Uuid) -> AppResult<User> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::Unauthorized("this account no longer exists".to_string()))
+}
+
+/// A precomputed hash so that an unknown e-mail costs as much time as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password("not a real password").unwrap_or_default())
+}
+
+/// Checks credentials with lockout: after 3 failures in a row the account is locked 5 minutes.
+pub fn authenticate(conn: &mut PgConnection, email: &str, password: &str) -> AppResult<User> {
+    let email = normalize_email(email);
+    let user = users::table
+        .filter(users::email.eq(&email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    let bad_credentials = || AppError::Unauthorized("wrong e-mail address or password".to_string());
+    let Some(user) = user else {
+        auth::verify_password(password, dummy_hash());
+        return Err(bad_credentials());
+    };
+    let now = Utc::now();
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        return Err(locked(until, now));
+    }
+    if !auth::verify_password(password, &user.password_hash) {
+        // One atomic statement, so concurrent failures are all counted.
+        let locked_until: Option<DateTime<Utc>> = diesel::sql_query(
+            "UPDATE users SET
+                failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+             WHERE id = $1 RETURNING locked_until",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(user.id)
+        .bind::<diesel::sql_types::Integer, _>(MAX_FAILED_LOGINS)
+        .bind::<diesel::sql_types::Integer, _>(LOCKOUT_MINUTES as i32)
+        .get_result::<LockedUntil>(conn)?
+        .locked_until;
+        return match locked_until.filter(|until| *until > now) {
+            Some(until) => Err(locked(until, now)),
+            None => Err(bad_credentials()),
+        };
+    }
+    if user.failed_logins != 0 || user.locked_until.is_some() {
+        diesel::update(users::table.find(user.id))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(user)
+}
+
+#[derive(QueryableByName)]
+struct LockedUntil {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
+    locked_until: Option<DateTime<Utc>>,
+}
+
+fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
+    let seconds = (until - now).num_seconds().max(1);
+    AppError::Locked {
+        detail: format!(
+            "too many failed logins: this account is locked until {} (try again in {} s, or reset the password)",
+            until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            seconds
+        ),
+        retry_after_seconds: seconds,
+    }
+}
+
+/// Issues an access token and the first refresh token of a new family.
+pub fn start_session(
+    conn: &mut PgConnection,
+    keys: &TokenKeys,
+    user: &User,
+    refresh_ttl: i64,
+) -> AppResult<TokenPair> {
+    issue_pair(conn, keys, user, Uuid::new_v4(), refresh_ttl)
+}
+
+fn issue_pair(
+    conn: &mut PgConnection,
+    keys: &TokenKeys,
+    user: &User,
+    family: Uuid,
+    refresh_ttl: i64,
+) -> AppResult<TokenPair> {
+    let (refresh_token, hash) = auth::new_opaque_token();
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::user_id.eq(user.id),
+            refresh_tokens::family_id.eq(family),
+            refresh_tokens::token_hash.eq(hash),
+            refresh_tokens::expires_at.eq(Utc::now() + Duration::seconds(refresh_ttl)),
+        ))
+        .execute(conn)?;
+    Ok(TokenPair {
+        access_token: keys.issue(user.id, user.role(), user.shop_id)?,
+        refresh_token,
+        token_type: "Bearer".to_string(),
+        expires_in: keys.access_ttl_seconds,
+    })
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct RefreshToken {
+    id: Uuid,
+    user_id: Uuid,
+    family_id: Uuid,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+pub enum Rotation {
+    Rotated(TokenPair),
+    /// A spent token came back: its whole family has been revoked.
+    ReuseDetected,
+    Invalid(&'static str),
+}
+
+/// Spends a refresh token and issues the next one of its family. Must run in a transaction; a
+/// reuse is reported as a value (not an error) so that the family's revocation is committed.
+pub fn rotate_refresh_token(
+    conn: &mut PgConnection,
+    keys: &TokenKeys,
+    token: &str,
+    refresh_ttl: i64,
+) -> AppResult<Rotation> {
+    let hash = auth::hash_opaque_token(token);
+    let row = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshToken::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(Rotation::Invalid("unknown refresh token"));
+    };
+    let now = Utc::now();
+    if row.revoked_at.is_some() {
+        return Ok(Rotation::Invalid("this refresh token has been revoked"));
+    }
+    if row.used_at.is_some() {
+        revoke_family(conn, row.family_id)?;
+        tracing::warn!(user_id = %row.user_id, family = %row.family_id, "refresh token reused: family revoked");
+        return Ok(Rotation::ReuseDetected);
+    }
+    if row.expires_at <= now {
+        return Ok(Rotation::Invalid("this refresh token has expired"));
+    }
+    diesel::update(refresh_tokens::table.find(row.id))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?;
+    let user = find_user(conn, row.user_id)?;
+    issue_pair(conn, keys, &user, row.family_id, refresh_ttl).map(Rotation::Rotated)
+}
+
+pub fn revoke_family(conn: &mut PgConnection, family: Uuid) -> AppResult<()> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Logout: revokes the family of the given token, if it belongs to the caller.
+pub fn revoke_session(
+    conn: &mut PgConnection,
+    token: &str,
+    user_id: Option<Uuid>,
+) -> AppResult<()> {
+    let hash = auth::hash_opaque_token(token);
+    let found: Option<(Uuid, Uuid)> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select((refresh_tokens::family_id, refresh_tokens::user_id))
+        .first(conn)
+        .optional()?;
+    match found {
+        Some((family, owner)) if user_id.is_none_or(|u| u == owner) => revoke_family(conn, family),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a reset token valid one hour; answers the same whether the e-mail is known or not.
+pub fn create_password_reset(
+    conn: &mut PgConnection,
+    email: &str,
+) -> AppResult<Option<(User, String)>> {
+    let email = normalize_email(email);
+    let Some(user) = users::table
+        .filter(users::email.eq(&email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let (token, hash) = auth::new_opaque_token();
+    diesel::insert_into(password_reset_tokens::table)
+        .values((
+            password_reset_tokens::user_id.eq(user.id),
+            password_reset_tokens::token_hash.eq(hash),
+            password_reset_tokens::expires_at
+                .eq(Utc::now() + Duration::minutes(RESET_TOKEN_MINUTES)),
+        ))
+        .execute(conn)?;
+    Ok(Some((user, token)))
+}
+
+/// Sets a new password from a reset token; unlocks the account and ends every session.
+pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) -> AppResult<()> {
+    let hash = auth::hash_opaque_token(token);
+    let row: Option<(Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> =
+        password_reset_tokens::table
+            .filter(password_reset_tokens::token_hash.eq(hash))
+            .select((
+                password_reset_tokens::id,
+                password_reset_tokens::user_id,
+                password_reset_tokens::expires_at,
+                password_reset_tokens::used_at,
+            ))
+            .for_update()
+            .first(conn)
+            .optional()?;
+    let invalid = || {
+        AppError::field(
+            "token",
+            "invalid",
+            "this reset link is invalid, expired or already used",
+        )
+    };
+    let Some((id, user_id, expires_at, used_at)) = row else {
+        return Err(invalid());
+    };
+    if used_at.is_some() || expires_at <= Utc::now() {
+        return Err(invalid());
+    }
+    let user = find_user(conn, user_id)?;
+    let mut v = Violations::new();
+    check_password(&mut v, "password", new_password, &user.email);
+    v.into_result()?;
+    let password_hash = auth::hash_password(new_password)?;
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)?;
+    diesel::update(password_reset_tokens::table.find(id))
+        .set(password_reset_tokens::used_at.eq(Utc::now()))
+        .execute(conn)?;
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes a customer's account. Their orders stay for the shop's books, anonymised.
+pub fn delete_customer(conn: &mut PgConnection, user: &User) -> AppResult<()> {
+    if user.role() != Role::Customer {
+        return Err(AppError::Forbidden(
+            "staff accounts are removed by an administrator".to_string(),
+        ));
+    }
+    diesel::update(orders::table.filter(orders::customer_id.eq(user.id)))
+        .set((
+            orders::customer_name.eq("Client supprimé"),
+            orders::customer_phone.eq(None::<String>),
+            orders::customer_email.eq(None::<String>),
+            orders::delivery_line2.eq(None::<String>),
+            orders::delivery_instructions.eq(None::<String>),
+            orders::customer_id.eq(None::<Uuid>),
+        ))
+        .execute(conn)?;
+    diesel::sql_query(
+        "UPDATE orders SET delivery_line1 = 'adresse supprimée' WHERE customer_id IS NULL AND delivery_line1 IS NOT NULL AND customer_name = 'Client supprimé' AND delivery_line1 <> 'adresse supprimée'",
+    )
+    .execute(conn)?;
+    diesel::delete(addresses::table.filter(addresses::user_id.eq(user.id))).execute(conn)?;
+    diesel::delete(users::table.find(user.id)).execute(conn)?;
+    crate::audit::record(
+        conn,
+        None,
+        "account.deleted",
+        "user",
+        &user.id.to_string(),
+        serde_json::json!({}),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_normalised_to_international_form() {
+        assert_eq!(
+            normalize_phone("06 12 34 56 78").as_deref(),
+            Some("+33612345678")
+        );
+        assert_eq!(
+            normalize_phone("+33 4.78.12.34.56").as_deref(),
+            Some("+33478123456")
+        );
+        assert_eq!(normalize_phone("call me"), None);
+        assert_eq!(normalize_phone("12"), None);
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(email_is_valid("marie@example.fr"));
+        assert!(!email_is_valid("marie@"));
+        assert!(!email_is_valid("marie example@x.fr"));
+        assert!(!email_is_valid("marie@localhost"));
+        assert!(!email_is_valid("@example.fr"));
+    }
+}

@@ -1,0 +1,352 @@
+//! Who is calling: access tokens (JWT, HS256 pinned, `iss`/`aud`/`exp` checked), password hashing
+//! (argon2id) and the extractors handlers declare to require a role or a shop, so that a handler
+//! cannot forget to check them.
+
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::Utc;
+use futures_util::future::{ready, Ready};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::error::AppError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    OrderTaker,
+    Pizzaiolo,
+    Delivery,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Customer,
+        Role::OrderTaker,
+        Role::Pizzaiolo,
+        Role::Delivery,
+        Role::Manager,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::OrderTaker => "order_taker",
+            Role::Pizzaiolo => "pizzaiolo",
+            Role::Delivery => "delivery",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Staff work in one shop; customers and admins belong to none.
+    pub fn belongs_to_a_shop(self) -> bool {
+        !matches!(self, Role::Customer | Role::Admin)
+    }
+}
+
+/// The claims of an access token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop_id: Option<Uuid>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Signs and checks access tokens with the configured secret.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    pub access_ttl_seconds: i64,
+}
+
+impl TokenKeys {
+    pub fn new(config: &Config) -> TokenKeys {
+        // Only HS256 is accepted: a token claiming `none` or another algorithm is refused.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[config.jwt_issuer.as_str()]);
+        validation.set_audience(&[config.jwt_audience.as_str()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        TokenKeys {
+            encoding: EncodingKey::from_secret(config.secret_key.as_bytes()),
+            decoding: DecodingKey::from_secret(config.secret_key.as_bytes()),
+            validation,
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
+            access_ttl_seconds: config.access_token_ttl_seconds,
+        }
+    }
+
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        shop_id: Option<Uuid>,
+    ) -> Result<String, AppError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id,
+            role,
+            shop_id,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: now + self.access_ttl_seconds,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(AppError::internal)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind;
+                let reason = match e.kind() {
+                    ErrorKind::ExpiredSignature => "the access token has expired",
+                    ErrorKind::InvalidAudience => "the access token is not meant for this API",
+                    ErrorKind::InvalidIssuer => "the access token was not issued by this API",
+                    ErrorKind::InvalidAlgorithm => {
+                        "the access token uses an algorithm this API refuses"
+                    }
+                    _ => "the access token is invalid",
+                };
+                AppError::Unauthorized(reason.to_string())
+            })
+    }
+}
+
+/// Hashes a password with argon2id and a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(AppError::internal)
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random opaque token (refresh, password reset) and the hash stored in its place.
+pub fn new_opaque_token() -> (String, String) {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = hash_opaque_token(&token);
+    (token, hash)
+}
+
+pub fn hash_opaque_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The authenticated caller, from a valid bearer token.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub role: Role,
+    pub shop_id: Option<Uuid>,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role != Role::Customer
+    }
+
+    /// Admins see every shop; staff only their own. Another shop is "not found", so staff
+    /// cannot probe which shops or orders exist elsewhere.
+    pub fn can_access_shop(&self, shop_id: Uuid) -> bool {
+        self.is_admin() || (self.is_staff() && self.shop_id == Some(shop_id))
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| AppError::internal("token keys are not configured"))?;
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        AppError::Unauthorized("send an access token: Authorization: Bearer …".to_string())
+    })?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::Unauthorized("the Authorization header must be 'Bearer <token>'".to_string())
+        })?;
+    let claims = keys.verify(token)?;
+    Ok(CurrentUser {
+        id: claims.sub,
+        role: claims.role,
+        shop_id: claims.shop_id,
+    })
+}
+
+/// A set of roles a handler accepts. Admins are always accepted.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+    const DESCRIPTION: &'static str;
+}
+
+macro_rules! role_set {
+    ($name:ident, $description:literal, [$($role:expr),*]) => {
+        #[doc = $description]
+        pub struct $name;
+        impl RoleSet for $name {
+            const ROLES: &'static [Role] = &[$($role),*];
+            const DESCRIPTION: &'static str = $description;
+        }
+    };
+}
+
+role_set!(Managers, "managers", [Role::Manager]);
+role_set!(Admins, "admins", []);
+role_set!(
+    AnyStaff,
+    "shop staff",
+    [
+        Role::OrderTaker,
+        Role::Pizzaiolo,
+        Role::Delivery,
+        Role::Manager
+    ]
+);
+role_set!(
+    Kitchen,
+    "pizzaiolos and managers",
+    [Role::Pizzaiolo, Role::Manager]
+);
+role_set!(
+    Deliveries,
+    "delivery people and managers",
+    [Role::Delivery, Role::Manager]
+);
+
+fn has_role<R: RoleSet>(user: &CurrentUser) -> bool {
+    user.is_admin() || R::ROLES.contains(&user.role)
+}
+
+/// An authenticated caller holding one of the roles of `R`.
+pub struct Authorized<R: RoleSet> {
+    pub user: CurrentUser,
+    _roles: PhantomData<R>,
+}
+
+impl<R: RoleSet> FromRequest for Authorized<R> {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|user| {
+            if has_role::<R>(&user) {
+                Ok(Authorized {
+                    user,
+                    _roles: PhantomData,
+                })
+            } else {
+                Err(AppError::Forbidden(format!(
+                    "reserved to {}",
+                    R::DESCRIPTION
+                )))
+            }
+        }))
+    }
+}
+
+/// A caller with one of the roles of `R` working in the shop named by the `shop_id` path
+/// segment (or an admin). Staff of another shop get 404: they cannot tell it exists.
+pub struct ShopAccess<R: RoleSet> {
+    pub user: CurrentUser,
+    pub shop_id: Uuid,
+    _roles: PhantomData<R>,
+}
+
+impl<R: RoleSet> FromRequest for ShopAccess<R> {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = (|| {
+            let user = authenticate(req)?;
+            let shop_id = req
+                .match_info()
+                .get("shop_id")
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .ok_or_else(|| AppError::not_found("shop"))?;
+            if !user.can_access_shop(shop_id) {
+                return Err(if user.is_staff() {
+                    AppError::not_found("shop")
+                } else {
+                    AppError::Forbidden(format!("reserved to {}", R::DESCRIPTION))
+                });
+            }
+            if !has_role::<R>(&user) {
+                return Err(AppError::Forbidden(format!(
+                    "reserved to {}",
+                    R::DESCRIPTION
+                )));
+            }
+            Ok(ShopAccess {
+                user,
+                shop_id,
+                _roles: PhantomData,
+            })
+        })();
+        ready(result)
+    }
+}

@@ -1,0 +1,53 @@
+//! The `ocpizza` command line: the server and the operator's tasks.
+
+use clap::{Parser, Subcommand};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "ocpizza",
+    version,
+    about = "OC Pizza: ordering and management system of a chain of pizzerias"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the API (and the SPA when STATIC_DIR is set).
+    Serve {
+        /// Apply pending migrations before serving (also MIGRATE_ON_START=true).
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Apply pending database migrations (idempotent).
+    Migrate,
+    /// Load reference data (shops, catalog, stock) and, outside production, demo users.
+    Seed,
+    /// Check the configuration; with --deploy, list every setting unsafe for production.
+    Check {
+        #[arg(long)]
+        deploy: bool,
+    },
+    /// Create a user with a role (staff need --shop-id).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// Read from the OCPIZZA_PASSWORD environment variable when omitted.
+        #[arg(long, env = "OCPIZZA_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// customer, order_taker, pizzaiolo, delivery, manager or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        shop_id: Option<Uuid>,
+        #[arg(long, default_value = "OC Pizza")]
+        full_name: String,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Print the OpenAPI document (the content of openapi/openapi.json).
+    Openapi,
+}

@@ -1,0 +1,295 @@
+//! HTTP plumbing shared by every area: the JSON body extractor that names the bad field, the
+//! handlers that turn actix's own path/query/404/405 errors into problem documents, pagination.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{AppError, FieldError};
+
+/// A JSON request body. Unlike `web::Json`, a wrong type or a missing field becomes a 422 problem
+/// naming the field (`items[0].quantity`), malformed JSON a 400, an oversized body a 413.
+pub struct ApiJson<T>(pub T);
+
+/// Largest body accepted by [`ApiJson`], set from the configuration.
+#[derive(Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map(|l| l.0).unwrap_or(65_536);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            if declared_length.is_some_and(|len| len > limit) {
+                return Err(AppError::PayloadTooLarge(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk
+                    .map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(ApiJson)
+        })
+    }
+}
+
+/// Parses a JSON document, reporting the path of a badly typed or missing field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(AppError::BadRequest(
+            "the request body is empty".to_string(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => value,
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(AppError::BadRequest(format!("malformed JSON: {inner}")));
+            }
+            return Err(AppError::Validation(vec![serde_field_error(
+                &path,
+                &inner.to_string(),
+            )]));
+        }
+    };
+    deserializer
+        .end()
+        .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// serde says "missing field `email`" at the parent's path; name the field itself.
+fn serde_field_error(path: &str, message: &str) -> FieldError {
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_string();
+    let parent = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}.{name}")
+        }
+    };
+    if let Some(name) = between(&message, "missing field `", "`") {
+        return FieldError::new(join(name), "required", "this field is required");
+    }
+    if let Some(name) = between(&message, "unknown field `", "`") {
+        // The path already ends with the unknown key.
+        let field = if parent.ends_with(name) {
+            parent.to_string()
+        } else {
+            join(name)
+        };
+        return FieldError::new(field, "unknown", "this field is not accepted here");
+    }
+    let field = if parent.is_empty() { "body" } else { parent };
+    FieldError::new(field, "invalid", message)
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(start)?;
+    rest.split(end).next()
+}
+
+pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    AppError::NotFound(format!("no such resource ({err})")).into()
+}
+
+/// Query parameters. Unlike `web::Query`, a bad value names its parameter
+/// (`vegetarian: provided string was not true or false`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = futures_util::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req.query_string().as_bytes();
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        let result = serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                let mut error = serde_field_error(&path, &message);
+                if error.field == "body" {
+                    error.field = "query".to_string();
+                }
+                AppError::Validation(vec![error])
+            });
+        futures_util::future::ready(result)
+    }
+}
+
+/// Every unmatched path answers a problem document rather than an empty 404.
+pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound(format!(
+        "no route for {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": null | "…"}`.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    /// Pass it as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1 to 100 (default 50).
+    pub limit: Option<i64>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> Result<i64, AppError> {
+        match self.limit {
+            None => Ok(50),
+            Some(l) if (1..=100).contains(&l) => Ok(l),
+            Some(_) => Err(AppError::field(
+                "limit",
+                "out_of_range",
+                "limit must be between 1 and 100",
+            )),
+        }
+    }
+
+    /// Cursors are offsets into a stable order, encoded so clients do not build them.
+    pub fn offset(&self) -> Result<i64, AppError> {
+        match &self.cursor {
+            None => Ok(0),
+            Some(c) => c
+                .strip_prefix("o")
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| {
+                    AppError::field("cursor", "invalid", "this cursor was not issued by the API")
+                }),
+        }
+    }
+
+    /// Wraps `limit + 1` fetched rows into a page.
+    pub fn page<T: ToSchema>(&self, mut rows: Vec<T>) -> Result<Page<T>, AppError> {
+        let limit = self.limit()? as usize;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            Some(format!("o{}", self.offset()? + limit as i64))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows,
+            next_cursor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        quantity: u32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Cart {
+        items: Vec<Line>,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_nested_field() {
+        let err = parse_json::<Cart>(br#"{"items":[{"quantity":"two"}]}"#).unwrap_err();
+        match err {
+            AppError::Validation(errors) => assert_eq!(errors[0].field, "items[0].quantity"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let err = parse_json::<Cart>(br#"{"items":[{}]}"#).unwrap_err();
+        match err {
+            AppError::Validation(errors) => {
+                assert_eq!(errors[0].field, "items[0].quantity");
+                assert_eq!(errors[0].code, "required");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Cart>(b"{\"items\": ["),
+            Err(AppError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_json::<Cart>(br#"{"items": []} {}"#),
+            Err(AppError::BadRequest(_))
+        ));
+    }
+}

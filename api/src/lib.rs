@@ -1,0 +1,22 @@
+//! OC Pizza: the ordering and management system of a chain of pizzerias.
+//!
+//! Business areas (`accounts`, `shops`, `catalog`) each hold their models, rules and HTTP
+//! handlers; `config`, `db`, `error`, `auth`, `http` are the shared plumbing.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod inventory;
+pub mod mail;
+pub mod openapi;
+pub mod ops;
+pub mod schema;
+pub mod seed;
+pub mod shops;
+pub mod startup;

@@ -1,0 +1,384 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    addresses (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        label -> Text,
+        line1 -> Text,
+        line2 -> Nullable<Text>,
+        postal_code -> Text,
+        city -> Text,
+        instructions -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Nullable<Text>,
+        details -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Int2>,
+        response_body -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ingredients (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        unit -> Text,
+        allergens -> Array<Nullable<Text>>,
+        vegetarian -> Bool,
+        extra_quantity -> Int4,
+        extra_price_cents -> Int4,
+        can_be_extra -> Bool,
+    }
+}
+
+diesel::table! {
+    order_line_modifications (id) {
+        order_line_id -> Uuid,
+        ingredient_id -> Nullable<Uuid>,
+        ingredient_name -> Text,
+        kind -> Text,
+        price_cents -> Int4,
+        id -> Uuid,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        position -> Int4,
+        product_id -> Nullable<Uuid>,
+        product_name -> Text,
+        size_code -> Text,
+        size_label -> Text,
+        quantity -> Int4,
+        unit_price_cents -> Int4,
+        line_total_cents -> Int4,
+    }
+}
+
+diesel::table! {
+    order_status_history (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Uuid,
+        shop_id -> Uuid,
+        number -> Int4,
+        customer_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        status -> Text,
+        fulfilment -> Text,
+        payment_method -> Text,
+        customer_name -> Text,
+        customer_phone -> Nullable<Text>,
+        customer_email -> Nullable<Text>,
+        delivery_line1 -> Nullable<Text>,
+        delivery_line2 -> Nullable<Text>,
+        delivery_postal_code -> Nullable<Text>,
+        delivery_city -> Nullable<Text>,
+        delivery_instructions -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        subtotal_cents -> Int4,
+        delivery_fee_cents -> Int4,
+        total_cents -> Int4,
+        currency -> Text,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        provider -> Text,
+        provider_ref -> Nullable<Text>,
+        amount_cents -> Int4,
+        currency -> Text,
+        status -> Text,
+        refunded_cents -> Int4,
+        recorded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    product_sizes (id) {
+        id -> Uuid,
+        product_id -> Uuid,
+        code -> Text,
+        label -> Text,
+        price_cents -> Int4,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Uuid,
+        category_id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        kind -> Text,
+        vegetarian -> Bool,
+        image_url -> Nullable<Text>,
+        active -> Bool,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    recipe_items (product_size_id, ingredient_id) {
+        product_size_id -> Uuid,
+        ingredient_id -> Uuid,
+        quantity -> Int4,
+    }
+}
+
+diesel::table! {
+    recipe_memos (id) {
+        id -> Uuid,
+        product_id -> Uuid,
+        shop_id -> Nullable<Uuid>,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    recipe_steps (product_id, position) {
+        product_id -> Uuid,
+        position -> Int4,
+        instruction -> Text,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        family_id -> Uuid,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Uuid,
+        payment_id -> Uuid,
+        amount_cents -> Int4,
+        provider_ref -> Nullable<Text>,
+        status -> Text,
+        reason -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    shop_delivery_zones (shop_id, postal_code) {
+        shop_id -> Uuid,
+        postal_code -> Text,
+    }
+}
+
+diesel::table! {
+    shop_hours (id) {
+        id -> Uuid,
+        shop_id -> Uuid,
+        weekday -> Int2,
+        opens_at -> Time,
+        closes_at -> Time,
+    }
+}
+
+diesel::table! {
+    shops (id) {
+        id -> Uuid,
+        slug -> Text,
+        name -> Text,
+        address_line -> Text,
+        postal_code -> Text,
+        city -> Text,
+        phone -> Text,
+        email -> Nullable<Text>,
+        timezone -> Text,
+        currency -> Text,
+        delivery_fee_cents -> Int4,
+        min_order_cents -> Int4,
+        next_order_number -> Int4,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock (shop_id, ingredient_id) {
+        shop_id -> Uuid,
+        ingredient_id -> Uuid,
+        quantity -> Int8,
+        low_threshold -> Int8,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Uuid,
+        shop_id -> Uuid,
+        ingredient_id -> Uuid,
+        delta -> Int8,
+        reason -> Text,
+        order_id -> Nullable<Uuid>,
+        actor_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Text,
+        password_hash -> Text,
+        full_name -> Text,
+        phone -> Nullable<Text>,
+        role -> Text,
+        shop_id -> Nullable<Uuid>,
+        failed_logins -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        provider -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(addresses -> users (user_id));
+diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(order_line_modifications -> ingredients (ingredient_id));
+diesel::joinable!(order_line_modifications -> order_lines (order_line_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_lines -> products (product_id));
+diesel::joinable!(order_status_history -> orders (order_id));
+diesel::joinable!(order_status_history -> users (actor_id));
+diesel::joinable!(orders -> shops (shop_id));
+diesel::joinable!(password_reset_tokens -> users (user_id));
+diesel::joinable!(payments -> orders (order_id));
+diesel::joinable!(payments -> users (recorded_by));
+diesel::joinable!(product_sizes -> products (product_id));
+diesel::joinable!(products -> categories (category_id));
+diesel::joinable!(recipe_items -> ingredients (ingredient_id));
+diesel::joinable!(recipe_items -> product_sizes (product_size_id));
+diesel::joinable!(recipe_memos -> products (product_id));
+diesel::joinable!(recipe_memos -> shops (shop_id));
+diesel::joinable!(recipe_memos -> users (author_id));
+diesel::joinable!(recipe_steps -> products (product_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(refunds -> payments (payment_id));
+diesel::joinable!(refunds -> users (created_by));
+diesel::joinable!(shop_delivery_zones -> shops (shop_id));
+diesel::joinable!(shop_hours -> shops (shop_id));
+diesel::joinable!(stock -> ingredients (ingredient_id));
+diesel::joinable!(stock -> shops (shop_id));
+diesel::joinable!(stock_movements -> orders (order_id));
+diesel::joinable!(stock_movements -> users (actor_id));
+diesel::joinable!(users -> shops (shop_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    addresses,
+    audit_log,
+    categories,
+    idempotency_keys,
+    ingredients,
+    order_line_modifications,
+    order_lines,
+    order_status_history,
+    orders,
+    password_reset_tokens,
+    payments,
+    product_sizes,
+    products,
+    recipe_items,
+    recipe_memos,
+    recipe_steps,
+    refresh_tokens,
+    refunds,
+    shop_delivery_zones,
+    shop_hours,
+    shops,
+    stock,
+    stock_movements,
+    users,
+    webhook_events,
+);

@@ -1,0 +1,227 @@
+//! Builds the HTTP server: shared state, middleware (allowed hosts, security headers, metrics,
+//! tracing, Sentry), the routes of every area, the docs and the SPA fallback. Tests start the very
+//! same server on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::db::PgPool;
+use crate::error::AppError;
+use crate::http::{self as plumbing, BodyLimit};
+use crate::mail::Mailer;
+use crate::ops::Metrics;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub config: Config,
+    pub pool: PgPool,
+    pub mailer: Mailer,
+}
+
+/// Starts serving on an already bound listener (port 0 in tests).
+pub fn run(listener: TcpListener, config: Config, pool: PgPool) -> std::io::Result<Server> {
+    let mailer = Mailer::from_config(&config);
+    run_with_mailer(listener, config, pool, mailer)
+}
+
+/// Like [`run`], with a given mailer (the tests read the mails it keeps).
+pub fn run_with_mailer(
+    listener: TcpListener,
+    config: Config,
+    pool: PgPool,
+    mailer: Mailer,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(AppState {
+        mailer,
+        config: config.clone(),
+        pool: pool.clone(),
+    });
+    let keys = web::Data::new(TokenKeys::new(&config));
+    let metrics = web::Data::new(Metrics::default());
+    let security = web::Data::new(Arc::new(SecuritySettings::from_config(&config)));
+    let body_limit = BodyLimit(config.max_body_bytes);
+    let static_dir = config
+        .static_dir
+        .clone()
+        .filter(|dir| dir.join("index.html").is_file());
+    let openapi = crate::openapi::ApiDoc::openapi();
+
+    let server = HttpServer::new(move || {
+        let mut app = App::new()
+            .app_data(state.clone())
+            .app_data(keys.clone())
+            .app_data(metrics.clone())
+            .app_data(security.clone())
+            .app_data(body_limit)
+            .app_data(web::PathConfig::default().error_handler(plumbing::path_error))
+            .wrap(from_fn(guard_host_and_secure_headers))
+            .wrap(from_fn(crate::ops::record_metrics))
+            .wrap(TracingLogger::default())
+            .wrap(sentry_actix::Sentry::new())
+            .configure(crate::ops::routes)
+            .service(
+                web::scope("/api/v1")
+                    .configure(crate::accounts::routes)
+                    .configure(crate::shops::routes)
+                    .configure(crate::catalog::routes)
+                    .configure(crate::inventory::routes)
+                    .default_service(web::to(plumbing::not_found)),
+            )
+            .service(web::resource("/docs").route(web::get().to(|| async {
+                HttpResponse::MovedPermanently()
+                    .insert_header((header::LOCATION, "/docs/"))
+                    .finish()
+            })))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", openapi.clone()));
+        app = match &static_dir {
+            Some(dir) => app.service(crate::ops::spa_files(dir)),
+            None => app.default_service(web::to(plumbing::not_found)),
+        };
+        app
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// The host names this deployment answers for, and the headers it sends.
+pub struct SecuritySettings {
+    allowed_hosts: Vec<String>,
+    hsts: Option<HeaderValue>,
+}
+
+impl SecuritySettings {
+    pub fn from_config(config: &Config) -> SecuritySettings {
+        SecuritySettings {
+            allowed_hosts: config.allowed_hosts.clone(),
+            hsts: (config.hsts_seconds > 0).then(|| {
+                HeaderValue::from_str(&format!(
+                    "max-age={}; includeSubDomains",
+                    config.hsts_seconds
+                ))
+                .expect("a number makes a valid header")
+            }),
+        }
+    }
+
+    /// `example.com` matches itself; `.example.com` also its subdomains; `*` anything.
+    pub fn host_allowed(&self, host_header: &str) -> bool {
+        let host = strip_port(host_header).to_ascii_lowercase();
+        self.allowed_hosts.iter().any(|pattern| {
+            pattern == "*"
+                || *pattern == host
+                || pattern
+                    .strip_prefix('.')
+                    .is_some_and(|domain| host == domain || host.ends_with(pattern.as_str()))
+        })
+    }
+}
+
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        // [::1]:8080
+        return host
+            .split_once(']')
+            .map(|(h, _)| &host[..=h.len()])
+            .unwrap_or(host);
+    }
+    host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
+}
+
+async fn guard_host_and_secure_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let settings = req
+        .app_data::<web::Data<Arc<SecuritySettings>>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("security settings missing"))?;
+    let path = req.path().to_string();
+    // Probes reach the process by its address, whatever the public host name is.
+    let probe = path == "/healthz" || path == "/readyz";
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    if !probe && !settings.host_allowed(&host) {
+        tracing::warn!(%host, "request refused: host not in ADDS_ALLOWED_HOSTS");
+        let response = AppError::BadRequest(format!(
+            "the host '{host}' is not served here (see ADDS_ALLOWED_HOSTS)"
+        ))
+        .error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if let Some(hsts) = &settings.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let csp = if path.starts_with("/docs") {
+            // Swagger UI is vendored: everything comes from this origin.
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+        } else if path.starts_with("/api") || probe || path == "/metrics" {
+            "default-src 'none'; frame-ancestors 'none'"
+        } else {
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
+    Ok(response.map_into_left_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(hosts: &[&str]) -> SecuritySettings {
+        SecuritySettings {
+            allowed_hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            hsts: None,
+        }
+    }
+
+    #[test]
+    fn hosts_match_exactly_by_domain_or_wildcard() {
+        let s = settings(&["localhost", ".ocpizza.fr", "[::1]"]);
+        assert!(s.host_allowed("localhost:8080"));
+        assert!(s.host_allowed("ocpizza.fr"));
+        assert!(s.host_allowed("www.ocpizza.fr:443"));
+        assert!(s.host_allowed("[::1]:8080"));
+        assert!(!s.host_allowed("evil-ocpizza.fr"));
+        assert!(!s.host_allowed("attacker.com"));
+        assert!(!s.host_allowed(""));
+        assert!(settings(&["*"]).host_allowed("anything"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a free port, a fresh PostgreSQL database per test.
+
+mod helpers;
+
+mod accounts;
+mod authorization;
+mod catalog;
+mod operations;
+mod problems;
+mod tokens;

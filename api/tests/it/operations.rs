@@ -1,0 +1,231 @@
+//! Health and readiness, security headers, allowed hosts, Swagger UI, the OpenAPI drift check and
+//! `ocpizza check --deploy`.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::helpers::{assert_problem, TestApp};
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status(), 200);
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(metrics.contains("ocpizza_http_requests_total{status=\"2xx\"}"));
+    assert!(metrics.contains("ocpizza_db_pool_connections"));
+}
+
+#[tokio::test]
+async fn readiness_is_503_while_the_database_is_missing_and_recovers_by_itself() {
+    let name = format!("ocpizza_test_late_{}", uuid::Uuid::new_v4().simple());
+    let admin = crate::helpers::admin_url();
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let url2 = url.clone();
+    let app = TestApp::spawn_with(move |vars| {
+        vars.insert("DATABASE_URL".into(), url2);
+    })
+    .await;
+    let res = app.get("/readyz", None).await;
+    assert_problem(res, 503).await;
+    assert_eq!(
+        app.get("/healthz", None).await.status(),
+        200,
+        "the process itself is fine"
+    );
+    tokio::task::spawn_blocking({
+        let (admin, name) = (admin.clone(), name.clone());
+        move || {
+            use diesel::prelude::*;
+            let mut conn = PgConnection::establish(&admin).unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    let mut status = 0;
+    for _ in 0..50 {
+        status = app.get("/readyz", None).await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, 200, "ready again once the database exists");
+    drop(app);
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        let mut conn = PgConnection::establish(&admin).unwrap();
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn security_headers_are_sent_and_unknown_hosts_refused() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/api/v1/categories", None).await;
+    let h = res.headers();
+    assert_eq!(
+        h["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(h["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    let res = app
+        .client
+        .get(app.url("/api/v1/categories"))
+        .header("Host", "evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 400).await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("evil.example.com"));
+    // Probes answer whatever the host name.
+    let res = app
+        .client
+        .get(app.url("/healthz"))
+        .header("Host", "10.0.0.7:8080")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn hsts_can_be_turned_off() {
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("HSTS_SECONDS".into(), "0".into());
+    })
+    .await;
+    assert!(app
+        .get("/healthz", None)
+        .await
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_from_this_origin() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/docs", None).await;
+    assert_eq!(res.status(), 301);
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"));
+    assert!(!html.contains("cdn") && !html.contains("unpkg"), "no CDN");
+    let init = app
+        .get("/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/openapi.json"));
+    assert_eq!(
+        app.get("/docs/swagger-ui-bundle.js", None).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_matches_the_code() {
+    let app = TestApp::spawn().await;
+    let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let committed =
+        std::fs::read_to_string(committed_path).expect("openapi/openapi.json is committed");
+    let generated = ocpizza::openapi::spec_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is stale: regenerate it with `cargo run -q --bin ocpizza -- openapi > openapi/openapi.json`"
+    );
+    let served: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, serde_json::from_str::<Value>(&generated).unwrap());
+    // Every documented operation that needs a token says so.
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                !responses.is_empty(),
+                "{method} {path} documents its responses"
+            );
+        }
+    }
+}
+
+fn ocpizza(vars: &[(&str, &str)]) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ocpizza"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    // An empty working folder: no .env is read.
+    cmd.current_dir(std::env::temp_dir());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(["check", "--deploy"]).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn check_deploy_lists_every_unsafe_setting_and_fails() {
+    let (ok, out) = ocpizza(&[
+        ("APP_ENV", "production"),
+        ("DEBUG", "true"),
+        ("SECRET_KEY", "short"),
+        ("HSTS_SECONDS", "0"),
+    ]);
+    assert!(!ok, "{out}");
+    for needle in [
+        "DEBUG is on",
+        "SECRET_KEY is 5 characters",
+        "ADDS_ALLOWED_HOSTS is empty",
+        "DB_SSLMODE",
+        "HSTS_SECONDS is 0",
+    ] {
+        assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
+    }
+    let (ok, out) = ocpizza(&[
+        ("APP_ENV", "production"),
+        (
+            "SECRET_KEY",
+            "Zq8vN2rT6yW1xK4mP7sD0fG3hJ5lA9cE-uI2oB6nM8qR4tY7wX1zC3vF5gH",
+        ),
+        ("ADDS_ALLOWED_HOSTS", "ocpizza.fr"),
+        (
+            "DATABASE_URL",
+            "postgres://ocpizza@db.internal/ocpizza?sslmode=verify-full",
+        ),
+        ("STRIPE_SECRET_KEY", "sk_live_123"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_123"),
+    ]);
+    assert!(ok, "a safe configuration passes:\n{out}");
+    let (ok, out) = ocpizza(&[("HSTS_SECONDS", "lots")]);
+    assert!(!ok);
+    assert!(
+        out.contains("HSTS_SECONDS: 'lots' is not a whole number"),
+        "{out}"
+    );
+}

@@ -1,0 +1,152 @@
+//! Bad input always gets a problem+json 4xx naming what is wrong, never a 500 or plain text.
+
+use serde_json::json;
+
+use crate::helpers::{assert_problem, problem_fields, TestApp};
+
+#[tokio::test]
+async fn malformed_or_mistyped_bodies_get_a_problem_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let raw = |body: &'static str, content_type: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/register"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_problem(raw("{\"email\": ", "application/json").await.unwrap(), 400).await;
+    assert_problem(raw("", "application/json").await.unwrap(), 400).await;
+    assert_problem(
+        raw("email=a", "application/x-www-form-urlencoded")
+            .await
+            .unwrap(),
+        415,
+    )
+    .await;
+    let body = assert_problem(
+        raw(
+            r#"{"email": 42, "password": "x", "full_name": "y"}"#,
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&body), vec!["email"]);
+    let body = assert_problem(
+        raw(
+            r#"{"email": "a@b.fr", "full_name": "y"}"#,
+            "application/json",
+        )
+        .await
+        .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "password");
+    assert_eq!(body["errors"][0]["code"], "required");
+    let body = assert_problem(
+        app.post(
+            "/api/v1/products",
+            None,
+            json!({"sizes": [{"code": "m", "label": "M", "price_cents": "cheap", "recipe": []}]}),
+        )
+        .await,
+        401,
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("access token"));
+}
+
+#[tokio::test]
+async fn nested_field_errors_carry_their_path() {
+    let app = TestApp::spawn().await;
+    let manager = app
+        .token_for(
+            ocpizza::auth::Role::Manager,
+            Some(app.shop_id("lyon-presquile").await),
+        )
+        .await;
+    let res = app
+        .post(
+            "/api/v1/products",
+            Some(&manager),
+            json!({"category": "pizzas-speciales", "slug": "x", "name": "X", "kind": "pizza",
+            "sizes": [{"code": "m", "label": "M", "price_cents": "cheap", "recipe": []}]}),
+        )
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(res, 422).await),
+        vec!["sizes[0].price_cents"]
+    );
+    let res = app
+        .post("/api/v1/products", Some(&manager), json!({"category": "pizzas-speciales", "slug": "Bad Slug", "name": "X", "kind": "pizza",
+            "sizes": [{"code": "m", "label": "M", "price_cents": -5, "recipe": [{"ingredient_id": uuid::Uuid::new_v4(), "quantity": 0}]}]}))
+        .await;
+    let mut fields = problem_fields(&assert_problem(res, 422).await);
+    fields.sort();
+    assert_eq!(
+        fields,
+        vec![
+            "sizes[0].price_cents",
+            "sizes[0].recipe[0].quantity",
+            "slug"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_before_it_is_read() {
+    let app = TestApp::spawn().await;
+    let big = format!("{{\"email\": \"{}\"}}", "a".repeat(200_000));
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413).await;
+}
+
+#[tokio::test]
+async fn unknown_ids_routes_and_bad_queries_are_problems_too() {
+    let app = TestApp::spawn().await;
+    assert_problem(
+        app.get(&format!("/api/v1/products/{}", uuid::Uuid::new_v4()), None)
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(app.get("/api/v1/products/not-a-uuid", None).await, 404).await;
+    assert_problem(
+        app.get(
+            &format!("/api/v1/shops/{}/menu", uuid::Uuid::new_v4()),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_problem(app.get("/api/v1/no-such-thing", None).await, 404).await;
+    assert_problem(app.get("/nowhere", None).await, 404).await;
+    let body = assert_problem(
+        app.get("/api/v1/products?vegetarian=perhaps", None).await,
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&body), vec!["vegetarian"]);
+    let body = assert_problem(app.get("/api/v1/products?limit=1000", None).await, 422).await;
+    assert_eq!(problem_fields(&body), vec!["limit"]);
+    let body = assert_problem(app.get("/api/v1/products?cursor=forged", None).await, 422).await;
+    assert_eq!(problem_fields(&body), vec!["cursor"]);
+    let body = assert_problem(
+        app.get("/api/v1/products?category=no-such-category", None)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem_fields(&body), vec!["category"]);
+}

@@ -1,0 +1,9 @@
+DROP TABLE recipe_memos;
+DROP TABLE recipe_steps;
+DROP TABLE recipe_items;
+DROP TABLE product_sizes;
+DROP TABLE products;
+DROP TABLE ingredients;
+DROP TABLE categories;
+DROP TABLE shop_delivery_zones;
+DROP TABLE shop_hours;
