@@ -19,7 +19,7 @@ pub struct Mail {
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: SmtpTransport,
+        transport: Box<SmtpTransport>,
         from: Mailbox,
     },
     Log,
@@ -35,7 +35,7 @@ impl Mailer {
         let from = config.mail_from.parse::<Mailbox>();
         match (SmtpTransport::from_url(url), from) {
             (Ok(builder), Ok(from)) => Mailer::Smtp {
-                transport: builder.build(),
+                transport: Box::new(builder.build()),
                 from,
             },
             (Err(e), _) => {

@@ -458,18 +458,18 @@ pub fn create_password_reset(
 /// Sets a new password from a reset token; unlocks the account and ends every session.
 pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) -> AppResult<()> {
     let hash = auth::hash_opaque_token(token);
-    let row: Option<(Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> =
-        password_reset_tokens::table
-            .filter(password_reset_tokens::token_hash.eq(hash))
-            .select((
-                password_reset_tokens::id,
-                password_reset_tokens::user_id,
-                password_reset_tokens::expires_at,
-                password_reset_tokens::used_at,
-            ))
-            .for_update()
-            .first(conn)
-            .optional()?;
+    type ResetRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
+    let row: Option<ResetRow> = password_reset_tokens::table
+        .filter(password_reset_tokens::token_hash.eq(hash))
+        .select((
+            password_reset_tokens::id,
+            password_reset_tokens::user_id,
+            password_reset_tokens::expires_at,
+            password_reset_tokens::used_at,
+        ))
+        .for_update()
+        .first(conn)
+        .optional()?;
     let invalid = || {
         AppError::field(
             "token",

@@ -62,9 +62,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[derive(QueryableByName)]
-struct Name {
-    #[diesel(sql_type = Text)]
-    datname: String,
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 /// Builds the template once (guarded by an advisory lock across test processes).
@@ -78,11 +78,13 @@ fn ensure_template() -> String {
             diesel::sql_query("SELECT pg_advisory_lock(874512)")
                 .execute(&mut admin)
                 .unwrap();
-            let exists = !diesel::sql_query("SELECT datname FROM pg_database WHERE datname = $1")
-                .bind::<Text, _>(&name)
-                .load::<Name>(&mut admin)
-                .unwrap()
-                .is_empty();
+            let exists =
+                diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<Text, _>(&name)
+                    .get_result::<Count>(&mut admin)
+                    .unwrap()
+                    .n
+                    > 0;
             if !exists {
                 let building = format!("{name}_building");
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
@@ -139,10 +141,6 @@ impl TestDb {
             name,
         }
     }
-
-    pub fn conn(&self) -> PgConnection {
-        PgConnection::establish(&self.url).unwrap()
-    }
 }
 
 impl Drop for TestDb {
@@ -176,7 +174,6 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub outbox: Arc<Mutex<Vec<Mail>>>,
-    pub config: Config,
     handle: actix_web::dev::ServerHandle,
     // Dropped last: the server is stopped before its database goes.
     pub db: TestDb,
@@ -213,7 +210,6 @@ impl TestApp {
                 .build()
                 .unwrap(),
             outbox,
-            config,
             handle,
             db,
         }

@@ -1,0 +1,66 @@
+# Shared by run.sh, test.sh and .ci/run: finds or starts PostgreSQL.
+# shellcheck shell=bash
+
+log() { printf '\033[1;33m==>\033[0m %s\n' "$*" >&2; }
+
+pg_bin_dir() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+    done
+    return 1
+}
+
+# Sets PG_SERVER_URL (no database name) to a PostgreSQL server we may create databases on:
+# $PG_SERVER_URL if given, else the one on 127.0.0.1:5432, else a private cluster under .data/pg
+# (installed with apt when the binaries are missing and we are root).
+ensure_postgres() {
+    if [ -n "${PG_SERVER_URL:-}" ]; then return 0; fi
+    if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432 -U postgres; then
+        PG_SERVER_URL="postgres://postgres@127.0.0.1:5432"
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && ls /etc/postgresql/*/main >/dev/null 2>&1 && command -v pg_ctlcluster >/dev/null; then
+        log "starting the system PostgreSQL cluster"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+        if pg_isready -q -h 127.0.0.1 -p 5432 -U postgres; then
+            PG_SERVER_URL="postgres://postgres@127.0.0.1:5432"
+            return 0
+        fi
+    fi
+    local bin port=${PG_PRIVATE_PORT:-55432} data
+    data="$(pwd)/.data/pg"
+    if ! bin=$(pg_bin_dir); then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            log "installing PostgreSQL (apt-get install postgresql)"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
+            bin=$(pg_bin_dir)
+        else
+            echo "PostgreSQL is needed: install it (apt-get install postgresql) or set PG_SERVER_URL" >&2
+            return 1
+        fi
+    fi
+    local as=()
+    [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "creating a private PostgreSQL cluster in $data"
+        mkdir -p "$data"
+        [ "$(id -u)" = 0 ] && chown postgres "$data"
+        chmod 700 "$data"
+        "${as[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+    fi
+    if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+        log "starting the private PostgreSQL cluster on port $port"
+        "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$data/server.log" -o "-h 127.0.0.1 -p $port -k /tmp" -w start >/dev/null
+    fi
+    PG_SERVER_URL="postgres://postgres@127.0.0.1:$port"
+}
+
+# Creates database $1 on PG_SERVER_URL when missing.
+ensure_database() {
+    local name=$1
+    if ! psql "$PG_SERVER_URL/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+        log "creating database $name"
+        psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $name" >/dev/null
+    fi
+}

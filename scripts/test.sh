@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: the API's unit and integration tests (real server, one fresh PostgreSQL
+# database per test, dropped afterwards) and the frontend's tests when the SPA is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_postgres
+export TEST_DATABASE_ADMIN_URL=${TEST_DATABASE_ADMIN_URL:-$PG_SERVER_URL/postgres}
+
+log "API tests (cargo test)"
+cargo test --workspace
+
+if [ -f frontend/package.json ]; then
+    log "frontend tests"
+    (cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)
+fi
+log "all tests passed"
