@@ -272,6 +272,11 @@ role_set!(
     [Role::Pizzaiolo, Role::Manager]
 );
 role_set!(
+    OrderDesk,
+    "order takers and managers",
+    [Role::OrderTaker, Role::Manager]
+);
+role_set!(
     Deliveries,
     "delivery people and managers",
     [Role::Delivery, Role::Manager]

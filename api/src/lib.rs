@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod mail;
 pub mod openapi;
 pub mod ops;
+pub mod orders;
 pub mod schema;
 pub mod seed;
 pub mod shops;

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, catalog, ops, shops};
+use crate::{accounts, catalog, ops, orders, shops};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,7 +24,10 @@ use crate::{accounts, catalog, ops, shops};
         catalog::list_ingredients, catalog::create_ingredient,
         catalog::list_products, catalog::get_product, catalog::create_product, catalog::update_product, catalog::delete_product,
         catalog::shop_menu,
-        crate::inventory::shop_stock,
+        crate::inventory::shop_stock, crate::inventory::record_movement, crate::inventory::list_movements,
+        orders::quote, orders::place, orders::list, orders::get_order, orders::modify, orders::cancel,
+        orders::transition, orders::events, orders::kitchen, orders::deliveries,
+        orders::list_memos, orders::add_memo, orders::find_customers,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -32,6 +35,8 @@ use crate::{accounts, catalog, ops, shops};
         (name = "accounts", description = "Registration, login, tokens, profile and addresses"),
         (name = "shops", description = "Shops, opening hours and delivery zones"),
         (name = "catalog", description = "Categories, ingredients, products, recipes and menus"),
+        (name = "orders", description = "Quotes, orders, life cycle and live tracking"),
+        (name = "kitchen", description = "Kitchen queue, deliveries and recipe memos"),
         (name = "inventory", description = "Ingredient stock per shop"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

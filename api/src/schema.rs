@@ -124,6 +124,7 @@ diesel::table! {
         expires_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        courier_id -> Nullable<Uuid>,
     }
 }
 

@@ -21,12 +21,14 @@ use crate::error::AppError;
 use crate::http::{self as plumbing, BodyLimit};
 use crate::mail::Mailer;
 use crate::ops::Metrics;
+use crate::orders::events::OrderEvents;
 
 /// What every handler can reach.
 pub struct AppState {
     pub config: Config,
     pub pool: PgPool,
     pub mailer: Mailer,
+    pub order_events: Arc<OrderEvents>,
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -43,6 +45,7 @@ pub fn run_with_mailer(
     mailer: Mailer,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
+        order_events: OrderEvents::start(config.database_url_with_tls()),
         mailer,
         config: config.clone(),
         pool: pool.clone(),
@@ -76,6 +79,7 @@ pub fn run_with_mailer(
                     .configure(crate::shops::routes)
                     .configure(crate::catalog::routes)
                     .configure(crate::inventory::routes)
+                    .configure(crate::orders::routes)
                     .default_service(web::to(plumbing::not_found)),
             )
             .service(web::resource("/docs").route(web::get().to(|| async {

@@ -1,20 +1,189 @@
 //! Inventory: each shop's ingredient stock in base units, flagged low under its threshold.
 //! Every change is a stock movement; the stock equals the sum of its movements.
 
+mod movements;
+
+pub use movements::*;
+
+use std::collections::BTreeMap;
+
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
+use diesel::sql_types;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::schema::{ingredients, stock};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(shop_stock);
+    cfg.service(shop_stock)
+        .service(movements::record_movement)
+        .service(movements::list_movements);
+}
+
+/// Why the stock changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Order,
+    Cancel,
+    Modify,
+    Restock,
+    Waste,
+    Adjustment,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Order => "order",
+            Reason::Cancel => "cancel",
+            Reason::Modify => "modify",
+            Reason::Restock => "restock",
+            Reason::Waste => "waste",
+            Reason::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// Who and what a stock change is for.
+pub struct Movement<'a> {
+    pub reason: Reason,
+    pub order_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(QueryableByName)]
+struct LockedLine {
+    #[diesel(sql_type = sql_types::Uuid)]
+    ingredient_id: Uuid,
+    #[diesel(sql_type = sql_types::BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = sql_types::Text)]
+    unit: String,
+}
+
+/// An ingredient the shop does not have enough of.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Shortage {
+    pub ingredient_id: Uuid,
+    pub name: String,
+    pub unit: String,
+    pub needed: i64,
+    pub available: i64,
+}
+
+/// Changes a shop's stock by `deltas` (negative takes, positive gives back) and records one
+/// movement per ingredient, in the caller's transaction. The stock rows are locked in
+/// ingredient-id order, so concurrent orders neither oversell nor deadlock. When any ingredient
+/// would go negative nothing is changed and the answer is a 409 naming every missing ingredient.
+pub fn change_stock(
+    conn: &mut PgConnection,
+    shop_id: Uuid,
+    deltas: &BTreeMap<Uuid, i64>,
+    movement: &Movement,
+) -> AppResult<()> {
+    let deltas: Vec<(Uuid, i64)> = deltas
+        .iter()
+        .filter(|(_, d)| **d != 0)
+        .map(|(i, d)| (*i, *d))
+        .collect();
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = deltas.iter().map(|(i, _)| *i).collect();
+    let locked: BTreeMap<Uuid, LockedLine> = diesel::sql_query(
+        "SELECT s.ingredient_id, s.quantity, i.name, i.unit FROM stock s JOIN ingredients i ON i.id = s.ingredient_id
+         WHERE s.shop_id = $1 AND s.ingredient_id = ANY($2) ORDER BY s.ingredient_id FOR UPDATE OF s",
+    )
+    .bind::<sql_types::Uuid, _>(shop_id)
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
+    .load::<LockedLine>(conn)?
+    .into_iter()
+    .map(|l| (l.ingredient_id, l))
+    .collect();
+    let mut shortages = Vec::new();
+    for (id, delta) in &deltas {
+        let available = locked.get(id).map(|l| l.quantity).unwrap_or(0);
+        if available + delta < 0 {
+            let (name, unit) = match locked.get(id) {
+                Some(l) => (l.name.clone(), l.unit.clone()),
+                None => ingredients::table
+                    .find(id)
+                    .select((ingredients::name, ingredients::unit))
+                    .first(conn)
+                    .unwrap_or_default(),
+            };
+            shortages.push(Shortage {
+                ingredient_id: *id,
+                name,
+                unit,
+                needed: -delta,
+                available,
+            });
+        }
+    }
+    if !shortages.is_empty() {
+        let names: Vec<String> = shortages
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} (needs {} {}, {} left)",
+                    s.name, s.needed, s.unit, s.available
+                )
+            })
+            .collect();
+        return Err(AppError::Conflict {
+            detail: format!("not enough stock: {}", names.join(", ")),
+            errors: Vec::new(),
+            extra: Some(serde_json::json!({ "missing_ingredients": shortages })),
+        });
+    }
+    let amounts: Vec<i64> = deltas.iter().map(|(_, d)| *d).collect();
+    diesel::sql_query(
+        "UPDATE stock s SET quantity = s.quantity + d.delta, updated_at = now()
+         FROM unnest($2::uuid[], $3::bigint[]) AS d(ingredient_id, delta)
+         WHERE s.shop_id = $1 AND s.ingredient_id = d.ingredient_id",
+    )
+    .bind::<sql_types::Uuid, _>(shop_id)
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
+    .bind::<sql_types::Array<sql_types::BigInt>, _>(&amounts)
+    .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, order_id, actor_id, note)
+         SELECT $1, d.ingredient_id, d.delta, $4, $5, $6, $7 FROM unnest($2::uuid[], $3::bigint[]) AS d(ingredient_id, delta)",
+    )
+    .bind::<sql_types::Uuid, _>(shop_id)
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
+    .bind::<sql_types::Array<sql_types::BigInt>, _>(&amounts)
+    .bind::<sql_types::Text, _>(movement.reason.as_str())
+    .bind::<sql_types::Nullable<sql_types::Uuid>, _>(movement.order_id)
+    .bind::<sql_types::Nullable<sql_types::Uuid>, _>(movement.actor_id)
+    .bind::<sql_types::Nullable<sql_types::Text>, _>(movement.note)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// What an order currently holds of each ingredient: minus the sum of its movements.
+pub fn held_by_order(conn: &mut PgConnection, order_id: Uuid) -> AppResult<BTreeMap<Uuid, i64>> {
+    use crate::schema::stock_movements;
+    let rows: Vec<(Uuid, i64)> = stock_movements::table
+        .filter(stock_movements::order_id.eq(order_id))
+        .select((stock_movements::ingredient_id, stock_movements::delta))
+        .load(conn)?;
+    let mut held = BTreeMap::new();
+    for (id, delta) in rows {
+        *held.entry(id).or_insert(0) -= delta;
+    }
+    held.retain(|_, q| *q != 0);
+    Ok(held)
 }
 
 #[derive(Serialize, ToSchema, Queryable)]

@@ -97,14 +97,18 @@ pub fn shop_timezone(shop: &Shop) -> Tz {
         .unwrap_or(chrono_tz::Europe::Paris)
 }
 
-/// Whether `at` falls in one of the opening ranges, read in the shop's time zone.
+/// Whether `at` falls in one of the opening ranges, read in the shop's time zone. A range that
+/// closes at 23:59 runs until midnight.
 pub fn is_open_at(shop: &Shop, ranges: &[OpeningRange], at: DateTime<Utc>) -> bool {
     let local = at.with_timezone(&shop_timezone(shop));
     let weekday = local.weekday().number_from_monday() as i16;
     let time = local.time();
-    ranges
-        .iter()
-        .any(|r| r.weekday == weekday && r.opens_at <= time && time < r.closes_at)
+    let last_minute = NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default();
+    ranges.iter().any(|r| {
+        r.weekday == weekday
+            && r.opens_at <= time
+            && (time < r.closes_at || r.closes_at == last_minute)
+    })
 }
 
 fn format_time(t: NaiveTime) -> String {

@@ -62,9 +62,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[derive(QueryableByName)]
-struct Count {
+pub struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+    pub n: i64,
 }
 
 /// Builds the template once (guarded by an advisory lock across test processes).
@@ -215,6 +215,84 @@ impl TestApp {
         }
     }
 
+    /// A second API instance on the same database, as behind a load balancer.
+    pub fn another_instance(&self) -> Instance {
+        let config = Config::from_vars(&test_vars(&self.db.url)).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pool = ocpizza::db::build_pool(&config.database_url_with_tls(), config.db_pool_size);
+        let server =
+            ocpizza::startup::run_with_mailer(listener, config, pool, Mailer::Log).unwrap();
+        let handle = server.handle();
+        tokio::spawn(server);
+        Instance {
+            address: format!("http://127.0.0.1:{port}"),
+            handle,
+        }
+    }
+
+    /// Opens every shop all week long, so tests do not depend on the time they run at.
+    pub async fn open_all_week(&self) {
+        self.with_db(|conn| {
+            diesel::sql_query("DELETE FROM shop_hours").execute(conn).unwrap();
+            diesel::sql_query(
+                "INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at) SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1, 7) d",
+            )
+            .execute(conn)
+            .unwrap();
+        })
+        .await;
+    }
+
+    /// For every shop and ingredient, the stock equals the sum of its movements and is not negative.
+    pub async fn assert_stock_matches_movements(&self) {
+        let broken: i64 = self
+            .with_db(|conn| {
+                diesel::sql_query(
+                    "SELECT count(*) AS n FROM stock s WHERE s.quantity < 0 OR s.quantity <> COALESCE(
+                        (SELECT sum(m.delta) FROM stock_movements m WHERE m.shop_id = s.shop_id AND m.ingredient_id = s.ingredient_id), 0)",
+                )
+                .get_result::<Count>(conn)
+                .unwrap()
+                .n
+            })
+            .await;
+        assert_eq!(
+            broken, 0,
+            "stock lines that differ from the sum of their movements"
+        );
+    }
+
+    /// The quantity of an ingredient (by slug) in a shop.
+    pub async fn stock_of(&self, shop: Uuid, slug: &str) -> i64 {
+        let slug = slug.to_string();
+        self.with_db(move |conn| {
+            use ocpizza::schema::{ingredients, stock};
+            stock::table
+                .inner_join(ingredients::table)
+                .filter(stock::shop_id.eq(shop))
+                .filter(ingredients::slug.eq(slug))
+                .select(stock::quantity)
+                .first::<i64>(conn)
+                .unwrap()
+        })
+        .await
+    }
+
+    /// Product ids by slug.
+    pub async fn product_ids(&self) -> HashMap<String, Uuid> {
+        self.with_db(|conn| {
+            use ocpizza::schema::products;
+            products::table
+                .select((products::slug, products::id))
+                .load::<(String, Uuid)>(conn)
+                .unwrap()
+                .into_iter()
+                .collect()
+        })
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -321,6 +399,17 @@ impl TestApp {
 
     pub async fn shop_id(&self, slug: &str) -> Uuid {
         self.shop_ids().await[slug]
+    }
+}
+
+pub struct Instance {
+    pub address: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
     }
 }
 

@@ -6,5 +6,8 @@ mod accounts;
 mod authorization;
 mod catalog;
 mod operations;
+mod orders;
+mod orders_concurrency;
 mod problems;
+mod staff;
 mod tokens;

@@ -1,0 +1,418 @@
+//! HTTP handlers of orders: quote, place (with `Idempotency-Key`), list, read, modify, cancel,
+//! move along the life cycle, follow live.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use futures_util::{stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::model::{find_visible, load_view, load_views, Order, OrderRow, Status};
+use super::pricing::PricedLine;
+use super::rules::{self, ModifyRequest, OrderRequest, QuoteRequest};
+use crate::auth::{CurrentUser, Role};
+use crate::db;
+use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::http::{parse_json, ApiJson, ApiQuery, Page, PageParams};
+use crate::schema::{idempotency_keys, orders};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Quote {
+    pub shop_id: Uuid,
+    pub currency: String,
+    pub lines: Vec<PricedLine>,
+    pub subtotal_cents: i32,
+    pub delivery_fee_cents: i32,
+    pub total_cents: i32,
+    pub minimum_order_cents: i32,
+    /// False when the subtotal is below the shop's minimum order.
+    pub meets_minimum: bool,
+    /// Whether the shop takes orders right now.
+    pub shop_open: bool,
+    /// Whether the shop's stock can make the whole cart right now.
+    pub in_stock: bool,
+}
+
+/// Prices a cart on the server without keeping anything.
+#[utoipa::path(post, path = "/api/v1/orders/quote", tag = "orders",
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "Priced cart", body = Quote),
+        (status = 422, description = "Invalid cart (field errors)", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/quote")]
+pub async fn quote(
+    state: web::Data<AppState>,
+    body: ApiJson<QuoteRequest>,
+) -> AppResult<HttpResponse> {
+    let req = body.0;
+    let quote = db::run(&state.pool, move |conn| {
+        let (shop, cart, open) = rules::quote(conn, &req)?;
+        let stock = crate::catalog::shop_stock(conn, shop.id)?;
+        let in_stock = cart
+            .needs
+            .iter()
+            .all(|(i, q)| stock.get(i).copied().unwrap_or(0) >= *q);
+        Ok(Quote {
+            shop_id: shop.id,
+            currency: cart.currency,
+            meets_minimum: cart.subtotal_cents >= shop.min_order_cents,
+            minimum_order_cents: shop.min_order_cents,
+            lines: cart.lines,
+            subtotal_cents: cart.subtotal_cents,
+            delivery_fee_cents: cart.delivery_fee_cents,
+            total_cents: cart.total_cents,
+            shop_open: open,
+            in_stock,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(quote))
+}
+
+/// Places an order (customers for themselves; order takers and managers for a customer of their
+/// shop). Send an `Idempotency-Key` header to make retries safe: the same key and body answer the
+/// first result and create nothing; the same key with another body is a 422.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
+    request_body = OrderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer (1 to 255 characters)")),
+    responses(
+        (status = 201, description = "Order placed (or the replay of the first answer for this key)", body = Order),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "This role cannot place orders", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not enough stock: `extra.missing_ingredients` names them; nothing is kept", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders")]
+pub async fn place(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    body: ApiJson<serde_json::Value>,
+) -> AppResult<HttpResponse> {
+    let canonical = body.0.to_string();
+    let order_request: OrderRequest = parse_json(canonical.as_bytes())?;
+    let key = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(value) => match value.to_str() {
+            Ok(k) if (1..=255).contains(&k.len()) => Some(k.to_string()),
+            _ => {
+                return Err(AppError::field(
+                    "Idempotency-Key",
+                    "invalid",
+                    "1 to 255 visible ASCII characters",
+                ))
+            }
+        },
+    };
+    let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
+    let user_id = user.id;
+    let outcome = db::transaction(&state.pool, move |conn| {
+        if let Some(key) = &key {
+            // A concurrent twin waits here until the first transaction ends, then sees its row.
+            let inserted = diesel::insert_into(idempotency_keys::table)
+                .values((
+                    idempotency_keys::user_id.eq(user_id),
+                    idempotency_keys::key.eq(key),
+                    idempotency_keys::request_hash.eq(&request_hash),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+            if inserted == 0 {
+                let (hash, body): (String, Option<serde_json::Value>) = idempotency_keys::table
+                    .find((user_id, key))
+                    .select((
+                        idempotency_keys::request_hash,
+                        idempotency_keys::response_body,
+                    ))
+                    .first(conn)?;
+                if hash != request_hash {
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "Idempotency-Key",
+                        "reused",
+                        "this key was used for a different order; use a new key",
+                    )]));
+                }
+                let body = body.ok_or_else(|| {
+                    AppError::conflict("the first request with this key is still being processed")
+                })?;
+                return Ok((body, true));
+            }
+        }
+        let order = rules::place_order(conn, &order_request, &user)?;
+        let body = serde_json::to_value(&order).map_err(AppError::internal)?;
+        if let Some(key) = &key {
+            diesel::update(idempotency_keys::table.find((user_id, key)))
+                .set((
+                    idempotency_keys::response_status.eq(201i16),
+                    idempotency_keys::response_body.eq(&body),
+                ))
+                .execute(conn)?;
+        }
+        Ok((body, false))
+    })
+    .await?;
+    let (body, replayed) = outcome;
+    let mut response = HttpResponse::Created();
+    if let Some(id) = body.get("id").and_then(|v| v.as_str()) {
+        response.insert_header((header::LOCATION, format!("/api/v1/orders/{id}")));
+    }
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(body))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderFilter {
+    /// Only orders with this status.
+    pub status: Option<Status>,
+    /// Admins: one shop's orders.
+    pub shop_id: Option<Uuid>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Orders the caller may see, newest first: a customer's own, a staff member's shop's, all for
+/// admins.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
+    params(OrderFilter),
+    responses(
+        (status = 200, description = "Orders", body = inline(Page<Order>)),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json")))]
+#[get("/orders")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    filter: ApiQuery<OrderFilter>,
+) -> AppResult<HttpResponse> {
+    let f = filter.into_inner();
+    let paging = PageParams {
+        limit: f.limit,
+        cursor: f.cursor.clone(),
+    };
+    let (limit, offset) = (paging.limit()?, paging.offset()?);
+    let items = db::run(&state.pool, move |conn| {
+        let mut q = orders::table
+            .select(OrderRow::as_select())
+            .order((orders::created_at.desc(), orders::id))
+            .limit(limit + 1)
+            .offset(offset)
+            .into_boxed();
+        q = match user.role {
+            Role::Customer => q.filter(orders::customer_id.eq(user.id)),
+            Role::Admin => match f.shop_id {
+                Some(shop) => q.filter(orders::shop_id.eq(shop)),
+                None => q,
+            },
+            _ => q.filter(orders::shop_id.eq(user.shop_id.unwrap_or_default())),
+        };
+        if let Some(status) = f.status {
+            q = q.filter(orders::status.eq(status.as_str()));
+        }
+        let rows = q.load(conn)?;
+        load_views(conn, rows)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(paging.page(items)?))
+}
+
+/// One order with its lines, totals and history (its customer and its shop's staff).
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "Order", body = Order),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/orders/{order_id}")]
+pub async fn get_order(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let order = db::run(&state.pool, move |conn| {
+        find_visible(conn, id, &user, false)?;
+        load_view(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+/// Changes the items, address or notes while the order is not in preparation (its customer,
+/// order takers, managers). Re-priced on the server; the stock follows.
+#[utoipa::path(patch, path = "/api/v1/orders/{order_id}", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body = ModifyRequest,
+    responses(
+        (status = 200, description = "Modified order", body = Order),
+        (status = 403, description = "This role cannot modify orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too late (in preparation), or not enough stock", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/orders/{order_id}")]
+pub async fn modify(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: ApiJson<ModifyRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let order = db::transaction(&state.pool, move |conn| {
+        rules::modify_order(conn, id, &user, &body.0)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Why, for the history.
+    pub reason: Option<String>,
+}
+
+/// Cancels an order before preparation (its customer, order takers, managers); the ingredients go
+/// back to the stock.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/cancel", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body(content = Option<CancelRequest>, description = "Optional reason"),
+    responses(
+        (status = 200, description = "Cancelled order", body = Order),
+        (status = 403, description = "This role cannot cancel orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too late: already in preparation or finished", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/{order_id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let request: CancelRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
+        CancelRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    if request
+        .reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 300)
+    {
+        return Err(AppError::field(
+            "reason",
+            "too_long",
+            "at most 300 characters",
+        ));
+    }
+    let id = path.into_inner();
+    let order = db::transaction(&state.pool, move |conn| {
+        rules::cancel_order(conn, id, &user, request.reason.as_deref())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// `preparing` and `ready` (pizzaiolos), `out_for_delivery` and `delivered` (delivery people),
+    /// `picked_up` (order takers); managers and admins may do all.
+    pub to: Status,
+}
+
+/// Moves an order along its life cycle, recorded in its history.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/transitions", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, description = "Order in its new status", body = Order),
+        (status = 403, description = "This role cannot make this move", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Impossible from the order's current status", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/{order_id}/transitions")]
+pub async fn transition(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: ApiJson<TransitionRequest>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let to = body.0.to;
+    let order = db::transaction(&state.pool, move |conn| {
+        rules::transition(conn, id, to, &user)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
+fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
+    web::Bytes::from(format!("event: {event}\ndata: {json}\n\n"))
+}
+
+/// Live status of an order as server-sent events: first a `snapshot` of the order, then a `status`
+/// event at each change (from whichever API instance made it); the stream ends after a final
+/// status. A comment every 15 s keeps proxies from closing it.
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}/events", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "text/event-stream of `snapshot` (an Order) then `status` (an OrderEvent) events", body = super::events::OrderEvent, content_type = "text/event-stream"),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/orders/{order_id}/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    // Subscribe before reading the snapshot, so no change falls between the two.
+    let receiver = state.order_events.subscribe();
+    let snapshot = db::run(&state.pool, move |conn| {
+        find_visible(conn, id, &user, false)?;
+        load_view(conn, id)
+    })
+    .await?;
+    let finished = snapshot.status.is_final();
+    let first = sse("snapshot", &snapshot);
+    let keepalive = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(15),
+        Duration::from_secs(15),
+    );
+    let live = stream::unfold(
+        (receiver, keepalive, finished),
+        move |(mut receiver, mut keepalive, done)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(event) if event.order_id == id => {
+                            let done = event.status.is_final() && event.note.is_none();
+                            let bytes = sse("status", &event);
+                            return Some((Ok::<_, actix_web::Error>(bytes), (receiver, keepalive, done)));
+                        }
+                        Ok(_) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            // Too slow a client: tell it to reload the order.
+                            return Some((Ok(web::Bytes::from_static(b"event: resync\ndata: {}\n\n")), (receiver, keepalive, false)));
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = keepalive.tick() => return Some((Ok(web::Bytes::from_static(b": keep-alive\n\n")), (receiver, keepalive, false))),
+                }
+            }
+        },
+    );
+    let body = stream::once(async move { Ok::<_, actix_web::Error>(first) }).chain(live);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}
