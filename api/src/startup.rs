@@ -29,6 +29,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub mailer: Mailer,
     pub order_events: Arc<OrderEvents>,
+    /// The catalog part of the menus, shared by the requests of this instance.
+    pub catalog: crate::catalog::CatalogCache,
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -46,6 +48,7 @@ pub fn run_with_mailer(
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
         order_events: OrderEvents::start(config.database_url_with_tls()),
+        catalog: Default::default(),
         mailer,
         config: config.clone(),
         pool: pool.clone(),

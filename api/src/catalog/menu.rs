@@ -2,6 +2,8 @@
 //! shop's ingredient stock, plus the extra toppings it can add right now.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
@@ -73,39 +75,92 @@ pub fn apply_availability(products: &mut [Product], stock: &HashMap<Uuid, i64>) 
     }
 }
 
-pub fn build_menu(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<Menu> {
+/// The chain-wide part of every menu: what is on sale, with recipes. Loaded once and kept for a
+/// short while; the instance that changes the catalog drops its copy at once, the others within
+/// [`CATALOG_CACHE_TTL`].
+pub struct CatalogSnapshot {
+    categories: Vec<Category>,
+    products: Vec<Product>,
+    extras: Vec<IngredientRow>,
+}
+
+pub const CATALOG_CACHE_TTL: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+pub struct CatalogCache {
+    current: RwLock<Option<(Instant, Arc<CatalogSnapshot>)>>,
+}
+
+impl CatalogCache {
+    pub fn get(&self, conn: &mut PgConnection) -> AppResult<Arc<CatalogSnapshot>> {
+        if let Ok(guard) = self.current.read() {
+            if let Some((loaded, snapshot)) = guard.as_ref() {
+                if loaded.elapsed() < CATALOG_CACHE_TTL {
+                    return Ok(snapshot.clone());
+                }
+            }
+        }
+        let snapshot = Arc::new(load_snapshot(conn)?);
+        if let Ok(mut guard) = self.current.write() {
+            *guard = Some((Instant::now(), snapshot.clone()));
+        }
+        Ok(snapshot)
+    }
+
+    pub fn invalidate(&self) {
+        if let Ok(mut guard) = self.current.write() {
+            *guard = None;
+        }
+    }
+}
+
+fn load_snapshot(conn: &mut PgConnection) -> AppResult<CatalogSnapshot> {
+    Ok(CatalogSnapshot {
+        products: load_products(conn, &ProductQuery::default())?,
+        categories: categories::table
+            .order((categories::position, categories::name))
+            .select(Category::as_select())
+            .load(conn)?,
+        extras: ingredients::table
+            .filter(ingredients::can_be_extra.eq(true))
+            .order(ingredients::name)
+            .select(IngredientRow::as_select())
+            .load(conn)?,
+    })
+}
+
+pub fn build_menu(conn: &mut PgConnection, shop_id: Uuid, cache: &CatalogCache) -> AppResult<Menu> {
     let shop = crate::shops::find_shop(conn, shop_id)?;
     let hours = crate::schema::shop_hours::table
         .filter(crate::schema::shop_hours::shop_id.eq(shop_id))
         .select(crate::shops::OpeningRange::as_select())
         .load(conn)?;
     let stock = shop_stock(conn, shop_id)?;
-    let mut products = load_products(conn, &ProductQuery::default())?;
+    let catalog = cache.get(conn)?;
+    let mut products = catalog.products.clone();
     for p in &mut products {
         p.currency = shop.currency.clone();
     }
     apply_availability(&mut products, &stock);
-    let cats: Vec<Category> = categories::table
-        .order((categories::position, categories::name))
-        .select(Category::as_select())
-        .load(conn)?;
     let mut by_category: HashMap<Uuid, Vec<Product>> = HashMap::new();
     for p in products {
         by_category.entry(p.category_id).or_default().push(p);
     }
-    let categories = cats
-        .into_iter()
+    let categories = catalog
+        .categories
+        .iter()
         .filter_map(|category| {
             let products = by_category.remove(&category.id)?;
-            Some(MenuCategory { category, products })
+            Some(MenuCategory {
+                category: category.clone(),
+                products,
+            })
         })
         .collect();
-    let extras = ingredients::table
-        .filter(ingredients::can_be_extra.eq(true))
-        .order(ingredients::name)
-        .select(IngredientRow::as_select())
-        .load(conn)?
-        .into_iter()
+    let extras = catalog
+        .extras
+        .iter()
+        .cloned()
         .map(|i| ExtraTopping {
             available: stock.get(&i.id).copied().unwrap_or(0) >= i64::from(i.extra_quantity.max(1)),
             ingredient_id: i.id,
@@ -136,6 +191,10 @@ pub async fn shop_menu(
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let shop_id = path.into_inner();
-    let menu = db::run(&state.pool, move |conn| build_menu(conn, shop_id)).await?;
+    let state2 = state.clone();
+    let menu = db::run(&state.pool, move |conn| {
+        build_menu(conn, shop_id, &state2.catalog)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(menu))
 }

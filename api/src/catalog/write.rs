@@ -138,6 +138,7 @@ pub async fn create_category(
         Ok(created)
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -192,6 +193,7 @@ pub async fn update_category(
         Ok(updated)
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -341,6 +343,7 @@ pub async fn create_ingredient(
         Ok(Ingredient::from(row))
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -633,6 +636,7 @@ pub async fn create_product(
         load_product(conn, id, true)
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::Created().json(product))
 }
 
@@ -697,6 +701,7 @@ pub async fn update_product(
         load_product(conn, id, true)
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::Ok().json(product))
 }
 
@@ -735,5 +740,6 @@ pub async fn delete_product(
         )
     })
     .await?;
+    state.catalog.invalidate();
     Ok(HttpResponse::NoContent().finish())
 }
