@@ -1,0 +1,85 @@
+// Logging in, then back where the customer was going (or to the account page).
+import { useState, type FormEvent } from "react";
+import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
+import { problemOf, type ProblemSummary } from "../api/problem";
+import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useI18n } from "../i18n";
+import { Field } from "../ui/Field";
+import { FormError } from "../ui/FormError";
+import { fieldMessages } from "../ui/problemText";
+import { useAuth } from "./AuthContext";
+
+export function returnPath(state: unknown): string {
+  const from = (state as { from?: unknown } | null)?.from;
+  return typeof from === "string" && from.startsWith("/") && !from.startsWith("//") ? from : "/account";
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
+  useDocumentTitle(t("login.title"));
+  const { login, state } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [problem, setProblem] = useState<ProblemSummary | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (state.status === "authenticated" && !busy) return <Navigate to={returnPath(location.state)} replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await login(email.trim(), password);
+      navigate(returnPath(location.state), { replace: true });
+    } catch (error) {
+      setProblem(problemOf(error));
+      setBusy(false);
+    }
+  }
+
+  const errors = fieldMessages(t, problem);
+  return (
+    <div className="page page--narrow">
+      <div className="card form-card">
+        <h1>{t("login.title")}</h1>
+        {state.status === "anonymous" && state.expired && <p className="notice">{t("login.sessionExpired")}</p>}
+        <form onSubmit={submit} noValidate>
+          <FormError problem={problem} overrides={{ 401: "login.wrongCredentials" }} />
+          <Field
+            label={t("field.label.email")}
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={errors.email}
+          />
+          <Field
+            label={t("field.label.password")}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.password}
+          />
+          <button type="submit" className="button button--primary button--wide" disabled={busy}>
+            {busy ? t("common.pleaseWait") : t("login.submit")}
+          </button>
+        </form>
+        <p>
+          <Link to="/forgot-password">{t("login.forgot")}</Link>
+        </p>
+        <p>
+          {t("login.noAccount")}{" "}
+          <Link to="/register" state={location.state}>
+            {t("login.createAccount")}
+          </Link>
+        </p>
+      </div>
+    </div>
+  );
+}

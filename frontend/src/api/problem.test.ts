@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { translate } from "../i18n";
+import { fieldMessages, problemDetail } from "../ui/problemText";
+import { toProblem } from "./problem";
+
+const registration422 = {
+  type: "https://ocpizza.fr/problems/validation",
+  title: "Invalid request",
+  status: 422,
+  detail: "3 fields are invalid",
+  errors: [
+    { field: "email", code: "invalid", message: "this is not a valid e-mail address" },
+    { field: "password", code: "too_short", message: "the password must have at least 10 characters" },
+    { field: "password", code: "too_weak", message: "the password must not be the e-mail address" },
+    { field: "items[0].quantity", code: "out_of_range", message: "between 1 and 50" },
+  ],
+};
+
+describe("problem+json becomes a detail and one message per field", () => {
+  it("maps every field to its first message, keeping nested paths", () => {
+    const problem = toProblem(registration422, 422);
+    expect(problem.detail).toBe("3 fields are invalid");
+    expect(problem.kind).toBe("validation");
+    expect(problem.fieldErrors).toEqual({
+      email: "this is not a valid e-mail address",
+      password: "the password must have at least 10 characters",
+      "items[0].quantity": "between 1 and 50",
+    });
+    expect(problem.fieldCodes.password).toBe("too_short");
+  });
+
+  it("a problem without field errors keeps its detail", () => {
+    const problem = toProblem(
+      { type: "https://ocpizza.fr/problems/unauthorized", title: "Authentication required", status: 401, detail: "wrong e-mail address or password" },
+      401,
+    );
+    expect(problem).toMatchObject({ status: 401, kind: "unauthorized", detail: "wrong e-mail address or password", fieldErrors: {} });
+  });
+
+  it("falls back to the title, and survives bodies that are not problems", () => {
+    expect(toProblem({ title: "Conflict" }, 409).detail).toBe("Conflict");
+    expect(toProblem("Bad Gateway", 502)).toMatchObject({ status: 502, detail: "Bad Gateway", fieldErrors: {} });
+    expect(toProblem(undefined, 500)).toMatchObject({ status: 500, detail: "", fieldErrors: {} });
+    expect(toProblem({ errors: [{ nonsense: true }, "x"] }, 422).fieldErrors).toEqual({});
+  });
+
+  it("status 0 means the server was not reached", () => {
+    expect(toProblem(undefined, 0).kind).toBe("network");
+  });
+});
+
+describe("problems are worded in the UI's language", () => {
+  const tFr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate("fr", key, params);
+  const tEn = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate("en", key, params);
+
+  it("known field codes get our translated message, unknown ones the server's", () => {
+    const messages = fieldMessages(tFr, toProblem(registration422, 422));
+    expect(messages.email).toBe("Cette adresse e-mail n'est pas valide.");
+    expect(messages.password).toBe("Le mot de passe doit faire au moins 10 caractères.");
+    expect(messages["items[0].quantity"]).toBe("between 1 and 50");
+    expect(fieldMessages(tEn, toProblem(registration422, 422)).email).toBe("This e-mail address is not valid.");
+  });
+
+  it("a network failure is explained as such", () => {
+    expect(problemDetail(tFr, toProblem(undefined, 0))).toMatch(/connexion/i);
+  });
+
+  it("a page may word a status its own way", () => {
+    const problem = toProblem({ status: 401, detail: "wrong e-mail address or password" }, 401);
+    expect(problemDetail(tFr, problem, { 401: "login.wrongCredentials" })).toBe("Adresse e-mail ou mot de passe incorrect.");
+  });
+});

@@ -1,0 +1,69 @@
+// The SPA: providers (language, session, chosen shop, cart, toasts) and the routes.
+import { BrowserRouter, Route, Routes } from "react-router-dom";
+import { AccountPage } from "../accounts/AccountPage";
+import { AuthProvider } from "../accounts/AuthContext";
+import { LoginPage } from "../accounts/LoginPage";
+import { PasswordResetPage } from "../accounts/PasswordResetPage";
+import { RegisterPage } from "../accounts/RegisterPage";
+import { RequireAuth } from "../accounts/RequireAuth";
+import { CartProvider } from "../cart/CartContext";
+import { CartPage } from "../cart/CartPage";
+import { MenuPage } from "../catalog/MenuPage";
+import { I18nProvider } from "../i18n";
+import { ordersApiAvailable } from "../orders/availability";
+import { CheckoutPage } from "../orders/CheckoutPage";
+import { ChosenShopProvider } from "../shops/chosenShop";
+import { ShopsPage } from "../shops/ShopsPage";
+import { ToastProvider } from "../ui/Toast";
+import { ErrorBoundary } from "./ErrorBoundary";
+import { Layout } from "./Layout";
+import { NotFoundPage } from "./NotFoundPage";
+
+export function App() {
+  return (
+    <I18nProvider>
+      <ErrorBoundary>
+        <ToastProvider>
+          <AuthProvider>
+            <ChosenShopProvider>
+              <CartProvider>
+                <BrowserRouter>
+                  <Routes>
+                    <Route element={<Layout />}>
+                      <Route index element={<ShopsPage />} />
+                      <Route path="shops/:shopId" element={<MenuPage />} />
+                      <Route path="cart" element={<CartPage />} />
+                      {ordersApiAvailable && (
+                        <Route
+                          path="checkout"
+                          element={
+                            <RequireAuth>
+                              <CheckoutPage />
+                            </RequireAuth>
+                          }
+                        />
+                      )}
+                      <Route path="login" element={<LoginPage />} />
+                      <Route path="register" element={<RegisterPage />} />
+                      <Route path="forgot-password" element={<PasswordResetPage />} />
+                      <Route path="reset-password" element={<PasswordResetPage />} />
+                      <Route
+                        path="account"
+                        element={
+                          <RequireAuth>
+                            <AccountPage />
+                          </RequireAuth>
+                        }
+                      />
+                      <Route path="*" element={<NotFoundPage />} />
+                    </Route>
+                  </Routes>
+                </BrowserRouter>
+              </CartProvider>
+            </ChosenShopProvider>
+          </AuthProvider>
+        </ToastProvider>
+      </ErrorBoundary>
+    </I18nProvider>
+  );
+}

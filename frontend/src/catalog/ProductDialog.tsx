@@ -1,0 +1,226 @@
+// A product's sheet: sizes with prices, ingredients (pizzas: untick to remove), extra toppings,
+// allergens, quantity, and "add to cart" with the estimated price.
+import { useMemo, useState, type FormEvent } from "react";
+import type { Menu, Product, Shop } from "../api/types";
+import { useCart } from "../cart/CartContext";
+import { MAX_EXTRAS, MAX_QUANTITY, type Extra, type Topping } from "../cart/cart";
+import { useI18n } from "../i18n";
+import { Dialog } from "../ui/Dialog";
+import { useToast } from "../ui/Toast";
+import { allergenName } from "./allergens";
+
+interface Props {
+  product: Product;
+  menu: Menu;
+  shop: Shop;
+  onClose: () => void;
+}
+
+/** Only pizzas take extras and removals (the server refuses them on other products). */
+const isCustomisable = (product: Product) => product.kind === "pizza";
+
+export function ProductDialog({ product, menu, shop, onClose }: Props) {
+  const { t, price } = useI18n();
+  const { cart, dispatch } = useCart();
+  const toast = useToast();
+  const currency = menu.currency;
+  const productAvailable = product.available !== false;
+  const firstAvailable =
+    product.sizes.find((s) => s.available !== false && s.code === "medium") ??
+    product.sizes.find((s) => s.available !== false) ??
+    product.sizes[0];
+  const [sizeCode, setSizeCode] = useState(firstAvailable?.code ?? "");
+  const [removed, setRemoved] = useState<Set<string>>(new Set());
+  const [extras, setExtras] = useState<Set<string>>(new Set());
+  const [quantity, setQuantity] = useState(1);
+
+  const size = product.sizes.find((s) => s.code === sizeCode);
+  const customisable = isCustomisable(product);
+  // The base (first recipe line, the dough: largest quantity) cannot be taken off a pizza.
+  const removable = customisable && size ? size.recipe.slice(1) : [];
+  const base = customisable && size ? size.recipe[0] : undefined;
+  const chosenExtras = useMemo(
+    () => menu.extras.filter((x) => extras.has(x.ingredient_id) && x.available),
+    [menu.extras, extras],
+  );
+  const unitCents = (size?.price_cents ?? 0) + chosenExtras.reduce((sum, x) => sum + x.price_cents, 0);
+  const canAdd = productAvailable && !!size && size.available !== false && cart !== null && cart.shopId === shop.id;
+
+  function toggle(set: Set<string>, id: string): Set<string> {
+    const next = new Set(set);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!canAdd || !size) return;
+    const removedToppings: Topping[] = removable
+      .filter((r) => removed.has(r.ingredient_id) && !extras.has(r.ingredient_id))
+      .map((r) => ({ ingredientId: r.ingredient_id, name: r.name }));
+    const extraToppings: Extra[] = chosenExtras.map((x) => ({
+      ingredientId: x.ingredient_id,
+      name: x.name,
+      priceCents: x.price_cents,
+    }));
+    dispatch({
+      type: "add",
+      line: {
+        productId: product.id,
+        productName: product.name,
+        size: size.code,
+        sizeLabel: size.label,
+        sizePriceCents: size.price_cents,
+        extras: customisable ? extraToppings : [],
+        removed: customisable ? removedToppings : [],
+        quantity,
+      },
+    });
+    toast(t("product.added", { count: quantity, name: product.name }));
+    onClose();
+  }
+
+  const formId = `product-form-${product.id}`;
+  return (
+    <Dialog
+      title={product.name}
+      onClose={onClose}
+      className="product-dialog"
+      footer={
+        <>
+          <div className="quantity" role="group" aria-label={t("product.quantity")}>
+            <button
+              type="button"
+              className="icon-button"
+              onClick={() => setQuantity((q) => Math.max(1, q - 1))}
+              disabled={quantity <= 1}
+              aria-label={t("cart.decrease")}
+            >
+              −
+            </button>
+            <input
+              type="number"
+              min={1}
+              max={MAX_QUANTITY}
+              value={quantity}
+              aria-label={t("product.quantity")}
+              onChange={(e) => setQuantity(Math.min(MAX_QUANTITY, Math.max(1, Number(e.target.value) || 1)))}
+            />
+            <button
+              type="button"
+              className="icon-button"
+              onClick={() => setQuantity((q) => Math.min(MAX_QUANTITY, q + 1))}
+              disabled={quantity >= MAX_QUANTITY}
+              aria-label={t("cart.increase")}
+            >
+              +
+            </button>
+          </div>
+          <button type="submit" form={formId} className="button button--primary" disabled={!canAdd}>
+            {canAdd
+              ? t("product.addToCart", { price: price(unitCents * quantity, currency) })
+              : t("product.unavailable")}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={submit} className="product-form">
+        <p>{product.description}</p>
+        <p className="product-form__facts">
+          {product.vegetarian && <span className="badge badge--veg">{t("menu.vegetarian")}</span>}
+          {!productAvailable && <span className="badge badge--muted">{t("menu.unavailable")}</span>}
+        </p>
+
+        {product.sizes.length > 0 && (
+          <fieldset className="choice-group">
+            <legend>{t("product.size")}</legend>
+            {product.sizes.map((s) => {
+              const off = s.available === false;
+              return (
+                <label key={s.code} className={`choice${off ? " choice--off" : ""}`}>
+                  <input
+                    type="radio"
+                    name="size"
+                    value={s.code}
+                    checked={s.code === sizeCode}
+                    disabled={off}
+                    onChange={() => setSizeCode(s.code)}
+                  />
+                  <span className="choice__label">{s.label}</span>
+                  <span className="choice__price">{off ? t("menu.unavailable") : price(s.price_cents, currency)}</span>
+                </label>
+              );
+            })}
+          </fieldset>
+        )}
+
+        {customisable && size ? (
+          <fieldset className="choice-group">
+            <legend>{t("product.ingredients")}</legend>
+            <p className="muted">{t("product.ingredientsHint")}</p>
+            {base && <p className="choice choice--static">{t("product.base", { name: base.name })}</p>}
+            <div className="check-grid">
+              {removable.map((r) => (
+                <label key={r.ingredient_id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={!removed.has(r.ingredient_id)}
+                    onChange={() => setRemoved((s) => toggle(s, r.ingredient_id))}
+                  />
+                  {r.name}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ) : (
+          product.ingredients.length > 0 && (
+            <section>
+              <h3 className="subheading">{t("product.ingredients")}</h3>
+              <p>{product.ingredients.join(", ")}</p>
+            </section>
+          )
+        )}
+
+        {customisable && menu.extras.length > 0 && (
+          <fieldset className="choice-group">
+            <legend>{t("product.extras")}</legend>
+            <p className="muted">{t("product.extrasHint", { max: MAX_EXTRAS })}</p>
+            <div className="check-grid">
+              {menu.extras.map((x) => {
+                const checked = extras.has(x.ingredient_id) && x.available;
+                const full = !checked && extras.size >= MAX_EXTRAS;
+                return (
+                  <label key={x.ingredient_id} className={`check${x.available ? "" : " check--off"}`}>
+                    <input
+                      type="checkbox"
+                      checked={checked}
+                      disabled={!x.available || full}
+                      onChange={() => setExtras((s) => toggle(s, x.ingredient_id))}
+                    />
+                    <span>
+                      {x.name}{" "}
+                      <span className="muted">
+                        {x.available ? `+${price(x.price_cents, currency)}` : t("product.soldOut")}
+                      </span>
+                    </span>
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+        )}
+
+        <section>
+          <h3 className="subheading">{t("product.allergens")}</h3>
+          <p>
+            {product.allergens.length
+              ? product.allergens.map((a) => allergenName(t, a)).join(", ")
+              : t("product.noAllergens")}
+          </p>
+        </section>
+        <p className="muted small">{t("product.priceEstimateNote")}</p>
+      </form>
+    </Dialog>
+  );
+}

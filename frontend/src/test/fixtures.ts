@@ -1,0 +1,76 @@
+// Small API payloads for tests, typed by the generated schema so they follow the spec.
+import type { Menu, Product } from "../api/types";
+
+export function product(overrides: Partial<Product> & Pick<Product, "id" | "name">): Product {
+  return {
+    slug: overrides.name.toLowerCase(),
+    description: "",
+    kind: "pizza",
+    category_id: "cat-1",
+    vegetarian: false,
+    allergens: [],
+    ingredients: [],
+    sizes: [
+      { code: "small", label: "Petite (26 cm)", price_cents: 850, recipe: [], available: true },
+      { code: "medium", label: "Moyenne (30 cm)", price_cents: 1150, recipe: [], available: true },
+    ],
+    steps: [],
+    active: true,
+    currency: "EUR",
+    available: true,
+    ...overrides,
+  };
+}
+
+export const margherita = product({
+  id: "p-margherita",
+  name: "Margherita",
+  description: "Sauce tomate, mozzarella fior di latte, basilic frais.",
+  vegetarian: true,
+  allergens: ["gluten", "milk"],
+  ingredients: ["Pâte à pizza", "Mozzarella fior di latte", "Sauce tomate maison", "Basilic frais"],
+});
+
+export const chevreMiel = product({
+  id: "p-chevre",
+  name: "Chèvre miel",
+  description: "Base crème, chèvre, miel de fleurs et cerneaux de noix.",
+  vegetarian: true,
+  allergens: ["gluten", "milk", "nuts"],
+  ingredients: ["Pâte à pizza", "Crème fraîche épaisse", "Fromage de chèvre (bûche)", "Miel de fleurs"],
+});
+
+export const paysanne = product({
+  id: "p-paysanne",
+  name: "Paysanne",
+  description: "Base crème, pommes de terre, lardons fumés, oignons et un œuf.",
+  allergens: ["eggs", "gluten", "milk"],
+  ingredients: ["Pâte à pizza", "Lardons fumés", "Œuf frais"],
+  available: false,
+});
+
+export const tiramisu = product({
+  id: "p-tiramisu",
+  name: "Tiramisu",
+  kind: "dessert",
+  description: "Le classique italien au mascarpone et au café.",
+  vegetarian: true,
+  allergens: ["eggs", "gluten", "milk"],
+  ingredients: ["Tiramisu (portion)"],
+  sizes: [{ code: "portion", label: "Portion", price_cents: 450, recipe: [], available: true }],
+});
+
+export const menu: Menu = {
+  shop_id: "shop-1",
+  currency: "EUR",
+  open_now: true,
+  categories: [
+    { id: "cat-1", slug: "pizzas", name: "Pizzas", position: 1, products: [margherita, chevreMiel, paysanne] },
+    { id: "cat-2", slug: "desserts", name: "Desserts", position: 2, products: [tiramisu] },
+  ],
+  extras: [
+    { ingredient_id: "i-mozza", name: "Mozzarella", price_cents: 150, allergens: ["milk"], vegetarian: true, available: true },
+    { ingredient_id: "i-olives", name: "Olives noires", price_cents: 100, allergens: [], vegetarian: true, available: true },
+    { ingredient_id: "i-truffe", name: "Truffe", price_cents: 500, allergens: [], vegetarian: true, available: false },
+  ],
+};
