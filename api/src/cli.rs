@@ -48,6 +48,9 @@ pub enum Command {
         #[arg(long)]
         phone: Option<String>,
     },
+    /// Cancel unpaid online orders past their payment window and give their stock back (the
+    /// server also does it every minute).
+    ExpireOrders,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
 }

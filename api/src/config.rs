@@ -42,6 +42,10 @@ pub struct Config {
     pub stripe_secret_key: Option<String>,
     pub stripe_webhook_secret: Option<String>,
     pub stripe_publishable_key: Option<String>,
+    /// Base URL of Stripe's API (a local fake in tests).
+    pub stripe_api_base: String,
+    /// How long an unpaid online order keeps its stock before it expires.
+    pub payment_expiry_minutes: i64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl_seconds: i64,
@@ -184,6 +188,17 @@ impl Config {
                     .to_string(),
             );
         }
+        let stripe_api_base = reader
+            .text("STRIPE_API_BASE")
+            .unwrap_or_else(|| "https://api.stripe.com".to_string())
+            .trim_end_matches('/')
+            .to_string();
+        if !(stripe_api_base.starts_with("https://") || stripe_api_base.starts_with("http://")) {
+            reader
+                .errors
+                .push("STRIPE_API_BASE: must be an http(s) URL".to_string());
+        }
+        let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
         let config = Config {
             app_env,
@@ -202,6 +217,8 @@ impl Config {
             stripe_secret_key,
             stripe_webhook_secret,
             stripe_publishable_key,
+            stripe_api_base,
+            payment_expiry_minutes,
             jwt_issuer: reader
                 .text("JWT_ISSUER")
                 .unwrap_or_else(|| "ocpizza".to_string()),

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod openapi;
 pub mod ops;
 pub mod orders;
+pub mod payments;
 pub mod schema;
 pub mod seed;
 pub mod shops;

@@ -69,6 +69,19 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::ExpireOrders => {
+            let result = connect(&config)
+                .and_then(|mut conn| ocpizza::payments::expire_unpaid(&mut conn).map_err(describe));
+            match result {
+                Ok(n) => {
+                    println!(
+                        "expire-orders: {n} unpaid order(s) cancelled, their stock given back"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::Serve {
             migrate: migrate_flag,
         } => serve(config, migrate_flag),

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, catalog, ops, orders, shops};
+use crate::{accounts, catalog, ops, orders, payments, shops};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,8 @@ use crate::{accounts, catalog, ops, orders, shops};
         orders::quote, orders::place, orders::list, orders::get_order, orders::modify, orders::cancel,
         orders::transition, orders::events, orders::kitchen, orders::deliveries,
         orders::list_memos, orders::add_memo, orders::find_customers,
+        payments::start_payment, payments::list_payments, payments::refund_order,
+        payments::stripe_webhook, payments::offline_confirm,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
@@ -36,6 +38,7 @@ use crate::{accounts, catalog, ops, orders, shops};
         (name = "shops", description = "Shops, opening hours and delivery zones"),
         (name = "catalog", description = "Categories, ingredients, products, recipes and menus"),
         (name = "orders", description = "Quotes, orders, life cycle and live tracking"),
+        (name = "payments", description = "Online payments (Stripe or the offline test provider), counter payments, refunds, webhook"),
         (name = "kitchen", description = "Kitchen queue, deliveries and recipe memos"),
         (name = "inventory", description = "Ingredient stock per shop"),
         (name = "operations", description = "Health, readiness and metrics"),

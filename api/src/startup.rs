@@ -31,6 +31,7 @@ pub struct AppState {
     pub order_events: Arc<OrderEvents>,
     /// The catalog part of the menus, shared by the requests of this instance.
     pub catalog: crate::catalog::CatalogCache,
+    pub payments: crate::payments::Provider,
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -49,6 +50,7 @@ pub fn run_with_mailer(
     let state = web::Data::new(AppState {
         order_events: OrderEvents::start(config.database_url_with_tls()),
         catalog: Default::default(),
+        payments: crate::payments::Provider::from_config(&config),
         mailer,
         config: config.clone(),
         pool: pool.clone(),
@@ -62,6 +64,7 @@ pub fn run_with_mailer(
         .clone()
         .filter(|dir| dir.join("index.html").is_file());
     let openapi = crate::openapi::ApiDoc::openapi();
+    spawn_expiry(pool.clone());
 
     let server = HttpServer::new(move || {
         let mut app = App::new()
@@ -83,6 +86,7 @@ pub fn run_with_mailer(
                     .configure(crate::catalog::routes)
                     .configure(crate::inventory::routes)
                     .configure(crate::orders::routes)
+                    .configure(crate::payments::routes)
                     .default_service(web::to(plumbing::not_found)),
             )
             .service(web::resource("/docs").route(web::get().to(|| async {
@@ -101,6 +105,21 @@ pub fn run_with_mailer(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Every minute, unpaid online orders past their payment window give their stock back.
+fn spawn_expiry(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match crate::db::run(&pool, crate::payments::expire_unpaid).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "unpaid online orders expired"),
+                Err(e) => tracing::warn!(error = %e, "expiring unpaid orders failed"),
+            }
+        }
+    });
 }
 
 /// The host names this deployment answers for, and the headers it sends.

@@ -111,6 +111,7 @@ pub async fn place(
     };
     let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
     let user_id = user.id;
+    let window = state.config.payment_expiry_minutes;
     let outcome = db::transaction(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
@@ -143,7 +144,7 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = rules::place_order(conn, &order_request, &user)?;
+        let order = rules::place_order(conn, &order_request, &user, window)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))
@@ -285,7 +286,8 @@ pub struct CancelRequest {
         (status = 200, description = "Cancelled order", body = Order),
         (status = 403, description = "This role cannot cancel orders", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Too late: already in preparation or finished", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Too late: already in preparation or finished", body = Problem, content_type = "application/problem+json")),
+    description = "A paid online order is refunded in full once cancelled.")]
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
@@ -310,10 +312,19 @@ pub async fn cancel(
         ));
     }
     let id = path.into_inner();
+    let actor = user.id;
     let order = db::transaction(&state.pool, move |conn| {
         rules::cancel_order(conn, id, &user, request.reason.as_deref())
     })
     .await?;
+    // A paid order is refunded once the cancellation is committed (outside the locks).
+    if crate::payments::refund(&state, id, None, Some(actor), "order cancelled")
+        .await?
+        .is_some()
+    {
+        let order = db::run(&state.pool, move |conn| load_view(conn, id)).await?;
+        return Ok(HttpResponse::Ok().json(order));
+    }
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -323,6 +334,9 @@ pub struct TransitionRequest {
     /// `preparing` and `ready` (pizzaiolos), `out_for_delivery` and `delivered` (delivery people),
     /// `picked_up` (order takers); managers and admins may do all.
     pub to: Status,
+    /// For `delivered` or `picked_up` of an order not paid online: what was collected, `cash` or
+    /// `card_on_delivery` (required unless already recorded).
+    pub collected: Option<String>,
 }
 
 /// Moves an order along its life cycle, recorded in its history.
@@ -342,9 +356,9 @@ pub async fn transition(
     body: ApiJson<TransitionRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let to = body.0.to;
+    let TransitionRequest { to, collected } = body.0;
     let order = db::transaction(&state.pool, move |conn| {
-        rules::transition(conn, id, to, &user)
+        rules::transition(conn, id, to, &user, collected.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(order))

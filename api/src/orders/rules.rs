@@ -23,9 +23,6 @@ use crate::schema::{
 };
 use crate::shops::{find_shop, is_open_at, OpeningRange, Shop};
 
-/// How long an unpaid online order keeps its stock.
-pub const PAYMENT_WINDOW_MINUTES: i64 = 30;
-
 /// A customer without an account, for a phone or counter order.
 #[derive(Deserialize, ToSchema, Clone, Debug)]
 #[serde(deny_unknown_fields)]
@@ -311,6 +308,7 @@ pub fn place_order(
     conn: &mut PgConnection,
     req: &OrderRequest,
     user: &CurrentUser,
+    payment_window_minutes: i64,
 ) -> AppResult<Order> {
     if user.is_staff() && !user.can_access_shop(req.shop_id) {
         return Err(AppError::field(
@@ -437,7 +435,7 @@ pub fn place_order(
             orders::total_cents.eq(cart.total_cents),
             orders::currency.eq(&cart.currency),
             orders::expires_at.eq((status == Status::PendingPayment)
-                .then(|| now + Duration::minutes(PAYMENT_WINDOW_MINUTES))),
+                .then(|| now + Duration::minutes(payment_window_minutes))),
         ))
         .execute(conn)?;
     write_lines(conn, order_id, &cart)?;
@@ -536,6 +534,7 @@ pub fn transition(
     id: Uuid,
     to: Status,
     user: &CurrentUser,
+    collected: Option<&str>,
 ) -> AppResult<Order> {
     let order = find_visible(conn, id, user, true)?;
     if !(user.is_admin() || roles_moving_to(to).contains(&user.role)) {
@@ -558,6 +557,31 @@ pub fn transition(
         return Err(AppError::Forbidden(
             "only the delivery person who took this order can mark it delivered".into(),
         ));
+    }
+    // Handing over an order paid on delivery or at pickup records what was collected.
+    if matches!(to, Status::Delivered | Status::PickedUp)
+        && order.payment_method != "online"
+        && !crate::payments::is_paid(conn, id)?
+    {
+        match collected {
+            Some(method @ ("cash" | "card_on_delivery")) => {
+                crate::payments::record_collected(conn, &order, method, user.id)?
+            }
+            Some(_) => {
+                return Err(AppError::field(
+                    "collected",
+                    "invalid",
+                    "cash or card_on_delivery",
+                ))
+            }
+            None => {
+                return Err(AppError::field(
+                    "collected",
+                    "required",
+                    "say how the customer paid: cash or card_on_delivery",
+                ))
+            }
+        }
     }
     let courier = if to == Status::OutForDelivery {
         Some(user.id)

@@ -8,6 +8,7 @@ mod catalog;
 mod operations;
 mod orders;
 mod orders_concurrency;
+mod payments;
 mod problems;
 mod staff;
 mod tokens;

@@ -17,7 +17,10 @@ pub struct Scene {
 
 impl Scene {
     pub async fn new() -> Scene {
-        let app = TestApp::spawn().await;
+        Scene::with_app(TestApp::spawn().await).await
+    }
+
+    pub async fn with_app(app: TestApp) -> Scene {
         app.open_all_week().await;
         let shops = app.shop_ids().await;
         let products = app.product_ids().await;
@@ -51,12 +54,18 @@ impl Scene {
         self.app.token_for(role, Some(self.shop)).await
     }
 
+    /// Moves an order; handing over a cash order records the cash.
     pub async fn move_to(&self, token: &str, order: &str, to: &str) -> reqwest::Response {
+        let body = if matches!(to, "delivered" | "picked_up") {
+            json!({"to": to, "collected": "cash"})
+        } else {
+            json!({"to": to})
+        };
         self.app
             .post(
                 &format!("/api/v1/orders/{order}/transitions"),
                 Some(token),
-                json!({"to": to}),
+                body,
             )
             .await
     }
@@ -118,12 +127,35 @@ async fn a_delivery_order_goes_from_placed_to_the_customers_door() {
     // Another delivery person cannot close someone else's delivery.
     let other_courier = s.staff(Role::Delivery).await;
     assert_problem(s.move_to(&other_courier, id, "delivered").await, 403).await;
+    // Not without saying what was collected.
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/transitions"),
+            Some(&courier),
+            json!({"to": "delivered"}),
+        )
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(res, 422).await),
+        vec!["collected"]
+    );
     let done: Value = s
         .move_to(&courier, id, "delivered")
         .await
         .json()
         .await
         .unwrap();
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["provider"], "cash");
+    assert_eq!(payments["items"][0]["status"], "succeeded");
+    assert_eq!(payments["items"][0]["amount_cents"], order["total_cents"]);
     assert_eq!(done["status"], "delivered");
     let steps: Vec<&str> = done["history"]
         .as_array()

@@ -1,0 +1,286 @@
+//! The Stripe webhook: the signature and timestamp are checked on the raw body, each event id is
+//! stored and applied once (in the transaction that applies it), events arriving out of order or
+//! twice change nothing they should not, and an amount that does not match the order is never
+//! accepted as payment.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::orders::model::{OrderRow, Status};
+use crate::schema::{orders, payments, refunds, webhook_events};
+
+pub const TOLERANCE_SECONDS: i64 = 300;
+
+/// The secrets events may be signed with: the configured ones (several during a roll), or for
+/// the offline provider one derived from SECRET_KEY.
+pub fn secrets(config: &Config) -> Vec<String> {
+    match &config.stripe_webhook_secret {
+        Some(list) => list
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        None => {
+            use sha2::Digest;
+            vec![format!(
+                "whsec_offline_{}",
+                &hex::encode(Sha256::digest(format!(
+                    "offline-webhook:{}",
+                    config.secret_key
+                )))[..32]
+            )]
+        }
+    }
+}
+
+/// `Stripe-Signature: t=…,v1=…[,v1=…]` for `body`, signed with `secret` at `timestamp`.
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac(secret, timestamp, body))
+    )
+}
+
+fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
+    let mut m =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    m.update(timestamp.to_string().as_bytes());
+    m.update(b".");
+    m.update(body);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Checks a signature header against every secret and every `v1` signature, in constant time.
+pub fn verify(header: &str, body: &[u8], secrets: &[String], now: i64) -> Result<(), AppError> {
+    let bad = |why: &str| AppError::BadRequest(format!("webhook refused: {why}"));
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", t)) => timestamp = t.parse::<i64>().ok(),
+            Some(("v1", s)) => signatures.push(hex::decode(s).unwrap_or_default()),
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or_else(|| bad("no timestamp in Stripe-Signature"))?;
+    if signatures.is_empty() {
+        return Err(bad("no v1 signature in Stripe-Signature"));
+    }
+    if (now - timestamp).abs() > TOLERANCE_SECONDS {
+        return Err(bad("the timestamp is outside the 300 s tolerance"));
+    }
+    for secret in secrets {
+        let mut m =
+            Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+        m.update(timestamp.to_string().as_bytes());
+        m.update(b".");
+        m.update(body);
+        for signature in &signatures {
+            if m.clone().verify_slice(signature).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    Err(bad("no signature matches"))
+}
+
+/// What applying an event left to do outside the transaction.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    Applied,
+    Duplicate,
+    /// Paid after the order was cancelled (expired): the money goes back.
+    RefundNeeded {
+        order_id: Uuid,
+    },
+}
+
+/// Applies one verified event, in the caller's transaction.
+pub fn apply(conn: &mut PgConnection, event: &Value) -> AppResult<Outcome> {
+    let id = event["id"]
+        .as_str()
+        .ok_or_else(|| AppError::BadRequest("event without id".into()))?;
+    let kind = event["type"].as_str().unwrap_or_default();
+    let inserted = diesel::insert_into(webhook_events::table)
+        .values((
+            webhook_events::id.eq(id),
+            webhook_events::provider.eq("stripe"),
+            webhook_events::event_type.eq(kind),
+            webhook_events::payload.eq(event),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    if inserted == 0 {
+        return Ok(Outcome::Duplicate);
+    }
+    let object = &event["data"]["object"];
+    match kind {
+        "payment_intent.succeeded" => payment_succeeded(conn, object),
+        "payment_intent.payment_failed" => {
+            let pi = object["id"].as_str().unwrap_or_default();
+            // A failure never undoes a success that arrived first.
+            diesel::update(
+                payments::table
+                    .filter(payments::provider_ref.eq(pi))
+                    .filter(payments::status.eq("pending")),
+            )
+            .set((
+                payments::status.eq("failed"),
+                payments::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)?;
+            Ok(Outcome::Applied)
+        }
+        "charge.refunded" => {
+            let pi = object["payment_intent"].as_str().unwrap_or_default();
+            let refunded = object["amount_refunded"].as_i64().unwrap_or(0) as i32;
+            let payment: Option<(Uuid, i32, i32)> = payments::table
+                .filter(payments::provider_ref.eq(pi))
+                .select((
+                    payments::id,
+                    payments::amount_cents,
+                    payments::refunded_cents,
+                ))
+                .for_update()
+                .first(conn)
+                .optional()?;
+            if let Some((payment_id, amount, already)) = payment {
+                diesel::update(payments::table.find(payment_id))
+                    .set((
+                        payments::refunded_cents.eq(already.max(refunded.min(amount))),
+                        payments::updated_at.eq(Utc::now()),
+                    ))
+                    .execute(conn)?;
+                diesel::update(
+                    refunds::table
+                        .filter(refunds::payment_id.eq(payment_id))
+                        .filter(refunds::status.eq("pending")),
+                )
+                .set(refunds::status.eq("succeeded"))
+                .execute(conn)?;
+            }
+            Ok(Outcome::Applied)
+        }
+        _ => Ok(Outcome::Applied),
+    }
+}
+
+fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outcome> {
+    let pi = object["id"].as_str().unwrap_or_default().to_string();
+    let amount = object["amount"].as_i64().unwrap_or(-1);
+    let currency = object["currency"]
+        .as_str()
+        .unwrap_or_default()
+        .to_uppercase();
+    let Some(order_id) = object["metadata"]["order_id"]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok())
+    else {
+        tracing::error!(payment_intent = %pi, "ALERT payment succeeded without an order id in its metadata");
+        return Ok(Outcome::Applied);
+    };
+    let Some(order) = orders::table
+        .find(order_id)
+        .select(OrderRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?
+    else {
+        tracing::error!(payment_intent = %pi, %order_id, "ALERT payment succeeded for an unknown order");
+        return Ok(Outcome::Applied);
+    };
+    if amount != i64::from(order.total_cents) || currency != order.currency {
+        tracing::error!(payment_intent = %pi, %order_id, amount, %currency, expected = order.total_cents, "ALERT paid amount or currency does not match the order: not accepted as payment");
+        sentry::capture_message(
+            &format!(
+                "payment {pi} for order {order_id}: {amount} {currency} instead of {} {}",
+                order.total_cents, order.currency
+            ),
+            sentry::Level::Error,
+        );
+        return Ok(Outcome::Applied);
+    }
+    // The row may not exist yet if the event beats the answer to the intent's creation.
+    diesel::insert_into(payments::table)
+        .values((
+            payments::order_id.eq(order_id),
+            payments::provider.eq(if pi.starts_with("pi_offline_") {
+                "offline"
+            } else {
+                "stripe"
+            }),
+            payments::provider_ref.eq(&pi),
+            payments::amount_cents.eq(order.total_cents),
+            payments::currency.eq(&order.currency),
+            payments::status.eq("succeeded"),
+        ))
+        .on_conflict(payments::provider_ref)
+        .do_update()
+        .set((
+            payments::status.eq("succeeded"),
+            payments::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)?;
+    match order.status() {
+        Status::PendingPayment => {
+            diesel::update(orders::table.find(order_id))
+                .set((
+                    orders::status.eq(Status::Placed.as_str()),
+                    orders::expires_at.eq(None::<chrono::DateTime<Utc>>),
+                    orders::updated_at.eq(Utc::now()),
+                ))
+                .execute(conn)?;
+            crate::orders::rules::record_status(
+                conn,
+                order_id,
+                order.shop_id,
+                Some(Status::PendingPayment),
+                Status::Placed,
+                None,
+                Some("paid online"),
+            )?;
+            Ok(Outcome::Applied)
+        }
+        Status::Cancelled => {
+            tracing::warn!(%order_id, payment_intent = %pi, "payment arrived after the order was cancelled: refunding it");
+            Ok(Outcome::RefundNeeded { order_id })
+        }
+        _ => Ok(Outcome::Applied),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_are_checked_with_every_secret_and_the_tolerance() {
+        let body = br#"{"id":"evt_1"}"#;
+        let now = 1_800_000_000;
+        let header = sign("whsec_new", now, body);
+        assert!(verify(
+            &header,
+            body,
+            &["whsec_old".into(), "whsec_new".into()],
+            now
+        )
+        .is_ok());
+        assert!(verify(&header, body, &["whsec_old".into()], now).is_err());
+        assert!(verify(&header, br#"{"id":"evt_2"}"#, &["whsec_new".into()], now).is_err());
+        assert!(verify(&header, body, &["whsec_new".into()], now + 301).is_err());
+        // Stripe sends one v1 per active secret during a roll.
+        let both = format!(
+            "{},v1={}",
+            sign("whsec_old", now, body),
+            hex::encode(mac("whsec_new", now, body))
+        );
+        assert!(verify(&both, body, &["whsec_new".into()], now).is_ok());
+        assert!(verify("v1=abcd", body, &["whsec_new".into()], now).is_err());
+    }
+}

@@ -1,0 +1,674 @@
+//! Payments against a local fake Stripe that records what we send, webhooks with signatures we
+//! forge, refunds, expiry of unpaid orders, and the offline provider end to end.
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use futures_util::future::join_all;
+use ocpizza::auth::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, problem_fields, TestApp};
+use crate::orders::Scene;
+
+const WEBHOOK_SECRET: &str = "whsec_test_secret";
+
+#[derive(Clone, Debug)]
+struct Recorded {
+    path: String,
+    authorization: String,
+    idempotency_key: String,
+    form: Vec<(String, String)>,
+}
+
+impl Recorded {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A fake Stripe: answers payment intents and refunds like Stripe (the same idempotency key gives
+/// the same object) and records every request.
+struct FakeStripe {
+    url: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    _handle: actix_web::dev::ServerHandle,
+}
+
+async fn fake_stripe_handler(
+    req: HttpRequest,
+    body: web::Bytes,
+    log: web::Data<Arc<Mutex<Vec<Recorded>>>>,
+) -> HttpResponse {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let recorded = Recorded {
+        path: req.path().to_string(),
+        authorization: header("authorization"),
+        idempotency_key: header("idempotency-key"),
+        form,
+    };
+    log.lock().unwrap().push(recorded.clone());
+    let id = hex::encode(
+        &<sha2::Sha256 as sha2::Digest>::digest(recorded.idempotency_key.as_bytes())[..8],
+    );
+    match req.path() {
+        "/v1/payment_intents" => HttpResponse::Ok().json(json!({
+            "id": format!("pi_fake_{id}"), "object": "payment_intent", "client_secret": format!("pi_fake_{id}_secret_abc"),
+            "amount": recorded.field("amount").unwrap_or("0").parse::<i64>().unwrap(), "currency": recorded.field("currency"), "status": "requires_payment_method"
+        })),
+        "/v1/refunds" => HttpResponse::Ok().json(json!({"id": format!("re_fake_{id}"), "object": "refund", "status": "pending",
+            "amount": recorded.field("amount").unwrap_or("0").parse::<i64>().unwrap()})),
+        _ => HttpResponse::NotFound().json(json!({"error": {"message": "unknown path"}})),
+    }
+}
+
+impl FakeStripe {
+    fn start() -> FakeStripe {
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let data = web::Data::new(requests.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(fake_stripe_handler))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        FakeStripe {
+            url,
+            requests,
+            _handle: handle,
+        }
+    }
+
+    fn requests(&self, path: &str) -> Vec<Recorded> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+async fn stripe_scene() -> (Scene, FakeStripe) {
+    let stripe = FakeStripe::start();
+    let url = stripe.url.clone();
+    let app = TestApp::spawn_with(move |vars| {
+        vars.insert("STRIPE_SECRET_KEY".into(), "sk_test_fake".into());
+        vars.insert(
+            "STRIPE_WEBHOOK_SECRET".into(),
+            format!("whsec_old_secret,{WEBHOOK_SECRET}"),
+        );
+        vars.insert("STRIPE_PUBLISHABLE_KEY".into(), "pk_test_fake".into());
+        vars.insert("STRIPE_API_BASE".into(), url);
+    })
+    .await;
+    (Scene::with_app(app).await, stripe)
+}
+
+fn signed(secret: &str, timestamp: i64, body: &str) -> String {
+    ocpizza::payments::webhook::sign(secret, timestamp, body.as_bytes())
+}
+
+async fn post_event(app: &TestApp, body: &str, signature: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/payments/stripe/webhook"))
+        .header("content-type", "application/json")
+        .header("Stripe-Signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn event(id: &str, kind: &str, object: Value) -> String {
+    json!({"id": id, "object": "event", "type": kind, "data": {"object": object}}).to_string()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Places an online order and starts its payment; returns (order, payment start).
+async fn online_order(s: &Scene) -> (Value, Value) {
+    let mut body = s.delivery_order(json!([s.item("reine", "large", 1)]));
+    body["payment_method"] = json!("online");
+    let order: Value = s.place(&s.customer, body).await.json().await.unwrap();
+    assert_eq!(order["status"], "pending_payment");
+    assert!(order["expires_at"].is_string());
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{}/payments", order["id"].as_str().unwrap()),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    (order, res.json().await.unwrap())
+}
+
+fn succeeded(order: &Value, start: &Value) -> Value {
+    json!({"id": start["payment_intent_id"], "object": "payment_intent", "amount": order["total_cents"], "currency": "eur",
+           "metadata": {"order_id": order["id"]}})
+}
+
+async fn order_status(s: &Scene, id: &str) -> Value {
+    s.app
+        .get(&format!("/api/v1/orders/{id}"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_online_payment_goes_through_stripe_and_its_signed_webhook_once() {
+    let (s, stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(start["provider"], "stripe");
+    assert_eq!(start["publishable_key"], "pk_test_fake");
+    assert!(start["client_secret"]
+        .as_str()
+        .unwrap()
+        .contains("_secret_"));
+    // What we sent Stripe.
+    let sent = stripe.requests("/v1/payment_intents");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].authorization, "Bearer sk_test_fake");
+    assert_eq!(
+        sent[0].field("amount"),
+        Some(order["total_cents"].to_string().as_str())
+    );
+    assert_eq!(sent[0].field("currency"), Some("eur"));
+    assert_eq!(sent[0].field("metadata[order_id]"), Some(id));
+    assert!(sent[0].idempotency_key.contains(id));
+    // Asking again resumes the same intent, with the same key.
+    let again: Value = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/payments"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["payment_intent_id"], start["payment_intent_id"]);
+    assert_eq!(
+        stripe.requests("/v1/payment_intents")[1].idempotency_key,
+        sent[0].idempotency_key
+    );
+
+    let body = event(
+        "evt_1",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    let res = post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body)).await;
+    assert_eq!(res.status(), 200);
+    let paid = order_status(&s, id).await;
+    assert_eq!(paid["status"], "placed");
+    assert_eq!(
+        paid["history"].as_array().unwrap().last().unwrap()["note"],
+        "paid online"
+    );
+    // The same event again, and a late failure: nothing changes.
+    let dup: Value = post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dup["duplicate"], true);
+    let failed = event(
+        "evt_2",
+        "payment_intent.payment_failed",
+        json!({"id": start["payment_intent_id"]}),
+    );
+    assert_eq!(
+        post_event(&s.app, &failed, &signed(WEBHOOK_SECRET, now(), &failed))
+            .await
+            .status(),
+        200
+    );
+    let after = order_status(&s, id).await;
+    assert_eq!(
+        after["history"].as_array().unwrap().len(),
+        paid["history"].as_array().unwrap().len()
+    );
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["status"], "succeeded");
+    assert_problem(
+        s.app
+            .post(
+                &format!("/api/v1/orders/{id}/payments"),
+                Some(&s.customer),
+                json!({}),
+            )
+            .await,
+        409,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn forged_tampered_or_stale_webhooks_are_refused_and_change_nothing() {
+    let (s, _stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let body = event(
+        "evt_forged",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    let tampered = body.replace("evt_forged", "evt_other");
+    let cases = [
+        (
+            "wrong secret",
+            body.clone(),
+            signed("whsec_attacker", now(), &body),
+        ),
+        (
+            "tampered body",
+            tampered.clone(),
+            signed(WEBHOOK_SECRET, now(), &body),
+        ),
+        (
+            "stale timestamp",
+            body.clone(),
+            signed(WEBHOOK_SECRET, now() - 301, &body),
+        ),
+        (
+            "future timestamp",
+            body.clone(),
+            signed(WEBHOOK_SECRET, now() + 400, &body),
+        ),
+        ("no v1", body.clone(), format!("t={}", now())),
+    ];
+    for (what, payload, signature) in cases {
+        let res = post_event(&s.app, &payload, &signature).await;
+        assert_eq!(res.status(), 400, "{what}");
+        assert_problem(res, 400).await;
+    }
+    let res = s
+        .app
+        .client
+        .post(s.app.url("/api/v1/payments/stripe/webhook"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400).await;
+    assert_eq!(order_status(&s, id).await["status"], "pending_payment");
+    // The old secret of a roll still works.
+    let res = post_event(&s.app, &body, &signed("whsec_old_secret", now(), &body)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(order_status(&s, id).await["status"], "placed");
+}
+
+#[tokio::test]
+async fn a_payment_of_the_wrong_amount_or_currency_is_not_accepted() {
+    let (s, _stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let mut object = succeeded(&order, &start);
+    object["amount"] = json!(100);
+    let body = event("evt_cheap", "payment_intent.succeeded", object);
+    assert_eq!(
+        post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
+            .await
+            .status(),
+        200
+    );
+    let mut object = succeeded(&order, &start);
+    object["currency"] = json!("usd");
+    let body = event("evt_usd", "payment_intent.succeeded", object);
+    assert_eq!(
+        post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(order_status(&s, id).await["status"], "pending_payment");
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["status"], "pending");
+}
+
+#[tokio::test]
+async fn the_same_event_delivered_twenty_times_at_once_is_applied_once() {
+    let (s, _stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap().to_string();
+    let body = event(
+        "evt_storm",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    let signature = signed(WEBHOOK_SECRET, now(), &body);
+    let sends = (0..20).map(|_| {
+        let (client, url, body, signature) = (
+            s.app.client.clone(),
+            s.app.url("/api/v1/payments/stripe/webhook"),
+            body.clone(),
+            signature.clone(),
+        );
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .header("content-type", "application/json")
+                .header("Stripe-Signature", signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let statuses: Vec<u16> = join_all(sends)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let order = order_status(&s, &id).await;
+    let placed = order["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["to"] == "placed")
+        .count();
+    assert_eq!(placed, 1);
+}
+
+#[tokio::test]
+async fn cancelling_a_paid_order_refunds_it_through_the_provider() {
+    let (s, stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let body = event(
+        "evt_paid",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body)).await;
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/cancel"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let refunds = stripe.requests("/v1/refunds");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(
+        refunds[0].field("payment_intent"),
+        start["payment_intent_id"].as_str()
+    );
+    assert_eq!(
+        refunds[0].field("amount"),
+        Some(order["total_cents"].to_string().as_str())
+    );
+    assert!(refunds[0].idempotency_key.starts_with("refund-"));
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["refunded_cents"], order["total_cents"]);
+    assert_eq!(payments["items"][0]["refunds"][0]["status"], "pending");
+    let refunded = event(
+        "evt_refunded",
+        "charge.refunded",
+        json!({"object": "charge", "payment_intent": start["payment_intent_id"], "amount_refunded": order["total_cents"]}),
+    );
+    post_event(&s.app, &refunded, &signed(WEBHOOK_SECRET, now(), &refunded)).await;
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["refunds"][0]["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn a_manager_refunds_part_of_a_delivered_order_never_more_than_paid() {
+    let (s, stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let body = event(
+        "evt_paid",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body)).await;
+    let manager = s.staff(Role::Manager).await;
+    for to in ["preparing", "ready", "out_for_delivery", "delivered"] {
+        assert_eq!(s.move_to(&manager, id, to).await.status(), 200, "{to}");
+    }
+    let total = order["total_cents"].as_i64().unwrap();
+    let path = format!("/api/v1/orders/{id}/refunds");
+    assert_eq!(
+        s.app
+            .post(
+                &path,
+                Some(&manager),
+                json!({"amount_cents": 500, "reason": "pizza froide"})
+            )
+            .await
+            .status(),
+        201
+    );
+    let res = s
+        .app
+        .post(&path, Some(&manager), json!({"amount_cents": total - 499}))
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(res, 422).await),
+        vec!["amount_cents"]
+    );
+    assert_problem(
+        s.app
+            .post(&path, Some(&s.customer), json!({"amount_cents": 1}))
+            .await,
+        403,
+    )
+    .await;
+    let elsewhere = s.app.token_for(Role::Manager, Some(s.other_shop)).await;
+    assert_problem(
+        s.app
+            .post(&path, Some(&elsewhere), json!({"amount_cents": 1}))
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        s.app
+            .post(&path, Some(&manager), json!({"amount_cents": total - 500}))
+            .await
+            .status(),
+        201
+    );
+    assert_problem(
+        s.app
+            .post(&path, Some(&manager), json!({"amount_cents": 1}))
+            .await,
+        422,
+    )
+    .await;
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        payments["items"][0]["refunded_cents"].as_i64().unwrap(),
+        total
+    );
+    assert_eq!(stripe.requests("/v1/refunds").len(), 2);
+}
+
+#[tokio::test]
+async fn an_unpaid_order_expires_gives_its_stock_back_and_a_late_payment_is_refunded() {
+    let (s, stripe) = stripe_scene().await;
+    let dough = s.app.stock_of(s.shop, "pate-a-pizza").await;
+    let (order, start) = online_order(&s).await;
+    assert!(
+        s.app.stock_of(s.shop, "pate-a-pizza").await < dough,
+        "stock reserved while unpaid"
+    );
+    let id = order["id"].as_str().unwrap();
+    s.app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            diesel::sql_query("UPDATE orders SET expires_at = now() - interval '1 second'")
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+    // The same job the server runs every minute, through the CLI.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpizza"))
+        .arg("expire-orders")
+        .env("DATABASE_URL", &s.app.db.url)
+        .env("DB_SSLMODE", "disable")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 unpaid order(s)"));
+    let expired = order_status(&s, id).await;
+    assert_eq!(expired["status"], "cancelled");
+    assert_eq!(s.app.stock_of(s.shop, "pate-a-pizza").await, dough);
+    // The bank confirms too late: the money goes back.
+    let body = event(
+        "evt_late",
+        "payment_intent.succeeded",
+        succeeded(&order, &start),
+    );
+    assert_eq!(
+        post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(order_status(&s, id).await["status"], "cancelled");
+    assert_eq!(stripe.requests("/v1/refunds").len(), 1);
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
+async fn without_stripe_keys_the_offline_provider_completes_a_paid_order() {
+    let s = Scene::new().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    assert_eq!(start["provider"], "offline");
+    let confirm = start["offline_confirm_url"].as_str().unwrap();
+    // Another customer cannot pay (or probe) it.
+    let stranger = s.app.token_for(Role::Customer, None).await;
+    assert_problem(
+        s.app
+            .post(
+                confirm,
+                Some(&stranger),
+                json!({"payment_intent_id": start["payment_intent_id"]}),
+            )
+            .await,
+        404,
+    )
+    .await;
+    let failed: Value = s
+        .app
+        .post(
+            confirm,
+            Some(&s.customer),
+            json!({"payment_intent_id": start["payment_intent_id"], "outcome": "failed"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        failed["status"], "pending_payment",
+        "a failed card can be retried"
+    );
+    let paid: Value = s
+        .app
+        .post(
+            confirm,
+            Some(&s.customer),
+            json!({"payment_intent_id": start["payment_intent_id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paid["status"], "placed");
+    let cancelled: Value = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/cancel"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+    let payments: Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments["items"][0]["provider"], "offline");
+    assert_eq!(payments["items"][0]["refunded_cents"], order["total_cents"]);
+    assert_eq!(
+        payments["items"][0]["refunds"][0]["status"], "succeeded",
+        "settled by the offline charge.refunded event"
+    );
+}
