@@ -12,6 +12,8 @@ export interface ProblemSummary {
   fieldErrors: Record<string, string>;
   /** Machine-readable code per field path, to pick a translated message. */
   fieldCodes: Record<string, string>;
+  /** The problem's `extra` facts (e.g. `missing_ingredients` of a refused order), if any. */
+  extra: Record<string, unknown> | null;
 }
 
 function isFieldError(value: unknown): value is FieldError {
@@ -32,8 +34,10 @@ export function toProblem(body: unknown, status: number): ProblemSummary {
     detail: "",
     fieldErrors: {},
     fieldCodes: {},
+    extra: null,
   };
   if (isProblemLike(body)) {
+    if (isProblemLike(body.extra)) summary.extra = body.extra as Record<string, unknown>;
     if (typeof body.type === "string") {
       summary.kind = body.type.replace(/\/+$/, "").split("/").pop() || summary.kind;
     }
@@ -53,7 +57,7 @@ export function toProblem(body: unknown, status: number): ProblemSummary {
 
 /** The summary for a request that never got an answer (offline, server down, DNS…). */
 export function networkProblem(): ProblemSummary {
-  return { status: 0, kind: "network", detail: "", fieldErrors: {}, fieldCodes: {} };
+  return { status: 0, kind: "network", detail: "", fieldErrors: {}, fieldCodes: {}, extra: null };
 }
 
 /** An API failure carried through promise chains. */

@@ -12,6 +12,8 @@ import { MenuPage } from "../catalog/MenuPage";
 import { I18nProvider } from "../i18n";
 import { ordersApiAvailable } from "../orders/availability";
 import { CheckoutPage } from "../orders/CheckoutPage";
+import { OrderPage } from "../orders/OrderPage";
+import { OrdersPage } from "../orders/OrdersPage";
 import { ChosenShopProvider } from "../shops/chosenShop";
 import { ShopsPage } from "../shops/ShopsPage";
 import { ToastProvider } from "../ui/Toast";
@@ -43,6 +45,22 @@ export function App() {
                           }
                         />
                       )}
+                      <Route
+                        path="orders"
+                        element={
+                          <RequireAuth>
+                            <OrdersPage />
+                          </RequireAuth>
+                        }
+                      />
+                      <Route
+                        path="orders/:orderId"
+                        element={
+                          <RequireAuth>
+                            <OrderPage />
+                          </RequireAuth>
+                        }
+                      />
                       <Route path="login" element={<LoginPage />} />
                       <Route path="register" element={<RegisterPage />} />
                       <Route path="forgot-password" element={<PasswordResetPage />} />

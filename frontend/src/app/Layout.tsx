@@ -74,6 +74,11 @@ function Header() {
                 <span className="visually-hidden">{t("nav.cartItems", { count })}</span>
               </NavLink>
             </li>
+            {state.status === "authenticated" && (
+              <li>
+                <NavLink to="/orders">{t("nav.orders")}</NavLink>
+              </li>
+            )}
             <li>
               {state.status === "authenticated" ? (
                 <NavLink to="/account">{t("nav.account")}</NavLink>

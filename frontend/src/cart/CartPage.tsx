@@ -160,12 +160,12 @@ function CartSummary({ cart, menu, shop }: { cart: Cart; menu: Menu | null; shop
         {t("cart.summary")}
       </h2>
       <dl className="totals">
-        <div>
+        <div className="totals__total">
           <dt>{t("cart.estimatedSubtotal")}</dt>
           <dd className="price">{price(subtotal, cart.currency)}</dd>
         </div>
         {shop && (
-          <div className="muted">
+          <div className="totals__sub">
             <dt>{t("cart.deliveryFee")}</dt>
             <dd>{price(shop.delivery_fee_cents, shop.currency)}</dd>
           </div>
