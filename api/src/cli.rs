@@ -51,6 +51,8 @@ pub enum Command {
     /// Cancel unpaid online orders past their payment window and give their stock back (the
     /// server also does it every minute).
     ExpireOrders,
+    /// The weekly database refresh (cron, Monday 01:00): expiries, purges, reference data, ANALYZE.
+    WeeklyUpdate,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
 }

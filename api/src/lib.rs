@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod inventory;
 pub mod mail;
+pub mod maintenance;
 pub mod openapi;
 pub mod ops;
 pub mod orders;

@@ -69,6 +69,20 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::WeeklyUpdate => {
+            let result = connect(&config).and_then(|mut conn| {
+                ocpizza::maintenance::weekly_update(&mut conn).map_err(describe)
+            });
+            match result {
+                Ok(steps) => {
+                    for (name, count) in steps {
+                        println!("weekly-update: {name}: {count}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::ExpireOrders => {
             let result = connect(&config)
                 .and_then(|mut conn| ocpizza::payments::expire_unpaid(&mut conn).map_err(describe));

@@ -229,3 +229,40 @@ fn check_deploy_lists_every_unsafe_setting_and_fails() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn the_weekly_update_purges_what_is_stale_and_reports_each_step() {
+    let app = TestApp::spawn().await;
+    app.with_db(|conn| {
+        use diesel::prelude::*;
+        diesel::sql_query(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) SELECT id, 'old', 'h', now() - interval '8 days' FROM users LIMIT 1",
+        )
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    let out = Command::new(env!("CARGO_BIN_EXE_ocpizza"))
+        .arg("weekly-update")
+        .env("DATABASE_URL", &app.db.url)
+        .env("DB_SSLMODE", "disable")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("purge idempotency keys older than 7 days: 1"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 6);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("weekly-update finished"),
+        "the summary line is logged: {stderr}"
+    );
+}
