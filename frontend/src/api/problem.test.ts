@@ -13,6 +13,7 @@ const registration422 = {
     { field: "password", code: "too_short", message: "the password must have at least 10 characters" },
     { field: "password", code: "too_weak", message: "the password must not be the e-mail address" },
     { field: "items[0].quantity", code: "out_of_range", message: "between 1 and 50" },
+    { field: "notes", code: "not_yet_translated", message: "a brand new rule" },
   ],
 };
 
@@ -25,6 +26,7 @@ describe("problem+json becomes a detail and one message per field", () => {
       email: "this is not a valid e-mail address",
       password: "the password must have at least 10 characters",
       "items[0].quantity": "between 1 and 50",
+      notes: "a brand new rule",
     });
     expect(problem.fieldCodes.password).toBe("too_short");
   });
@@ -57,7 +59,8 @@ describe("problems are worded in the UI's language", () => {
     const messages = fieldMessages(tFr, toProblem(registration422, 422));
     expect(messages.email).toBe("Cette adresse e-mail n'est pas valide.");
     expect(messages.password).toBe("Le mot de passe doit faire au moins 10 caractères.");
-    expect(messages["items[0].quantity"]).toBe("between 1 and 50");
+    expect(messages["items[0].quantity"]).toBe("Quantité entre 1 et 50.");
+    expect(messages.notes).toBe("a brand new rule");
     expect(fieldMessages(tEn, toProblem(registration422, 422)).email).toBe("This e-mail address is not valid.");
   });
 

@@ -13,6 +13,7 @@ import { ErrorPanel, Loading } from "../ui/LoadState";
 import { allergenName } from "./allergens";
 import { filterMenu, hasActiveFilters, menuAllergens, NO_FILTERS, type MenuFilters } from "./menuSearch";
 import { ProductDialog } from "./ProductDialog";
+import { showsVegetarian } from "./productFacts";
 import { useMenu } from "./useMenu";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -249,7 +250,9 @@ function ProductCard({ product, currency, onOpen }: { product: Product; currency
       <div className="product-card__top">
         <h3>{product.name}</h3>
         <div className="product-card__badges">
-          {product.vegetarian && <span className="badge badge--veg">{t("menu.vegetarian")}</span>}
+          {product.vegetarian && showsVegetarian(product) && (
+            <span className="badge badge--veg">{t("menu.vegetarian")}</span>
+          )}
           {unavailable && <span className="badge badge--muted">{t("menu.unavailable")}</span>}
         </div>
       </div>

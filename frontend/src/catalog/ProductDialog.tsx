@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { Dialog } from "../ui/Dialog";
 import { useToast } from "../ui/Toast";
 import { allergenName } from "./allergens";
+import { isCustomisable, showsVegetarian } from "./productFacts";
 
 interface Props {
   product: Product;
@@ -15,9 +16,6 @@ interface Props {
   shop: Shop;
   onClose: () => void;
 }
-
-/** Only pizzas take extras and removals (the server refuses them on other products). */
-const isCustomisable = (product: Product) => product.kind === "pizza";
 
 export function ProductDialog({ product, menu, shop, onClose }: Props) {
   const { t, price } = useI18n();
@@ -128,7 +126,9 @@ export function ProductDialog({ product, menu, shop, onClose }: Props) {
       <form id={formId} onSubmit={submit} className="product-form">
         <p>{product.description}</p>
         <p className="product-form__facts">
-          {product.vegetarian && <span className="badge badge--veg">{t("menu.vegetarian")}</span>}
+          {product.vegetarian && showsVegetarian(product) && (
+            <span className="badge badge--veg">{t("menu.vegetarian")}</span>
+          )}
           {!productAvailable && <span className="badge badge--muted">{t("menu.unavailable")}</span>}
         </p>
 

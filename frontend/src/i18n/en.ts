@@ -16,7 +16,7 @@ export const en: Record<MessageKey, string> = {
   "nav.menu": "Menu",
   "nav.cart": "Cart",
   "nav.cartItems": "Items in the cart: {count}",
-  "nav.account": "My account",
+  "nav.account": "Account",
   "nav.login": "Log in",
   "nav.logout": "Log out",
   "nav.language": "Language",
@@ -157,7 +157,6 @@ export const en: Record<MessageKey, string> = {
   "cart.checkout": "Checkout",
   "cart.checkoutSoonButton": "Checkout · coming soon",
   "cart.checkoutSoon": "Online ordering is coming soon. Your cart stays saved on this device; meanwhile you can order by phone from the pizzeria.",
-  "cart.backToCart": "Back to the cart",
   "cart.clear": "Empty the cart",
   "cart.clearConfirm": "Empty the cart?",
 
@@ -248,6 +247,8 @@ export const en: Record<MessageKey, string> = {
   "checkout.address": "Delivery address",
   "checkout.outsideZone": "Outside this pizzeria's delivery area",
   "checkout.newAddress": "Another address",
+  "checkout.enterAddress": "Enter the address",
+  "checkout.deliveryFee": "Delivery fee",
   "checkout.zone": "Postal codes delivered: {codes}.",
   "checkout.addressIncomplete": "Complete the address: street, 5-digit postal code and city.",
   "checkout.payment": "Payment",
@@ -274,7 +275,6 @@ export const en: Record<MessageKey, string> = {
   "checkout.as": "Ordering as {name}.",
   "checkout.place": "Place order · {total}",
   "checkout.placeNoTotal": "Place order",
-  "checkout.placed": "Order no. {number} sent to the pizzeria.",
 
   "orders.title": "My orders",
   "orders.all": "All my orders",

@@ -14,7 +14,7 @@ export const fr = {
   "nav.menu": "La carte",
   "nav.cart": "Panier",
   "nav.cartItems": "Articles dans le panier : {count}",
-  "nav.account": "Mon compte",
+  "nav.account": "Compte",
   "nav.login": "Connexion",
   "nav.logout": "Se déconnecter",
   "nav.language": "Langue",
@@ -155,7 +155,6 @@ export const fr = {
   "cart.checkout": "Commander",
   "cart.checkoutSoonButton": "Commander · bientôt disponible",
   "cart.checkoutSoon": "La commande en ligne sera bientôt disponible. Votre panier reste enregistré sur cet appareil ; en attendant, vous pouvez commander par téléphone auprès de la pizzeria.",
-  "cart.backToCart": "Retour au panier",
   "cart.clear": "Vider le panier",
   "cart.clearConfirm": "Vider le panier ?",
 
@@ -246,6 +245,8 @@ export const fr = {
   "checkout.address": "Adresse de livraison",
   "checkout.outsideZone": "Hors de la zone de livraison de cette pizzeria",
   "checkout.newAddress": "Une autre adresse",
+  "checkout.enterAddress": "Saisir l'adresse",
+  "checkout.deliveryFee": "Frais de livraison",
   "checkout.zone": "Codes postaux livrés : {codes}.",
   "checkout.addressIncomplete": "Complétez l'adresse : rue, code postal à 5 chiffres et ville.",
   "checkout.payment": "Paiement",
@@ -272,7 +273,6 @@ export const fr = {
   "checkout.as": "Commande au nom de {name}.",
   "checkout.place": "Commander · {total}",
   "checkout.placeNoTotal": "Commander",
-  "checkout.placed": "Commande n° {number} envoyée à la pizzeria.",
 
   "orders.title": "Mes commandes",
   "orders.all": "Toutes mes commandes",

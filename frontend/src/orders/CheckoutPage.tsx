@@ -18,7 +18,6 @@ import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
-import { useToast } from "../ui/Toast";
 import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } from "./cartItems";
 
 const EMPTY_ADDRESS = { line1: "", line2: "", postal_code: "", city: "", instructions: "" };
@@ -75,7 +74,6 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
   const { t, price } = useI18n();
   const { user } = useAuth();
   const { dispatch } = useCart();
-  const toast = useToast();
   const addresses = useResource("addresses", async (signal) => (await call(api.GET("/api/v1/me/addresses", { signal }))).items);
 
   const [fulfilment, setFulfilment] = useState<Fulfilment>("delivery");
@@ -156,7 +154,6 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
       );
       onPlaced(order.id);
       dispatch({ type: "clear" });
-      toast(t("checkout.placed", { number: order.number }));
     } catch (error) {
       setProblem(problemOf(error));
       setBusy(false);
@@ -207,7 +204,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
               {addresses.status === "ready" && (
                 <label className="choice">
                   <input type="radio" name="address" checked={choice === "new"} onChange={() => setAddressChoice("new")} />
-                  <span className="choice__label">{t("checkout.newAddress")}</span>
+                  <span className="choice__label">{saved.length ? t("checkout.newAddress") : t("checkout.enterAddress")}</span>
                 </label>
               )}
               {choice === "new" && (
@@ -388,7 +385,7 @@ function QuoteView({
             <dd>{price(quote.subtotal_cents, quote.currency)}</dd>
           </div>
           <div className="totals__sub">
-            <dt>{t("cart.deliveryFee")}</dt>
+            <dt>{t("checkout.deliveryFee")}</dt>
             <dd>{price(deliveryPending ? shop.delivery_fee_cents : quote.delivery_fee_cents, quote.currency)}</dd>
           </div>
           <div className="totals__total">

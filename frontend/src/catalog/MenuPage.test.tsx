@@ -1,0 +1,111 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Shop } from "../api/types";
+import { AuthProvider } from "../accounts/AuthContext";
+import { CartProvider } from "../cart/CartContext";
+import { I18nProvider } from "../i18n";
+import { ChosenShopProvider } from "../shops/chosenShop";
+import { menu } from "../test/fixtures";
+import { json, mockApi } from "../test/http";
+import { ToastProvider } from "../ui/Toast";
+import { MenuPage } from "./MenuPage";
+
+const SHOP_ID = "5147bd6b-7f74-4071-b594-9693fdef092c";
+const shop: Shop = {
+  id: SHOP_ID,
+  slug: "lyon-part-dieu",
+  name: "OC Pizza Lyon Part-Dieu",
+  address_line: "27 rue Paul Bert",
+  postal_code: "69003",
+  city: "Lyon",
+  phone: "04 72 61 48 30",
+  timezone: "Europe/Paris",
+  currency: "EUR",
+  delivery_fee_cents: 250,
+  min_order_cents: 1200,
+  active: true,
+  hours: [],
+  delivery_postal_codes: ["69003"],
+  open_now: true,
+};
+
+function renderMenu() {
+  mockApi({
+    [`GET /api/v1/shops/${SHOP_ID}`]: () => json(shop),
+    [`GET /api/v1/shops/${SHOP_ID}/menu`]: () => json({ ...menu, shop_id: SHOP_ID }),
+  });
+  return render(
+    <I18nProvider initialLocale="fr">
+      <ToastProvider>
+        <AuthProvider>
+          <ChosenShopProvider>
+            <CartProvider>
+              <MemoryRouter initialEntries={[`/shops/${SHOP_ID}`]}>
+                <Routes>
+                  <Route path="/shops/:shopId" element={<MenuPage />} />
+                </Routes>
+              </MemoryRouter>
+            </CartProvider>
+          </ChosenShopProvider>
+        </AuthProvider>
+      </ToastProvider>
+    </I18nProvider>,
+  );
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("the menu page", () => {
+  it("lists categories as anchored sections and greys out unavailable products", async () => {
+    renderMenu();
+    expect(await screen.findByRole("heading", { name: "Pizzas", level: 2 })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Desserts" })).toHaveAttribute("href", "#cat-desserts");
+    const paysanne = screen.getByRole("heading", { name: "Paysanne" }).closest("article")!;
+    expect(paysanne).toHaveClass("product-card--unavailable");
+    expect(within(paysanne).getByText("Indisponible")).toBeInTheDocument();
+  });
+
+  it("an unavailable product's sheet cannot add it to the cart", async () => {
+    const user = userEvent.setup();
+    renderMenu();
+    const paysanne = (await screen.findByRole("heading", { name: "Paysanne" })).closest("article")!;
+    await user.click(within(paysanne).getByRole("button"));
+    const dialog = await screen.findByRole("dialog", { name: "Paysanne" });
+    expect(within(dialog).getByRole("button", { name: "Indisponible" })).toBeDisabled();
+  });
+
+  it("searches without accents and filters allergens", async () => {
+    const user = userEvent.setup();
+    renderMenu();
+    await screen.findByRole("heading", { name: "Margherita" });
+    await user.type(screen.getByLabelText("Rechercher sur la carte"), "chevre");
+    expect(screen.getByRole("heading", { name: "Chèvre miel" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Margherita" })).not.toBeInTheDocument();
+    expect(screen.getByText("Produits trouvés : 1")).toBeInTheDocument();
+
+    await user.clear(screen.getByLabelText("Rechercher sur la carte"));
+    await user.click(screen.getByText("Allergènes à éviter"));
+    await user.click(screen.getByLabelText("Sans fruits à coque"));
+    expect(screen.queryByRole("heading", { name: "Chèvre miel" })).not.toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Margherita" })).toBeInTheDocument();
+  });
+
+  it("adds a customised pizza to the cart, with an estimated price", async () => {
+    const user = userEvent.setup();
+    renderMenu();
+    const margherita = (await screen.findByRole("heading", { name: "Margherita" })).closest("article")!;
+    await user.click(within(margherita).getByRole("button"));
+    const dialog = await screen.findByRole("dialog", { name: "Margherita" });
+    await user.click(within(dialog).getByLabelText(/Olives noires/));
+    expect(within(dialog).getByLabelText(/Truffe/)).toBeDisabled();
+    await user.click(within(dialog).getByRole("button", { name: "Augmenter la quantité" }));
+    const add = within(dialog).getByRole("button", { name: /^Ajouter/ });
+    expect(add.textContent?.replace(/\s/g, " ")).toBe("Ajouter · 25,00 €"); // 2 × (11,50 + 1,00)
+    await user.click(add);
+    expect(await screen.findByRole("link", { name: /Voir le panier \(2\)/ })).toBeInTheDocument();
+    const stored = JSON.parse(localStorage.getItem(`ocpizza.cart.${SHOP_ID}`) ?? "{}");
+    expect(stored.lines[0]).toMatchObject({ productName: "Margherita", size: "medium", quantity: 2 });
+  });
+});

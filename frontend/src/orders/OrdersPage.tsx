@@ -1,0 +1,58 @@
+// My orders, newest first, each linking to its live page.
+import { Link } from "react-router-dom";
+import { api, call } from "../api/client";
+import type { Order } from "../api/types";
+import { useResource } from "../api/useResource";
+import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useI18n } from "../i18n";
+import { ErrorPanel, Loading } from "../ui/LoadState";
+import { isFinal } from "./status";
+
+export function OrdersPage() {
+  const { t, price, intlLocale } = useI18n();
+  useDocumentTitle(t("orders.title"));
+  const orders = useResource("orders", async (signal) => {
+    const page = await call(api.GET("/api/v1/orders", { params: { query: { limit: 50 } }, signal }));
+    return page.items as Order[];
+  });
+  const date = (iso: string) =>
+    new Intl.DateTimeFormat(intlLocale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+
+  return (
+    <div className="page page--narrow">
+      <h1>{t("orders.title")}</h1>
+      {orders.status === "loading" && <Loading />}
+      {orders.status === "error" && <ErrorPanel problem={orders.problem} onRetry={orders.retry} />}
+      {orders.status === "ready" &&
+        (orders.data.length === 0 ? (
+          <div className="panel">
+            <p>{t("orders.none")}</p>
+            <Link className="button button--primary" to="/">
+              {t("cart.chooseShop")}
+            </Link>
+          </div>
+        ) : (
+          <ul className="order-list">
+            {orders.data.map((order) => (
+              <li key={order.id} className="card order-item">
+                <div>
+                  <h2 className="order-item__title">
+                    <Link to={`/orders/${order.id}`}>{t("order.title", { number: order.number })}</Link>
+                  </h2>
+                  <p className="muted small">
+                    {date(order.created_at)} · {t(`checkout.fulfilment.${order.fulfilment}`)}
+                  </p>
+                </div>
+                <div className="order-item__side">
+                  <span className={`badge ${isFinal(order.status) ? "badge--closed" : "badge--open"}`}>
+                    {t(`order.status.${order.status}`)}
+                  </span>
+                  <span className="price">{price(order.total_cents, order.currency)}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        ))}
+    </div>
+  );
+}

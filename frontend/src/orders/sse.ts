@@ -1,0 +1,50 @@
+// A small reader for server-sent events over fetch. EventSource cannot send the Authorization
+// header, so the order's live status (GET /orders/{id}/events) is read from a fetch body stream.
+
+export interface SseMessage {
+  event: string;
+  data: string;
+}
+
+/** Parses a chunk stream into messages; `feed` returns complete messages, keeping the rest. */
+export function createSseParser() {
+  let buffer = "";
+  return function feed(chunk: string): SseMessage[] {
+    buffer += chunk.replace(/\r\n?/g, "\n");
+    const messages: SseMessage[] = [];
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = "message";
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line === "" || line.startsWith(":")) continue; // comments keep the connection alive
+        const colon = line.indexOf(":");
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event = value;
+        else if (field === "data") data.push(value);
+      }
+      if (data.length > 0) messages.push({ event, data: data.join("\n") });
+    }
+    return messages;
+  };
+}
+
+/** Reads a byte stream to its end, calling `onMessage` for each event. */
+export async function readSse(stream: ReadableStream<Uint8Array>, onMessage: (message: SseMessage) => void) {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const feed = createSseParser();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (const message of feed(decoder.decode(value, { stream: true }))) onMessage(message);
+    }
+    for (const message of feed(decoder.decode() + "\n\n")) onMessage(message);
+  } finally {
+    reader.releaseLock();
+  }
+}

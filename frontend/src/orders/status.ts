@@ -1,0 +1,14 @@
+// An order's life cycle as the customer follows it.
+import type { Fulfilment, OrderStatus } from "../api/types";
+
+const DELIVERY: OrderStatus[] = ["placed", "preparing", "ready", "out_for_delivery", "delivered"];
+const PICKUP: OrderStatus[] = ["placed", "preparing", "ready", "picked_up"];
+
+export function statusSteps(fulfilment: Fulfilment): OrderStatus[] {
+  return fulfilment === "delivery" ? DELIVERY : PICKUP;
+}
+
+/** No further change will come (the live stream ends there). */
+export function isFinal(status: OrderStatus): boolean {
+  return status === "delivered" || status === "picked_up" || status === "cancelled";
+}
