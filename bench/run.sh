@@ -41,7 +41,7 @@ TOKEN=$(curl -sf "$URL/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"client@ocpizza.fr","password":"client-demo-2026"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["access_token"])')
 read -r SHOP MARGHERITA COCA < <(psql "$DATABASE_URL" -tA -F' ' -c \
   "SELECT (SELECT id FROM shops WHERE slug='lyon-presquile'), (SELECT id FROM products WHERE slug='margherita'), (SELECT id FROM products WHERE slug='coca-cola')")
-BODIES=$(psql "$DATABASE_URL" -tA -c "SELECT string_agg(format('{\"shop_id\":\"%s\",\"fulfilment\":\"pickup\",\"payment_method\":\"cash\",\"items\":[{\"product_id\":\"$MARGHERITA\",\"size\":\"medium\",\"quantity\":1},{\"product_id\":\"$COCA\",\"size\":\"33cl\",\"quantity\":1}]}', id), '|') FROM shops")
+BODIES=$(psql "$DATABASE_URL" -tA -c "SELECT string_agg(format('{\"shop_id\":\"%s\",\"fulfilment\":\"pickup\",\"payment_method\":\"cash\",\"items\":[{\"product_id\":\"$MARGHERITA\",\"size\":\"large\",\"quantity\":1},{\"product_id\":\"$COCA\",\"size\":\"33cl\",\"quantity\":1}]}', id), '|') FROM shops")
 ONE_SHOP=$(echo "$BODIES" | tr '|' '\n' | grep "$SHOP")
 
 # wrk's summary → "req/s p50 p99 non2xx"
@@ -80,7 +80,7 @@ ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, PostgreSQL $(psql "$PG_SERVER_URL/postgres" -tAc 'SHOW server_version')"
   echo "- Command: \`bash bench/run.sh\` (release build, DB_POOL_SIZE=$DB_POOL_SIZE, wrk ${DURATION} per row, wrk and PostgreSQL on the same 2 cores as the API)"
-  echo "- Orders: a medium Margherita + a Coca-Cola, pickup, cash; each takes 6 ingredients from the shop's stock in one transaction."
+  echo "- Orders: a large Margherita + a Coca-Cola, pickup, cash; each takes 6 ingredients from the shop's stock in one transaction."
   echo "- After the run: $ORDERS orders placed, $BROKEN stock lines differing from the sum of their movements."
   echo
   echo "| what | clients | requests/s | p50 | p99 | non-2xx |"

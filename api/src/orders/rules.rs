@@ -382,32 +382,35 @@ pub fn place_order(
     v.into_result()?;
     let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
 
-    // Stock first (rows locked in ingredient order), then the shop's counter: every order takes
-    // its locks in the same order, so concurrent orders wait for each other but never deadlock.
+    // Lines and history first; the contended rows (the shop's order counter, then its stock rows
+    // in ingredient-id order) last, so they stay locked only until the commit that follows. Every
+    // order takes them in the same order: concurrent orders wait, never deadlock.
     let order_id = Uuid::new_v4();
-    let takes: BTreeMap<Uuid, i64> = cart.needs.iter().map(|(i, q)| (*i, -q)).collect();
-    change_stock(
-        conn,
-        shop.id,
-        &takes,
-        &Movement {
-            reason: Reason::Order,
-            order_id: Some(order_id),
-            actor_id: Some(user.id),
-            note: None,
-        },
-    )?;
-    let number: i32 = diesel::update(shops::table.find(shop.id))
-        .set(shops::next_order_number.eq(shops::next_order_number + 1))
-        .returning(shops::next_order_number - 1)
-        .get_result(conn)?;
     let status = if req.payment_method == PaymentMethod::Online {
         Status::PendingPayment
     } else {
         Status::Placed
     };
-    let now = Utc::now();
-    diesel::insert_into(orders::table)
+    write_lines(conn, order_id, &cart)?;
+    record_status(conn, order_id, shop.id, None, status, Some(user.id), None)?;
+    let number: i32 = diesel::update(shops::table.find(shop.id))
+        .set(shops::next_order_number.eq(shops::next_order_number + 1))
+        .returning(shops::next_order_number - 1)
+        .get_result(conn)?;
+    let expires_at = (status == Status::PendingPayment)
+        .then(|| Utc::now() + Duration::minutes(payment_window_minutes));
+    let notes = req
+        .notes
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let address = address.map(|a| DeliveryAddress {
+        line1: a.line1.trim().to_string(),
+        city: a.city.trim().to_string(),
+        ..a
+    });
+    let created_at: chrono::DateTime<Utc> = diesel::insert_into(orders::table)
         .values((
             orders::id.eq(order_id),
             orders::shop_id.eq(shop.id),
@@ -420,33 +423,89 @@ pub fn place_order(
             orders::customer_name.eq(&customer.name),
             orders::customer_phone.eq(&customer.phone),
             orders::customer_email.eq(&customer.email),
-            orders::delivery_line1.eq(address.as_ref().map(|a| a.line1.trim())),
+            orders::delivery_line1.eq(address.as_ref().map(|a| a.line1.clone())),
             orders::delivery_line2.eq(address.as_ref().and_then(|a| a.line2.clone())),
             orders::delivery_postal_code.eq(address.as_ref().map(|a| a.postal_code.clone())),
-            orders::delivery_city.eq(address.as_ref().map(|a| a.city.trim())),
+            orders::delivery_city.eq(address.as_ref().map(|a| a.city.clone())),
             orders::delivery_instructions.eq(address.as_ref().and_then(|a| a.instructions.clone())),
-            orders::notes.eq(req
-                .notes
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())),
+            orders::notes.eq(&notes),
             orders::subtotal_cents.eq(cart.subtotal_cents),
             orders::delivery_fee_cents.eq(cart.delivery_fee_cents),
             orders::total_cents.eq(cart.total_cents),
             orders::currency.eq(&cart.currency),
-            orders::expires_at.eq((status == Status::PendingPayment)
-                .then(|| now + Duration::minutes(payment_window_minutes))),
+            orders::expires_at.eq(expires_at),
         ))
-        .execute(conn)?;
-    write_lines(conn, order_id, &cart)?;
-    record_status(conn, order_id, shop.id, None, status, Some(user.id), None)?;
-    load_view(conn, order_id)
+        .returning(orders::created_at)
+        .get_result(conn)?;
+    let takes: BTreeMap<Uuid, i64> = cart.needs.iter().map(|(i, q)| (*i, -q)).collect();
+    change_stock(
+        conn,
+        shop.id,
+        &takes,
+        &Movement {
+            reason: Reason::Order,
+            order_id: Some(order_id),
+            actor_id: Some(user.id),
+            note: None,
+        },
+    )?;
+    // The answer is built from what was written: no read while the locks are held.
+    Ok(Order {
+        id: order_id,
+        number,
+        shop_id: shop.id,
+        customer_id: customer.id,
+        status,
+        fulfilment: req.fulfilment,
+        payment_method: req.payment_method,
+        customer_name: customer.name,
+        customer_phone: customer.phone,
+        delivery_address: address,
+        notes,
+        lines: cart
+            .lines
+            .into_iter()
+            .map(|l| super::model::OrderLineView {
+                product_id: Some(l.product_id),
+                product_name: l.product_name,
+                size: l.size,
+                size_label: l.size_label,
+                quantity: l.quantity,
+                unit_price_cents: l.unit_price_cents,
+                line_total_cents: l.line_total_cents,
+                added: l.added,
+                removed: l.removed,
+            })
+            .collect(),
+        subtotal_cents: cart.subtotal_cents,
+        delivery_fee_cents: cart.delivery_fee_cents,
+        total_cents: cart.total_cents,
+        currency: cart.currency,
+        courier_id: None,
+        changeable: true,
+        expires_at,
+        history: vec![super::model::HistoryEntry {
+            from: None,
+            to: status,
+            actor_id: Some(user.id),
+            note: None,
+            at: created_at,
+        }],
+        created_at,
+        updated_at: created_at,
+    })
 }
 
 fn write_lines(conn: &mut PgConnection, order_id: Uuid, cart: &PricedCart) -> AppResult<()> {
-    for (position, line) in cart.lines.iter().enumerate() {
-        let line_id: Uuid = diesel::insert_into(order_lines::table)
-            .values((
+    let line_ids: Vec<Uuid> = cart.lines.iter().map(|_| Uuid::new_v4()).collect();
+    let lines: Vec<_> = cart
+        .lines
+        .iter()
+        .zip(&line_ids)
+        .enumerate()
+        .map(|(position, (line, id))| {
+            (
+                order_lines::id.eq(*id),
                 order_lines::order_id.eq(order_id),
                 order_lines::position.eq(position as i32 + 1),
                 order_lines::product_id.eq(line.product_id),
@@ -456,29 +515,36 @@ fn write_lines(conn: &mut PgConnection, order_id: Uuid, cart: &PricedCart) -> Ap
                 order_lines::quantity.eq(line.quantity),
                 order_lines::unit_price_cents.eq(line.unit_price_cents),
                 order_lines::line_total_cents.eq(line.line_total_cents),
-            ))
-            .returning(order_lines::id)
-            .get_result(conn)?;
-        let mods: Vec<_> = line
-            .added
-            .iter()
-            .map(|m| (m, "add"))
-            .chain(line.removed.iter().map(|m| (m, "remove")))
-            .map(|(m, kind)| {
-                (
-                    order_line_modifications::order_line_id.eq(line_id),
-                    order_line_modifications::ingredient_id.eq(Some(m.ingredient_id)),
-                    order_line_modifications::ingredient_name.eq(m.name.clone()),
-                    order_line_modifications::kind.eq(kind),
-                    order_line_modifications::price_cents.eq(m.price_cents),
-                )
-            })
-            .collect();
-        if !mods.is_empty() {
-            diesel::insert_into(order_line_modifications::table)
-                .values(mods)
-                .execute(conn)?;
-        }
+            )
+        })
+        .collect();
+    diesel::insert_into(order_lines::table)
+        .values(lines)
+        .execute(conn)?;
+    let mods: Vec<_> = cart
+        .lines
+        .iter()
+        .zip(&line_ids)
+        .flat_map(|(line, id)| {
+            line.added
+                .iter()
+                .map(|m| (m, "add"))
+                .chain(line.removed.iter().map(|m| (m, "remove")))
+                .map(move |(m, kind)| {
+                    (
+                        order_line_modifications::order_line_id.eq(*id),
+                        order_line_modifications::ingredient_id.eq(Some(m.ingredient_id)),
+                        order_line_modifications::ingredient_name.eq(m.name.clone()),
+                        order_line_modifications::kind.eq(kind),
+                        order_line_modifications::price_cents.eq(m.price_cents),
+                    )
+                })
+        })
+        .collect();
+    if !mods.is_empty() {
+        diesel::insert_into(order_line_modifications::table)
+            .values(mods)
+            .execute(conn)?;
     }
     Ok(())
 }
