@@ -306,6 +306,7 @@ export interface paths {
         /**
          * Cancels an order before preparation (its customer, order takers, managers); the ingredients go
          *     back to the stock.
+         * @description A paid online order is refunded in full once cancelled.
          */
         post: operations["cancel"];
         delete?: never;
@@ -335,6 +336,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The order's payments and refunds (its customer and its shop's staff). */
+        get: operations["list_payments"];
+        put?: never;
+        /** Starts (or resumes) the online payment of an order, or records a counter payment. */
+        post: operations["start_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refunds part or all of a paid order, never more than was paid (managers of its shop). */
+        post: operations["refund_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order_id}/transitions": {
         parameters: {
             query?: never;
@@ -346,6 +382,46 @@ export interface paths {
         put?: never;
         /** Moves an order along its life cycle, recorded in its history. */
         post: operations["transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/offline/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Offline test provider only (no Stripe key configured): plays the customer's bank for a
+         *     payment intent of one of the caller's orders and delivers the signed event to the webhook.
+         */
+        post: operations["offline_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events (signed): payment succeeded or failed, charge refunded. A bad signature or a
+         *     stale timestamp is a 400 and changes nothing; a duplicate is a 200 and changes nothing.
+         */
+        post: operations["stripe_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -868,6 +944,11 @@ export interface components {
              */
             reason: string;
         };
+        OfflineConfirm: {
+            /** @description `succeeded` (default) or `failed`: what the test card does. */
+            outcome?: string | null;
+            payment_intent_id: string;
+        };
         /** @description One opening range of a weekday, in the shop's local time. */
         OpeningHours: {
             /** @example 14:00 */
@@ -984,8 +1065,52 @@ export interface components {
         PasswordResetRequest: {
             email: string;
         };
+        PaymentList: {
+            items: components["schemas"]["PaymentView"][];
+            next_cursor?: string | null;
+        };
         /** @enum {string} */
         PaymentMethod: "online" | "cash" | "card_on_delivery";
+        PaymentRequest: {
+            /**
+             * @description `online` (default: start or resume the online payment), or, for staff, `cash` or
+             *     `card_on_delivery` collected at the counter.
+             */
+            method?: string | null;
+        };
+        /** @description What the browser needs to confirm an online payment. */
+        PaymentStart: {
+            /** Format: int32 */
+            amount_cents: number;
+            /** @description For Stripe Elements (`stripe.confirmPayment`). */
+            client_secret: string;
+            currency: string;
+            /** @description With the offline provider: POST here `{payment_intent_id, outcome}` to simulate the card. */
+            offline_confirm_url?: string | null;
+            payment_intent_id: string;
+            /** @description `stripe` or `offline` (the test provider used when no Stripe key is configured). */
+            provider: string;
+            publishable_key?: string | null;
+        };
+        PaymentView: {
+            /** Format: int32 */
+            amount_cents: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `stripe`, `offline`, `cash` or `card_on_delivery`. */
+            provider: string;
+            provider_ref?: string | null;
+            /** Format: int32 */
+            refunded_cents: number;
+            refunds: components["schemas"]["RefundView"][];
+            /** @description `pending`, `succeeded`, `failed` or `cancelled`. */
+            status: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         PricedLine: {
             added: components["schemas"]["LineModification"][];
             /** Format: int32 */
@@ -1156,6 +1281,26 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        RefundRequest: {
+            /**
+             * Format: int32
+             * @example 500
+             */
+            amount_cents: number;
+            reason?: string | null;
+        };
+        RefundView: {
+            /** Format: int32 */
+            amount_cents: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            provider_ref?: string | null;
+            reason?: string | null;
+            /** @description `pending`, `succeeded` or `failed`. */
+            status: string;
+        };
         RegisterRequest: {
             /** @example marie.dupont@example.fr */
             email: string;
@@ -1289,6 +1434,11 @@ export interface components {
             token_type: string;
         };
         TransitionRequest: {
+            /**
+             * @description For `delivered` or `picked_up` of an order not paid online: what was collected, `cash` or
+             *     `card_on_delivery` (required unless already recorded).
+             */
+            collected?: string | null;
             /**
              * @description `preparing` and `ready` (pizzaiolos), `out_for_delivery` and `delivered` (delivery people),
              *     `picked_up` (order takers); managers and admins may do all.
@@ -2365,6 +2515,165 @@ export interface operations {
             };
         };
     };
+    list_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Payments, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            /** @description No such order of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional; online by default */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["PaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description Online payment ready to be confirmed in the browser */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentStart"];
+                };
+            };
+            /** @description Counter payment recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            /** @description Only staff record counter payments */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already paid, cancelled, or not an online order */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description Refund requested */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundView"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order in your shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing paid online */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Amount above what is left to refund */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     transition: {
         parameters: {
             query?: never;
@@ -2410,6 +2719,74 @@ export interface operations {
             };
             /** @description Impossible from the order's current status */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    offline_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflineConfirm"];
+            };
+        };
+        responses: {
+            /** @description Event delivered; the order's new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Stripe is configured, or no such payment of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description t=<timestamp>,v1=<HMAC-SHA256 hex> */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The raw event JSON as Stripe sends it */
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            /** @description Received (applied once) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad signature, stale timestamp or malformed event */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
