@@ -63,13 +63,7 @@ pub fn shop_stock(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<HashMap<U
 pub fn apply_availability(products: &mut [Product], stock: &HashMap<Uuid, i64>) {
     for product in products {
         for size in &mut product.sizes {
-            size.available = Some(
-                !size.recipe.is_empty()
-                    && size.recipe.iter().all(|line| {
-                        stock.get(&line.ingredient_id).copied().unwrap_or(0)
-                            >= i64::from(line.quantity)
-                    }),
-            );
+            size.available = Some(size_available(&size.recipe, stock));
         }
         product.available = Some(product.sizes.iter().any(|s| s.available == Some(true)));
     }
@@ -82,7 +76,19 @@ pub struct CatalogSnapshot {
     categories: Vec<Category>,
     products: Vec<Product>,
     extras: Vec<IngredientRow>,
+    /// Menus already serialised from this snapshot, by shop, open-ness and availability: most
+    /// requests find theirs here, since availability changes far less often than stock.
+    rendered: std::sync::Mutex<HashMap<RenderKey, actix_web::web::Bytes>>,
 }
+
+#[derive(Hash, PartialEq, Eq)]
+struct RenderKey {
+    shop_id: Uuid,
+    open: bool,
+    available: Vec<bool>,
+}
+
+const RENDERED_MENUS_KEPT: usize = 512;
 
 pub const CATALOG_CACHE_TTL: Duration = Duration::from_secs(2);
 
@@ -126,10 +132,28 @@ fn load_snapshot(conn: &mut PgConnection) -> AppResult<CatalogSnapshot> {
             .order(ingredients::name)
             .select(IngredientRow::as_select())
             .load(conn)?,
+        rendered: Default::default(),
     })
 }
 
-pub fn build_menu(conn: &mut PgConnection, shop_id: Uuid, cache: &CatalogCache) -> AppResult<Menu> {
+fn size_available(recipe: &[super::read::RecipeLine], stock: &HashMap<Uuid, i64>) -> bool {
+    !recipe.is_empty()
+        && recipe.iter().all(|line| {
+            stock.get(&line.ingredient_id).copied().unwrap_or(0) >= i64::from(line.quantity)
+        })
+}
+
+fn extra_available(extra: &IngredientRow, stock: &HashMap<Uuid, i64>) -> bool {
+    stock.get(&extra.id).copied().unwrap_or(0) >= i64::from(extra.extra_quantity.max(1))
+}
+
+/// The shop's menu as JSON bytes, served from the snapshot's rendered menus when the shop's
+/// availability is one already seen.
+pub fn menu_json(
+    conn: &mut PgConnection,
+    shop_id: Uuid,
+    cache: &CatalogCache,
+) -> AppResult<actix_web::web::Bytes> {
     let shop = crate::shops::find_shop(conn, shop_id)?;
     let hours = crate::schema::shop_hours::table
         .filter(crate::schema::shop_hours::shop_id.eq(shop_id))
@@ -137,11 +161,50 @@ pub fn build_menu(conn: &mut PgConnection, shop_id: Uuid, cache: &CatalogCache) 
         .load(conn)?;
     let stock = shop_stock(conn, shop_id)?;
     let catalog = cache.get(conn)?;
+    let open = shop.active && crate::shops::is_open_at(&shop, &hours, chrono::Utc::now());
+    let available: Vec<bool> = catalog
+        .products
+        .iter()
+        .flat_map(|p| p.sizes.iter().map(|s| size_available(&s.recipe, &stock)))
+        .chain(catalog.extras.iter().map(|e| extra_available(e, &stock)))
+        .collect();
+    let key = RenderKey {
+        shop_id,
+        open,
+        available,
+    };
+    if let Some(bytes) = catalog
+        .rendered
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(bytes);
+    }
+    let menu = assemble(&catalog, &shop, open, &stock);
+    let bytes = actix_web::web::Bytes::from(
+        serde_json::to_vec(&menu).map_err(crate::error::AppError::internal)?,
+    );
+    if let Ok(mut rendered) = catalog.rendered.lock() {
+        if rendered.len() >= RENDERED_MENUS_KEPT {
+            rendered.clear();
+        }
+        rendered.insert(key, bytes.clone());
+    }
+    Ok(bytes)
+}
+
+fn assemble(
+    catalog: &CatalogSnapshot,
+    shop: &crate::shops::Shop,
+    open: bool,
+    stock: &HashMap<Uuid, i64>,
+) -> Menu {
     let mut products = catalog.products.clone();
     for p in &mut products {
         p.currency = shop.currency.clone();
     }
-    apply_availability(&mut products, &stock);
+    apply_availability(&mut products, stock);
     let mut by_category: HashMap<Uuid, Vec<Product>> = HashMap::new();
     for p in products {
         by_category.entry(p.category_id).or_default().push(p);
@@ -160,23 +223,22 @@ pub fn build_menu(conn: &mut PgConnection, shop_id: Uuid, cache: &CatalogCache) 
     let extras = catalog
         .extras
         .iter()
-        .cloned()
         .map(|i| ExtraTopping {
-            available: stock.get(&i.id).copied().unwrap_or(0) >= i64::from(i.extra_quantity.max(1)),
+            available: extra_available(i, stock),
             ingredient_id: i.id,
-            name: i.name,
+            name: i.name.clone(),
             price_cents: i.extra_price_cents,
-            allergens: i.allergens.into_iter().flatten().collect(),
+            allergens: i.allergens.iter().flatten().cloned().collect(),
             vegetarian: i.vegetarian,
         })
         .collect();
-    Ok(Menu {
-        shop_id,
-        open_now: shop.active && crate::shops::is_open_at(&shop, &hours, chrono::Utc::now()),
-        currency: shop.currency,
+    Menu {
+        shop_id: shop.id,
+        open_now: open,
+        currency: shop.currency.clone(),
         categories,
         extras,
-    })
+    }
 }
 
 /// The shop's menu by category, each product and size marked available from the shop's stock.
@@ -193,8 +255,10 @@ pub async fn shop_menu(
     let shop_id = path.into_inner();
     let state2 = state.clone();
     let menu = db::run(&state.pool, move |conn| {
-        build_menu(conn, shop_id, &state2.catalog)
+        menu_json(conn, shop_id, &state2.catalog)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(menu))
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(menu))
 }
