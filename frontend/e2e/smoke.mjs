@@ -164,10 +164,14 @@ async function run(browser, { name, viewport }) {
   } else {
     await page.getByRole("radio", { name: /^À emporter/ }).check();
   }
-  await page.getByLabel("Espèces", { exact: false }).first().check();
-  await page.getByRole("button", { name: /^Commander · / }).waitFor();
+  // Cash at one width; online with the offline test provider at the other.
+  const online = name !== "1280";
+  if (online) await page.getByRole("radio", { name: /Paiement en ligne/ }).check();
+  else await page.getByLabel("Espèces", { exact: false }).first().check();
+  const place = page.getByRole("button", { name: /^Commander (et payer )?· / });
+  await place.waitFor();
   await page.getByText("Le total inclura les frais de livraison").waitFor({ state: "detached" });
-  const placeLabel = await page.getByRole("button", { name: /^Commander · / }).textContent();
+  const placeLabel = await place.textContent();
   check(/\d/.test(placeLabel ?? ""), `the server's quote gives the total (${placeLabel})`);
   await noHorizontalScroll(page, "checkout");
   await shot(page, `checkout-${name}`);
@@ -175,10 +179,18 @@ async function run(browser, { name, viewport }) {
   if (await page.getByText("La pizzeria est fermée en ce moment").count()) {
     console.log("  --  the shop is closed now: no order placed");
   } else {
-    await page.getByRole("button", { name: /^Commander · / }).click();
+    await place.click();
     await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
     await page.getByText("En direct", { exact: true }).waitFor();
     check(true, "the order is placed and followed live");
+    if (online) {
+      await page.getByRole("button", { name: /^Payer / }).click();
+      await page.getByRole("button", { name: "Payer avec la carte de test" }).waitFor();
+      await shot(page, `payment-${name}`);
+      await page.getByRole("button", { name: "Payer avec la carte de test" }).click();
+      await page.locator(".steps__current", { hasText: "Reçue" }).waitFor();
+      check(true, "the online payment (offline test provider) moves the order to 'Reçue'");
+    }
     await shot(page, `order-${name}`);
     await page.getByRole("button", { name: "Annuler la commande" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Oui, annuler" }).click();

@@ -23,8 +23,8 @@ import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } f
 const EMPTY_ADDRESS = { line1: "", line2: "", postal_code: "", city: "", instructions: "" };
 type AddressDraft = typeof EMPTY_ADDRESS;
 
-/** Online payment needs POST /orders/{id}/payments and Stripe; until then it is offered as "soon". */
-export const onlinePaymentAvailable = false;
+/** Online payment (POST /orders/{id}/payments, then Stripe or the offline test provider). */
+export const onlinePaymentAvailable = true;
 
 function toDeliveryAddress(draft: AddressDraft | Address): DeliveryAddress | null {
   const line1 = draft.line1.trim();
@@ -322,7 +322,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
             {busy
               ? t("common.pleaseWait")
               : quote.status === "ready"
-                ? t("checkout.place", { total: price(quote.data.total_cents + (fulfilment === "delivery" && !deliveryAddress ? shop.delivery_fee_cents : 0), quote.data.currency) })
+                ? t(payment === "online" ? "checkout.placeAndPay" : "checkout.place", { total: price(quote.data.total_cents + (fulfilment === "delivery" && !deliveryAddress ? shop.delivery_fee_cents : 0), quote.data.currency) })
                 : t("checkout.placeNoTotal")}
           </button>
         </aside>

@@ -11,6 +11,7 @@ import { Dialog } from "../ui/Dialog";
 import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useToast } from "../ui/Toast";
+import { PayOnline } from "./PayOnline";
 import { statusSteps } from "./status";
 import { useLiveOrder, type LiveState } from "./useLiveOrder";
 
@@ -57,7 +58,7 @@ function OrderView({
     <div className="page page--narrow">
       {justPlaced && (
         <p className="notice notice--ok" role="status">
-          {t("order.thanks")}
+          {order.status === "pending_payment" ? t("order.thanksPay") : t("order.thanks")}
         </p>
       )}
       <div className="page-heading">
@@ -138,6 +139,9 @@ function OrderView({
         )}
       </section>
 
+      {order.status === "pending_payment" && order.payment_method === "online" && (
+        <PayOnline order={order} onOrder={onChange} />
+      )}
       {order.changeable && <CancelOrder order={order} onCancelled={onChange} />}
       <p>
         <Link to="/orders">{t("orders.all")}</Link>
