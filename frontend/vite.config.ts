@@ -26,7 +26,8 @@ export default defineConfig({
   preview: { proxy },
   build: {
     target: "es2022",
-    sourcemap: true,
+    // Source maps only on request (VITE_SOURCEMAP=true): the served bundle stays lean.
+    sourcemap: process.env.VITE_SOURCEMAP === "true",
   },
   test: {
     environment: "jsdom",

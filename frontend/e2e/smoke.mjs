@@ -63,6 +63,7 @@ async function run(browser, { name, viewport }) {
     const status = response.status();
     const url = response.url();
     const expected =
+      status === 0 || // the simulated network failure
       (status === 401 && url.endsWith("/api/v1/auth/login")) || // the wrong password, on purpose
       (status === 404 && url.includes(NO_SUCH_SHOP)); // the unknown shop, on purpose
     if (status >= 400 && !expected) problems.push(`HTTP ${status} ${url}`);
@@ -77,6 +78,18 @@ async function run(browser, { name, viewport }) {
   check(shops >= 1, `home lists the shops (${shops})`);
   await noHorizontalScroll(page, "home");
   await shot(page, `home-${name}`);
+
+  // A network failure is explained, and "Réessayer" recovers once the network is back.
+  if (name === "1280") {
+    await page.route("**/api/v1/shops**", (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await page.getByRole("heading", { name: "Connexion impossible" }).waitFor();
+    await shot(page, `network-error-${name}`);
+    await page.unroute("**/api/v1/shops**");
+    await page.getByRole("button", { name: "Réessayer" }).click();
+    await page.locator(".shop-card").first().waitFor();
+    check(true, "a network failure shows an explanation with a working retry button");
+  }
 
   // Postal code filter.
   await page.getByLabel("Pizzerias qui livrent à mon code postal").fill("69003");
