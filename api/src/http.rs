@@ -67,6 +67,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: empty or `null` means the default.
+pub fn parse_optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, AppError> {
+    let text = std::str::from_utf8(body).unwrap_or("").trim();
+    if text.is_empty() || text == "null" {
+        Ok(T::default())
+    } else {
+        parse_json(body)
+    }
+}
+
 /// Parses a JSON document, reporting the path of a badly typed or missing field.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {

@@ -126,6 +126,7 @@ fn spawn_expiry(pool: PgPool) {
 pub struct SecuritySettings {
     allowed_hosts: Vec<String>,
     hsts: Option<HeaderValue>,
+    spa_csp: HeaderValue,
 }
 
 impl SecuritySettings {
@@ -138,6 +139,12 @@ impl SecuritySettings {
                     config.hsts_seconds
                 ))
                 .expect("a number makes a valid header")
+            }),
+            // Stripe.js and its frames are allowed only when online payments go through Stripe.
+            spa_csp: HeaderValue::from_static(if config.stripe_publishable_key.is_some() {
+                "default-src 'self'; img-src 'self' data:; script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; frame-ancestors 'none'"
+            } else {
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
             }),
         }
     }
@@ -213,16 +220,13 @@ async fn guard_host_and_secure_headers(
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         let csp = if path.starts_with("/docs") {
             // Swagger UI is vendored: everything comes from this origin.
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
         } else if path.starts_with("/api") || probe || path == "/metrics" {
-            "default-src 'none'; frame-ancestors 'none'"
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
         } else {
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+            settings.spa_csp.clone()
         };
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        );
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     Ok(response.map_into_left_body())
 }
@@ -235,6 +239,7 @@ mod tests {
         SecuritySettings {
             allowed_hosts: hosts.iter().map(|h| h.to_string()).collect(),
             hsts: None,
+            spa_csp: HeaderValue::from_static("default-src 'self'"),
         }
     }
 

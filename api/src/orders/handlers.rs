@@ -18,7 +18,7 @@ use super::rules::{self, ModifyRequest, OrderRequest, QuoteRequest};
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError, Problem};
-use crate::http::{parse_json, ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{idempotency_keys, orders};
 use crate::startup::AppState;
 
@@ -295,11 +295,7 @@ pub async fn cancel(
     path: web::Path<Uuid>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let request: CancelRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        CancelRequest::default()
-    } else {
-        parse_json(&body)?
-    };
+    let request: CancelRequest = parse_optional_json(&body)?;
     if request
         .reason
         .as_ref()

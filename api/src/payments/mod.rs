@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::auth::{Authorized, CurrentUser, Managers, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{parse_json, ApiJson};
+use crate::http::{parse_optional_json, ApiJson};
 use crate::orders::model::{find_visible, OrderRow, Status};
 use crate::schema::{orders, payments, refunds};
 use crate::startup::AppState;
@@ -131,11 +131,7 @@ pub async fn start_payment(
     path: web::Path<Uuid>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let request: PaymentRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        PaymentRequest::default()
-    } else {
-        parse_json(&body)?
-    };
+    let request: PaymentRequest = parse_optional_json(&body)?;
     let order_id = path.into_inner();
     let method = request.method.unwrap_or_else(|| "online".into());
     match method.as_str() {

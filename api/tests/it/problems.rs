@@ -150,3 +150,32 @@ async fn unknown_ids_routes_and_bad_queries_are_problems_too() {
     .await;
     assert_eq!(problem_fields(&body), vec!["category"]);
 }
+
+#[tokio::test]
+async fn optional_bodies_may_be_empty_or_null() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for(ocpizza::auth::Role::Customer, None).await;
+    let path = format!("/api/v1/orders/{}/cancel", uuid::Uuid::new_v4());
+    for body in ["", "null", "{}"] {
+        let res = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 404).await;
+    }
+    let res = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422).await;
+}
