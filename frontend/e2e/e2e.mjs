@@ -1,0 +1,429 @@
+// End-to-end tests of the built SPA in Debian's Chromium through playwright-core, against the real
+// API and PostgreSQL, normally through nginx (run by ../../scripts/e2e.sh, which sets everything up).
+// At 1280 and 360 px: a new customer registers, picks the Lyon Presqu'île shop, adds a customised
+// pizza, checks out with delivery and online payment (offline test provider) and watches the live
+// tracking page go from "Reçue" to "Livrée" while staff move the order through the API; then places
+// a second order and cancels it before preparation. Once: the manager empties an ingredient's stock
+// and the products using it cannot be added. axe-core checks the main pages (no serious or critical
+// violation). Any failed check exits non-zero.
+//
+//   BASE_URL=http://127.0.0.1:8099 node e2e/e2e.mjs
+//
+// Screenshots go to SCREENSHOT_DIR (default ../artifacts/screenshots). It places real orders and
+// changes stock in that database: use a throwaway one (scripts/e2e.sh does).
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core");
+const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
+const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOP_SLUG = "lyon-presquile"; // where the demo staff work
+const STAFF = {
+  pizzaiolo: ["pizzaiolo@ocpizza.fr", "pizzaiolo-demo-2026"],
+  livreur: ["livreur@ocpizza.fr", "livreur-demo-2026"],
+  manager: ["manager@ocpizza.fr", "manager-demo-2026"],
+};
+const NO_SUCH_SHOP = "00000000-0000-0000-0000-000000000000";
+const WIDTHS = [
+  { name: "1280", viewport: { width: 1280, height: 900 } },
+  { name: "360", viewport: { width: 360, height: 780 } },
+];
+const RUN = Date.now().toString(36);
+
+mkdirSync(OUT, { recursive: true });
+
+function check(condition, message) {
+  if (!condition) throw new Error(`e2e: ${message}`);
+  console.log(`  ok  ${message}`);
+}
+
+// --- The API, as staff would use it (a second session, outside the browser) ---------------------
+
+async function api(method, path, { token, body } = {}) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`e2e: ${method} ${path} → ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const tokens = {};
+async function staffToken(who) {
+  if (!tokens[who]) {
+    const [email, password] = STAFF[who];
+    tokens[who] = (await api("POST", "/api/v1/auth/login", { body: { email, password } })).access_token;
+  }
+  return tokens[who];
+}
+
+async function transition(who, orderId, to) {
+  await api("POST", `/api/v1/orders/${orderId}/transitions`, { token: await staffToken(who), body: { to } });
+}
+
+// --- Accessibility (axe-core) ----------------------------------------------------------------------
+
+const axeFindings = [];
+let lastPage = null; // screenshotted as failure.png when a check fails
+async function axe(page, what) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of violations)
+    console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
+  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
+  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
+}
+
+// --- The browser -----------------------------------------------------------------------------------
+
+async function shot(page, name) {
+  const path = `${OUT}/${name}.png`;
+  const dialog = (await page.getByRole("dialog").count()) > 0;
+  if (dialog) {
+    // A modal is seen in the viewport, from the top of its content.
+    await page.evaluate(() => document.querySelector("dialog .dialog__body")?.scrollTo(0, 0));
+  } else {
+    // From the top, so the sticky header is drawn where it belongs in a full-page capture.
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
+  await page.screenshot({ path, fullPage: !dialog });
+  console.log(`  📸 ${path}`);
+}
+
+async function noHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
+}
+
+async function newPage(browser, viewport) {
+  // bypassCSP: only so that axe-core can be injected as an inline script.
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true });
+  const page = await context.newPage();
+  lastPage = page;
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    // Failed requests are judged by the response listener below.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      problems.push(`console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    const status = response.status();
+    const url = response.url();
+    const expected =
+      status === 0 || // the simulated network failure
+      (status === 401 && url.endsWith("/api/v1/auth/login")) || // the wrong password, on purpose
+      (status === 404 && url.includes(NO_SUCH_SHOP)); // the unknown shop, on purpose
+    if (status >= 400 && !expected) problems.push(`HTTP ${status} ${url}`);
+  });
+  return { context, page, problems };
+}
+
+async function openShop(page, shop) {
+  await page.goto(`${BASE_URL}/shops/${shop.id}`);
+  await page.locator(".menu-section").first().waitFor();
+}
+
+async function customer(page, name) {
+  // Checkout needs an account: the login page (a wrong password first), then "Créer un compte".
+  await page.getByRole("link", { name: "Commander", exact: true }).click();
+  await page.getByRole("heading", { name: "Connexion" }).waitFor();
+  await page.getByLabel("Adresse e-mail").fill(`e2e-${RUN}-${name}@example.com`);
+  await page.getByLabel("Mot de passe").fill("wrong-password-1");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByText("Adresse e-mail ou mot de passe incorrect.").waitFor();
+  check(true, "a wrong password is explained");
+  await shot(page, `login-${name}`);
+  await axe(page, `login (${name} px)`);
+
+  await page.getByRole("link", { name: "Créer un compte" }).first().click();
+  await page.getByRole("heading", { name: "Créer un compte", level: 1 }).waitFor();
+  await page.getByLabel("Nom complet").fill(`Client E2E ${name}`);
+  await page.getByLabel("Adresse e-mail").fill(`e2e-${RUN}-${name}@example.com`);
+  await page.getByLabel("Mot de passe").fill("e2e-password-2026");
+  await shot(page, `register-${name}`);
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith("/register"));
+  if (!page.url().endsWith("/checkout")) await page.goto(`${BASE_URL}/checkout`);
+  await page.getByRole("heading", { name: "Commander", level: 1 }).waitFor();
+  check(true, "a new customer registers and reaches the checkout");
+}
+
+async function placeOrder(page) {
+  const place = page.getByRole("button", { name: /^Commander (et payer )?· / });
+  await place.waitFor();
+  await page.getByText("Le total inclura les frais de livraison").waitFor({ state: "detached" });
+  check(
+    (await page.getByText("La pizzeria est fermée en ce moment").count()) === 0,
+    "the shop is open (the e2e database opens every shop all week)",
+  );
+  return place;
+}
+
+async function run(browser, shop, { name, viewport }) {
+  console.log(`\n== ${name} px`);
+  const { context, page, problems } = await newPage(browser, viewport);
+
+  // Home: the shops.
+  await page.goto(`${BASE_URL}/`);
+  await page.getByRole("heading", { level: 1 }).waitFor();
+  await page.locator(".shop-card").first().waitFor();
+  check((await page.getAttribute("html", "lang")) === "fr", "the page is in French by default (lang=fr)");
+  const shops = await page.locator(".shop-card").count();
+  check(shops >= 1, `home lists the shops (${shops})`);
+  await noHorizontalScroll(page, "home");
+  await shot(page, `home-${name}`);
+  await axe(page, `home (${name} px)`);
+
+  // A network failure is explained, and "Réessayer" recovers once the network is back.
+  if (name === "1280") {
+    await page.route("**/api/v1/shops**", (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await page.getByRole("heading", { name: "Connexion impossible" }).waitFor();
+    await shot(page, `network-error-${name}`);
+    await page.unroute("**/api/v1/shops**");
+    await page.getByRole("button", { name: "Réessayer" }).click();
+    await page.locator(".shop-card").first().waitFor();
+    check(true, "a network failure shows an explanation with a working retry button");
+  }
+
+  // Postal code filter, then the shop that delivers to 69002.
+  await page.getByLabel("Pizzerias qui livrent à mon code postal").fill("69002");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.getByRole("heading", { name: /livrent au 69002/ }).waitFor();
+  await page.locator("main .loading").waitFor({ state: "detached" });
+  const delivering = await page.locator(".shop-card").count();
+  check(delivering >= 1 && delivering < shops, `postal code filter keeps ${delivering} shop(s)`);
+  await page.locator(".shop-card", { hasText: shop.name }).getByRole("link").first().click();
+  await page.locator(".menu-section").first().waitFor();
+  check(page.url().includes(shop.id), `the customer picks ${shop.name}`);
+  const sections = await page.locator(".menu-section").count();
+  check(sections >= 2, `menu shows its categories (${sections})`);
+  await noHorizontalScroll(page, "menu");
+  await shot(page, `menu-${name}`);
+  await page.screenshot({ path: `${OUT}/menu-top-${name}.png` });
+  await axe(page, `menu (${name} px)`);
+
+  // Accent-insensitive search.
+  await page.getByLabel("Rechercher sur la carte").fill("chevre");
+  await page.getByRole("heading", { name: "Chèvre miel" }).waitFor();
+  check(
+    (await page.locator(".product-card").count()) < 10,
+    "searching 'chevre' narrows the menu to the goat cheese pizzas",
+  );
+  await page.getByRole("button", { name: "Effacer la recherche et les filtres" }).first().click();
+
+  // Product sheet: size, a removed ingredient, an extra, quantity 2.
+  await page.locator(".product-card", { hasText: "Reine" }).getByRole("button").click();
+  const dialog = page.getByRole("dialog", { name: "Reine" });
+  await dialog.waitFor();
+  await dialog.getByLabel(/Grande/).check();
+  await dialog.getByLabel("Champignons de Paris", { exact: true }).uncheck();
+  await dialog.locator(".check", { hasText: "Olives noires" }).locator("input").check();
+  await dialog.getByRole("button", { name: "Augmenter la quantité" }).click();
+  await shot(page, `product-${name}`);
+  await axe(page, `product sheet (${name} px)`);
+  const addLabel = await dialog.getByRole("button", { name: /^Ajouter/ }).textContent();
+  check(/34,00/.test(addLabel ?? ""), `sheet prices 2 × (Grande 16,00 € + olives 1,00 €) = ${addLabel}`);
+  await dialog.getByRole("button", { name: /^Ajouter/ }).click();
+  await dialog.waitFor({ state: "detached" });
+
+  // Escape closes a sheet.
+  await page.locator(".product-card", { hasText: "Tiramisu" }).getByRole("button").click();
+  await page.getByRole("dialog", { name: "Tiramisu" }).waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  check(true, "Escape closes the product sheet");
+
+  // Cart.
+  await page.locator(".cart-bar a").click();
+  await page.getByRole("heading", { name: "Votre panier" }).waitFor();
+  await page.locator(".cart-line").first().waitFor();
+  check(await page.getByText("Sans : Champignons de Paris").isVisible(), "cart line shows the removed ingredient");
+  check(await page.getByText(/Sous-total estimé/).isVisible(), "subtotal is labelled as an estimate");
+  await noHorizontalScroll(page, "cart");
+  await shot(page, `cart-${name}`);
+  await axe(page, `cart (${name} px)`);
+  await page.reload();
+  await page.locator(".cart-line").first().waitFor();
+  check(true, "cart persists across a reload");
+
+  await customer(page, name);
+
+  // Checkout: delivery to a new address, paid online (offline test provider).
+  await page.getByRole("radio", { name: /^Livraison/ }).check();
+  const other = page.getByLabel("Une autre adresse");
+  if (await other.count()) await other.check();
+  await page.getByLabel("Adresse", { exact: true }).fill("3 place Bellecour");
+  await page.getByLabel("Code postal").fill("69002");
+  await page.getByLabel("Ville").fill("Lyon");
+  await page.getByRole("radio", { name: /Paiement en ligne/ }).check();
+  const place = await placeOrder(page);
+  const placeLabel = await place.textContent();
+  check(/34,00|37,00/.test(placeLabel ?? ""), `the server's quote gives the total with delivery (${placeLabel})`);
+  await noHorizontalScroll(page, "checkout");
+  await shot(page, `checkout-${name}`);
+  await axe(page, `checkout (${name} px)`);
+  await place.click();
+  await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
+  await page.getByText("En direct", { exact: true }).waitFor();
+  const orderId = page.url().match(/\/orders\/([^/?#]+)/)?.[1];
+  check(Boolean(orderId), `the order is placed and followed live (${orderId})`);
+  await page.getByRole("button", { name: /^Payer / }).click();
+  await page.getByRole("button", { name: "Payer avec la carte de test" }).waitFor();
+  await shot(page, `payment-${name}`);
+  await page.getByRole("button", { name: "Payer avec la carte de test" }).click();
+  const current = page.locator(".steps__current");
+  await current.filter({ hasText: "Reçue" }).waitFor();
+  check(true, "the online payment (offline test provider) moves the order to 'Reçue'");
+  await shot(page, `order-placed-${name}`);
+  await axe(page, `order tracking (${name} px)`);
+
+  // Staff move the order through the API; the page follows by server-sent events, no reload.
+  const steps = [
+    ["pizzaiolo", "preparing", "En préparation"],
+    ["pizzaiolo", "ready", "Prête"],
+    ["livreur", "out_for_delivery", "En livraison"],
+    ["livreur", "delivered", "Livrée"],
+  ];
+  for (const [who, to, label] of steps) {
+    await transition(who, orderId, to);
+    await current.filter({ hasText: label }).waitFor({ timeout: 15000 });
+    check(true, `${who} → ${to}: the tracking page shows '${label}' live`);
+  }
+  await noHorizontalScroll(page, "order tracking");
+  await shot(page, `order-delivered-${name}`);
+
+  // A second order, cancelled by the customer before preparation (pickup, cash).
+  await openShop(page, shop);
+  await page.locator(".product-card", { hasText: "Reine" }).getByRole("button").click();
+  const reine = page.getByRole("dialog", { name: "Reine" });
+  await reine.getByLabel(/Grande/).check();
+  await reine.getByRole("button", { name: /^Ajouter/ }).click();
+  await reine.waitFor({ state: "detached" });
+  await page.locator(".cart-bar a").click();
+  await page.getByRole("link", { name: "Commander", exact: true }).click();
+  await page.getByRole("heading", { name: "Commander", level: 1 }).waitFor();
+  await page.getByRole("radio", { name: /^À emporter/ }).check();
+  await page.getByLabel("Espèces", { exact: false }).first().check();
+  await (await placeOrder(page)).click();
+  await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
+  await current.filter({ hasText: "Reçue" }).waitFor();
+  await page.getByRole("button", { name: "Annuler la commande" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Oui, annuler" }).click();
+  await page.locator(".notice", { hasText: "Annulée" }).waitFor();
+  check(true, "the customer cancels an order before preparation");
+  await shot(page, `order-cancelled-${name}`);
+  await page.goto(`${BASE_URL}/orders`);
+  await page.locator(".order-item").first().waitFor();
+  check((await page.locator(".order-item").count()) === 2, "my orders lists both orders");
+  await shot(page, `orders-${name}`);
+  await axe(page, `my orders (${name} px)`);
+
+  // Account.
+  await page.goto(`${BASE_URL}/account`);
+  await page.getByRole("heading", { name: "Mon compte", exact: true }).waitFor();
+  await page.getByRole("heading", { name: "Mes adresses de livraison" }).waitFor();
+  await page.locator(".card .loading").waitFor({ state: "detached" });
+  await noHorizontalScroll(page, "account");
+  await shot(page, `account-${name}`);
+  await axe(page, `account (${name} px)`);
+
+  // English, remembered.
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "My account", exact: true }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "My account", exact: true }).waitFor();
+  check((await page.getAttribute("html", "lang")) === "en", "English is remembered and sets lang=en");
+  await page.goto(`${BASE_URL}/shops/${NO_SUCH_SHOP}`);
+  await page.getByRole("heading", { name: "Pizzeria not found" }).waitFor();
+  await page.goto(`${BASE_URL}/no-such-page`);
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  await shot(page, `not-found-en-${name}`);
+  await page.getByRole("button", { name: "Français" }).click();
+
+  // Logout.
+  await page.goto(`${BASE_URL}/account`);
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("link", { name: "Connexion" }).waitFor();
+  check(true, "logout returns to an anonymous header");
+
+  check(problems.length === 0, `no page errors, console errors or failed requests (${problems.join(" | ") || "none"})`);
+  await context.close();
+}
+
+async function outOfStock(browser, shop) {
+  console.log("\n== out of stock");
+  const token = await staffToken("manager");
+  const stock = await api("GET", `/api/v1/shops/${shop.id}/stock`, { token });
+  const chevre = stock.items.find((line) => line.name.startsWith("Fromage de chèvre"));
+  check(Boolean(chevre) && chevre.quantity > 0, `the shop has goat cheese in stock (${chevre?.quantity} ${chevre?.unit})`);
+  await api("POST", `/api/v1/shops/${shop.id}/stock/movements`, {
+    token,
+    body: { ingredient_id: chevre.ingredient_id, delta: -chevre.quantity, reason: "waste" },
+  });
+  check(true, "the manager writes the goat cheese off (stock 0)");
+
+  const { context, page, problems } = await newPage(browser, WIDTHS[0].viewport);
+  await openShop(page, shop);
+  const card = page.locator(".product-card", { hasText: "Chèvre miel" });
+  await card.waitFor();
+  check(/product-card--unavailable/.test((await card.getAttribute("class")) ?? ""), "'Chèvre miel' is shown as unavailable");
+  check(await card.getByText("Indisponible").isVisible(), "its card says 'Indisponible'");
+  await card.getByRole("button", { name: /Détails/ }).click();
+  const sheet = page.getByRole("dialog", { name: "Chèvre miel" });
+  await sheet.waitFor();
+  const add = sheet.locator('button[type="submit"]');
+  check(await add.isDisabled(), "its sheet's add button is disabled");
+  await shot(page, "product-unavailable-1280");
+  await page.keyboard.press("Escape");
+  check((await page.locator(".cart-bar a").count()) === 0, "nothing was added to the cart");
+  check(problems.length === 0, `no page errors, console errors or failed requests (${problems.join(" | ") || "none"})`);
+  await context.close();
+}
+
+const shop = (await api("GET", "/api/v1/shops")).items.find((s) => s.slug === SHOP_SLUG);
+check(Boolean(shop), `the API lists ${SHOP_SLUG}`);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+try {
+  for (const width of WIDTHS) await run(browser, shop, width);
+  await outOfStock(browser, shop);
+  check(axeFindings.length === 0, `axe: no serious or critical violation (${axeFindings.join(" | ") || "none"})`);
+  console.log("\ne2e: all checks passed");
+} catch (error) {
+  await lastPage?.screenshot({ path: `${OUT}/failure.png`, fullPage: true }).catch(() => {});
+  console.error(`e2e: failed; the page at that moment: ${OUT}/failure.png (${lastPage?.url()})`);
+  throw error;
+} finally {
+  await browser.close();
+}

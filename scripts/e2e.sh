@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end tests of the customer SPA in Debian's chromium (playwright-core), through a private
+# nginx (nginx/local.conf.template) in front of the debug API binary, on a fresh database
+# ocpizza_e2e (migrated, seeded, every shop open all week), then the budgets (initial JS gzipped,
+# menu first-contentful-paint). Stops everything it started and drops the database.
+# Screenshots: artifacts/screenshots/ (SCREENSHOT_DIR to change).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/lib.sh
+
+for tool in nginx envsubst psql node; do
+    command -v "$tool" >/dev/null || { echo "e2e: $tool is needed" >&2; exit 1; }
+done
+CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+[ -x "$CHROMIUM_PATH" ] || { echo "e2e: chromium is needed (apt-get install -y chromium)" >&2; exit 1; }
+export CHROMIUM_PATH
+
+ensure_postgres
+DB_NAME=${E2E_DB_NAME:-ocpizza_e2e}
+WORK=$(mktemp -d /tmp/ocpizza-e2e.XXXXXX)
+API_PID=""
+NGINX_PID=""
+
+cleanup() {
+    local rc=$?
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+    [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+    psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+    if [ "$rc" -ne 0 ]; then
+        echo "e2e: failed; last lines of the API and nginx logs:" >&2
+        tail -n 30 "$WORK/api.log" "$WORK/nginx/error.log" 2>/dev/null >&2 || true
+    fi
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+wait_for() { # url, what
+    local i
+    for i in $(seq 1 100); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "e2e: $2 did not answer on $1" >&2
+    return 1
+}
+
+# The API binary (debug; built only when missing).
+[ -x target/debug/ocpizza ] || { log "building the API (debug)"; cargo build --bin ocpizza; }
+
+# The SPA (built when missing or older than its sources).
+if [ ! -d frontend/node_modules ]; then (cd frontend && npm ci --no-audit --no-fund --loglevel=error); fi
+if [ ! -f frontend/dist/index.html ] || [ -n "$(find frontend/src frontend/index.html frontend/public -newer frontend/dist/index.html -print -quit 2>/dev/null)" ]; then
+    log "building the SPA"
+    (cd frontend && npm run build >/dev/null)
+fi
+
+# A fresh database, every shop open all week (the tests place orders at any hour).
+log "database $DB_NAME"
+psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
+psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $DB_NAME" >/dev/null
+API_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+export APP_ENV=development
+export DATABASE_URL=$PG_SERVER_URL/$DB_NAME
+export DB_SSLMODE=disable
+export BIND_ADDR=127.0.0.1:$API_PORT
+export PUBLIC_URL=http://127.0.0.1:$NGINX_PORT
+unset STATIC_DIR
+target/debug/ocpizza migrate >"$WORK/migrate.log" 2>&1
+target/debug/ocpizza seed >"$WORK/seed.log" 2>&1
+psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "DELETE FROM shop_hours; INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at) SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1,7) d;" >/dev/null
+
+log "API on $BIND_ADDR"
+target/debug/ocpizza serve >"$WORK/api.log" 2>&1 &
+API_PID=$!
+wait_for "http://$BIND_ADDR/readyz" "the API"
+
+log "nginx on 127.0.0.1:$NGINX_PORT"
+mkdir -p "$WORK/nginx"
+NGINX_PORT=127.0.0.1:$NGINX_PORT API_ADDR=$BIND_ADDR SPA_DIR="$ROOT/frontend/dist" \
+    envsubst '${NGINX_PORT} ${API_ADDR} ${SPA_DIR}' <nginx/local.conf.template >"$WORK/nginx/nginx.conf"
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e stderr -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
+NGINX_PID=$!
+wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
+
+export BASE_URL=$PUBLIC_URL
+log "browser tests (frontend/e2e/e2e.mjs)"
+(cd frontend && node e2e/e2e.mjs)
+log "budgets (frontend/scripts/budgets.mjs)"
+(cd frontend && node scripts/budgets.mjs)
+log "e2e: all passed"
