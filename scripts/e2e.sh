@@ -90,6 +90,10 @@ NGINX_PID=$!
 wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
 
 export BASE_URL=$PUBLIC_URL
+# Screenshots of this run only (the folder CI keeps as artifacts).
+export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
+mkdir -p "$SCREENSHOT_DIR"
+rm -f "$SCREENSHOT_DIR"/*.png
 log "browser tests (frontend/e2e/e2e.mjs)"
 (cd frontend && node e2e/e2e.mjs)
 log "budgets (frontend/scripts/budgets.mjs)"

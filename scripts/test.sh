@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the API's unit and integration tests (real server, one fresh PostgreSQL
-# database per test, dropped afterwards) and the frontend's tests when the SPA is present.
+# database per test, dropped afterwards) and the frontend's tests when the SPA is present: Vitest,
+# then the browser tests and budgets (scripts/e2e.sh: chromium through nginx against the API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -14,5 +15,7 @@ cargo test --workspace
 if [ -f frontend/package.json ]; then
     log "frontend tests"
     (cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm test)
+    log "frontend end-to-end tests and budgets (scripts/e2e.sh)"
+    PG_SERVER_URL=$PG_SERVER_URL bash scripts/e2e.sh
 fi
 log "all tests passed"

@@ -309,6 +309,7 @@ async function run(browser, shop, { name, viewport }) {
     await current.filter({ hasText: label }).waitFor({ timeout: 15000 });
     check(true, `${who} → ${to}: the tracking page shows '${label}' live`);
   }
+  check((await page.locator(".notice--ok").count()) === 0, "the thank-you banner no longer shows once delivered");
   await noHorizontalScroll(page, "order tracking");
   await shot(page, `order-delivered-${name}`);
 
@@ -331,6 +332,7 @@ async function run(browser, shop, { name, viewport }) {
   await page.getByRole("dialog").getByRole("button", { name: "Oui, annuler" }).click();
   await page.locator(".notice", { hasText: "Annulée" }).waitFor();
   check(true, "the customer cancels an order before preparation");
+  check((await page.locator(".notice--ok").count()) === 0, "the thank-you banner no longer shows on a cancelled order");
   await shot(page, `order-cancelled-${name}`);
   await page.goto(`${BASE_URL}/orders`);
   await page.locator(".order-item").first().waitFor();

@@ -56,7 +56,7 @@ function OrderView({
 
   return (
     <div className="page page--narrow">
-      {justPlaced && (
+      {justPlaced && !["cancelled", "delivered", "picked_up"].includes(order.status) && (
         <p className="notice notice--ok" role="status">
           {order.status === "pending_payment" ? t("order.thanksPay") : t("order.thanks")}
         </p>
