@@ -136,9 +136,10 @@ CREATE INDEX search_outbox_product_idx ON search_outbox (product_id) WHERE deliv
 CREATE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql AS $$
     INSERT INTO search_documents (product_id, document, ingredient_names, allergens, updated_at)
     SELECT p.id,
-           -- "végétarien" finds every vegetarian product, not only the pizza named so.
+           -- "végétarien" finds every vegetarian dish, not only the pizza named so.
            search_vector(p.name, array_to_string(ing.names, ' '),
-                         concat_ws(' ', c.name, CASE WHEN p.vegetarian THEN 'végétarien' END),
+                         concat_ws(' ', c.name, CASE WHEN p.vegetarian AND p.kind IN ('pizza', 'starter')
+                                                     THEN 'végétarien' END),
                          p.description),
            ing.names,
            ing.allergens,
