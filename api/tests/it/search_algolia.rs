@@ -1,9 +1,10 @@
 //! The Algolia engine against a local fake of Algolia's REST API: the client's paths, headers and
 //! bodies, searches answered with the PostgreSQL engine's shape (and by PostgreSQL while Algolia
-//! is down), and the outbox converging after an outage.
+//! is down), the outbox converging after an outage, and `ocpizza reindex` end to end.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::process::Command;
 use std::time::Duration;
 
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use ocpizza::search::records;
 use serde_json::{json, Value};
 
 use crate::fake_algolia::{unused_port, FakeAlgolia, Mode, Recorded, API_KEY, APP_ID};
-use crate::helpers::TestApp;
+use crate::helpers::{test_vars, TestApp, TestDb};
 
 fn algolia_vars(base_url: &str) -> impl FnOnce(&mut HashMap<String, String>) + '_ {
     move |vars| {
@@ -357,4 +358,137 @@ async fn the_index_converges_once_algolia_is_back_after_an_outage() {
         0,
         "every entry is marked delivered"
     );
+}
+
+/// Runs the built binary, configured by its environment only.
+fn run_reindex(database_url: &str, fake_url: &str) -> std::process::Output {
+    let mut vars = test_vars(database_url);
+    vars.insert("ALGOLIA_APP_ID".into(), APP_ID.into());
+    vars.insert("ALGOLIA_API_KEY".into(), API_KEY.into());
+    vars.insert("ALGOLIA_BASE_URL".into(), fake_url.into());
+    vars.insert("RUST_LOG".into(), "warn".into());
+    Command::new(env!("CARGO_BIN_EXE_ocpizza"))
+        .arg("reindex")
+        .env_clear()
+        .envs(vars)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn ocpizza_reindex_rebuilds_the_whole_index() {
+    let fake = FakeAlgolia::start();
+    let db = tokio::task::spawn_blocking(TestDb::new).await.unwrap();
+    let url = db.url.clone();
+    let (products, withdrawn): (usize, String) = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        use ocpizza::schema::products;
+        let withdrawn: uuid::Uuid =
+            diesel::update(products::table.filter(products::slug.eq("orangina")))
+                .set(products::active.eq(false))
+                .returning(products::id)
+                .get_result(&mut conn)
+                .unwrap();
+        (
+            products::table
+                .count()
+                .get_result::<i64>(&mut conn)
+                .unwrap() as usize,
+            withdrawn.to_string(),
+        )
+    })
+    .await
+    .unwrap();
+
+    let fake_url = fake.url.clone();
+    let db_url = db.url.clone();
+    let output = tokio::task::spawn_blocking(move || run_reindex(&db_url, &fake_url))
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    let summary = format!(
+        "reindex: PostgreSQL search documents rebuilt for {products} products; Algolia index test_products: {} products indexed, 1 removed, in 1 batch",
+        products - 1
+    );
+    assert!(
+        stdout
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .starts_with(&summary),
+        "{stdout}"
+    );
+    assert!(
+        !stderr.contains('\r'),
+        "no progress bar drawn off a terminal: {stderr}"
+    );
+    assert!(!stdout.contains(API_KEY) && !stderr.contains(API_KEY));
+
+    let requests = fake.requests();
+    assert_eq!(requests[0].method, "PUT");
+    assert_eq!(
+        requests[0].path, "/1/indexes/test_products/settings",
+        "settings first"
+    );
+    assert!(requests[1..]
+        .iter()
+        .all(|r| r.method == "POST" && r.path == "/1/indexes/test_products/batch"));
+    for r in &requests {
+        assert_signed(r);
+    }
+    let objects = fake.objects();
+    assert_eq!(objects.len(), products - 1);
+    assert!(!objects.contains_key(&withdrawn));
+    let reine = objects.values().find(|o| o["slug"] == "reine").unwrap();
+    assert_eq!(reine["category"], "pizzas-classiques");
+    assert_eq!(reine["vegetarian"], false);
+    assert!(reine["ingredients"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("Jambon blanc")));
+    assert_eq!(reine["price_from_cents"], 950);
+    let veggie = objects
+        .values()
+        .find(|o| o["slug"] == "vegetarienne")
+        .unwrap();
+    assert_eq!(veggie["keywords"], json!(["végétarien"]));
+
+    // The queue the seed left is covered by the rebuild.
+    let url = db.url.clone();
+    let pending: i64 = tokio::task::spawn_blocking(move || {
+        use ocpizza::schema::search_outbox;
+        let mut conn = PgConnection::establish(&url).unwrap();
+        search_outbox::table
+            .filter(search_outbox::delivered_at.is_null())
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(pending, 0);
+
+    // A refused key stops the command with a clear message and a failure status.
+    fake.set_mode(Mode::Reject);
+    let fake_url = fake.url.clone();
+    let db_url = db.url.clone();
+    let output = tokio::task::spawn_blocking(move || run_reindex(&db_url, &fake_url))
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(
+            "reindex failed: cannot push the index settings: Algolia refused the request (403)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(API_KEY));
 }
