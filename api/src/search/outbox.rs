@@ -24,6 +24,7 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 const BATCH_SIZE: i64 = 500;
 /// Delivered entries are kept this long, for the record.
 const KEEP_DELIVERED: &str = "7 days";
+const KEEP_UNDELIVERED: &str = "30 days";
 /// Serialises the claims of the workers of all instances.
 const CLAIM_LOCK: i64 = 0x5ea_2c40;
 
@@ -61,8 +62,8 @@ async fn run(worker: Weak<OutboxWorker>, pool: PgPool, client: Arc<AlgoliaClient
         };
         if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
             last_purge = Some(Instant::now());
-            if let Err(e) = db::run(&pool, purge_delivered).await {
-                tracing::warn!(error = %e, "search outbox: cannot purge delivered entries");
+            if let Err(e) = db::run(&pool, purge).await {
+                tracing::warn!(error = %e, "search outbox: cannot purge old entries");
             }
         }
         // A full batch may be followed by more: go on at once.
@@ -191,12 +192,15 @@ fn reschedule(conn: &mut PgConnection, entry_ids: &[i64], error: &str) -> AppRes
     Ok(())
 }
 
-fn purge_delivered(conn: &mut PgConnection) -> AppResult<()> {
-    diesel::sql_query(format!(
-        "DELETE FROM search_outbox WHERE delivered_at < now() - interval '{KEEP_DELIVERED}'"
+/// Forgets entries delivered long ago, and entries never delivered for 30 days: without
+/// Algolia nothing drains the queue, and after such an outage only `reindex` can catch up.
+pub fn purge(conn: &mut PgConnection) -> AppResult<usize> {
+    Ok(diesel::sql_query(format!(
+        "DELETE FROM search_outbox
+         WHERE delivered_at < now() - interval '{KEEP_DELIVERED}'
+            OR (delivered_at IS NULL AND created_at < now() - interval '{KEEP_UNDELIVERED}')"
     ))
-    .execute(conn)?;
-    Ok(())
+    .execute(conn)?)
 }
 
 /// Marks delivered every entry up to `last_id`, once a full reindex has covered them.

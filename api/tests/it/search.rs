@@ -514,3 +514,31 @@ async fn bad_queries_are_problems_naming_the_parameter() {
     search(&app, &q("'); DROP TABLE products; --")).await;
     assert!(slugs(&search(&app, &q("reine")).await).contains(&"reine".to_string()));
 }
+
+#[tokio::test]
+async fn the_algolia_queue_forgets_old_entries() {
+    let app = TestApp::spawn().await;
+    let (purged, left) = app
+        .with_db(|conn| {
+            diesel::sql_query(
+                "INSERT INTO search_outbox (product_id, created_at, delivered_at)
+                 SELECT id, now() - interval '10 days', now() - interval '8 days' FROM products LIMIT 2",
+            )
+            .execute(conn)
+            .unwrap();
+            diesel::sql_query(
+                "INSERT INTO search_outbox (product_id, created_at) SELECT id, now() - interval '31 days' FROM products LIMIT 3",
+            )
+            .execute(conn)
+            .unwrap();
+            let purged = ocpizza::search::outbox::purge(conn).unwrap();
+            let left: i64 = ocpizza::schema::search_outbox::table
+                .count()
+                .get_result(conn)
+                .unwrap();
+            (purged, left)
+        })
+        .await;
+    assert_eq!(purged, 5);
+    assert!(left > 0, "the seed's recent entries stay");
+}
