@@ -251,6 +251,14 @@ diesel::table! {
         document -> Tsvector,
         ingredient_names -> Array<Nullable<Text>>,
         allergens -> Array<Nullable<Text>>,
+        name -> Text,
+        normalized_name -> Text,
+        category_id -> Uuid,
+        category_slug -> Text,
+        category_position -> Int4,
+        position -> Int4,
+        vegetarian -> Bool,
+        active -> Bool,
         updated_at -> Timestamptz,
     }
 }

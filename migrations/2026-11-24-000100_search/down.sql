@@ -14,6 +14,7 @@ DROP FUNCTION IF EXISTS search_recipes_changed();
 DROP FUNCTION IF EXISTS search_sizes_changed();
 DROP FUNCTION IF EXISTS search_categories_changed();
 DROP FUNCTION IF EXISTS search_products_changed();
+DROP FUNCTION IF EXISTS search_products(TEXT, UUID, BOOLEAN, TEXT[], BIGINT, BIGINT);
 DROP FUNCTION IF EXISTS search_refresh(UUID[]);
 DROP FUNCTION IF EXISTS search_rebuild_documents(UUID[]);
 DROP TABLE IF EXISTS search_outbox;

@@ -45,12 +45,23 @@ CREATE FUNCTION search_headline(body TEXT, query tsquery) RETURNS TEXT
         ts_headline('ocpizza_simple', body, query, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true'),
         query, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true');
 
+-- The product's filters and menu order are copied here (by the same triggers) so that a query
+-- matching thousands of products reads this table only.
 CREATE TABLE search_documents (
     product_id UUID PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
     document tsvector NOT NULL,
     -- Every ingredient of every size, and the union of their allergens.
     ingredient_names TEXT[] NOT NULL,
     allergens TEXT[] NOT NULL,
+    name TEXT NOT NULL,
+    normalized_name TEXT NOT NULL,
+    category_id UUID NOT NULL,
+    category_slug TEXT NOT NULL,
+    -- Menu order: category position, then product position.
+    category_position INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    vegetarian BOOLEAN NOT NULL,
+    active BOOLEAN NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX search_documents_document_idx ON search_documents USING gin (document);
@@ -97,10 +108,10 @@ BEGIN
         IF tolerant AND n = array_length(terms, 1) AND length(term) >= 2 THEN
             part := part || to_tsquery('ocpizza_simple', term || ':*');
         END IF;
-        IF tolerant AND length(term) >= 4 AND NOT EXISTS (
-            SELECT 1 FROM search_words w
-            WHERE w.word = term OR w.stem = (ts_lexize('french_stem', term))[1]
-        ) THEN
+        IF tolerant AND length(term) >= 4
+           AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.word = term)
+           AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.stem = (ts_lexize('french_stem', term))[1])
+        THEN
             FOR near IN
                 SELECT w.word FROM search_words w
                 WHERE w.word % term AND similarity(w.word, term) >= 0.45
@@ -113,6 +124,55 @@ BEGIN
         result := CASE WHEN result IS NULL THEN part ELSE result && part END;
     END LOOP;
     RETURN result;
+END
+$$;
+
+-- One page of the products matching a customer's text (best first), with the facet counts of
+-- all matches, in one call whose plans PL/pgSQL keeps per connection. Rows of kind 'hit' carry
+-- a product, its score and its rank; rows of kind 'category' and 'vegetarian' a facet value and
+-- its count. Score: ts_rank of the exact words (weights A name, B ingredients, C category, D
+-- description), a third of it for the tolerant forms (prefix, corrected typos), plus the
+-- similarity of the name to the text when it is close. (ts_rank_cd would weigh proximity, at
+-- seven times the cost on a query matching every product.)
+CREATE FUNCTION search_products(search_text TEXT, in_category UUID, only_vegetarian BOOLEAN,
+                                without_allergens TEXT[], page_size BIGINT, page_offset BIGINT)
+    RETURNS TABLE (kind TEXT, product_id UUID, score FLOAT8, rank BIGINT, facet TEXT, count BIGINT)
+    LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+    tolerant tsquery := search_query(search_text, TRUE);
+    exact tsquery := search_query(search_text, FALSE);
+    normalized TEXT := search_normalize(search_text);
+BEGIN
+    IF tolerant IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH matches AS MATERIALIZED (
+        SELECT d.product_id, d.category_slug, d.vegetarian, d.category_position, d.position, d.name,
+               coalesce(ts_rank(d.document, exact), 0)::float8
+               + 0.3::float8 * ts_rank(d.document, tolerant)
+               + CASE WHEN similarity(normalized, d.normalized_name) >= 0.3
+                      THEN 2 * similarity(normalized, d.normalized_name) ELSE 0 END AS score
+        FROM search_documents d
+        WHERE d.document @@ tolerant
+          AND d.active
+          AND (in_category IS NULL OR d.category_id = in_category)
+          AND (only_vegetarian IS NULL OR d.vegetarian = only_vegetarian)
+          AND NOT (d.allergens && without_allergens)
+    ), page AS (
+        SELECT m.product_id, m.score,
+               row_number() OVER (ORDER BY m.score DESC, m.category_position, m.position, m.name,
+                                           m.product_id) AS rank
+        FROM matches m
+        ORDER BY rank
+        LIMIT page_size OFFSET page_offset
+    )
+    SELECT 'hit'::text, p.product_id, p.score, p.rank, NULL::text, NULL::int8 FROM page p
+    UNION ALL
+    SELECT 'category', NULL, NULL, NULL, m.category_slug, count(*) FROM matches m GROUP BY m.category_slug
+    UNION ALL
+    SELECT 'vegetarian', NULL, NULL, NULL, m.vegetarian::text, count(*) FROM matches m GROUP BY m.vegetarian;
 END
 $$;
 
@@ -134,7 +194,9 @@ CREATE INDEX search_outbox_product_idx ON search_outbox (product_id) WHERE deliv
 
 -- Rebuilds the search documents of these products (and adds their words to the vocabulary).
 CREATE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql AS $$
-    INSERT INTO search_documents (product_id, document, ingredient_names, allergens, updated_at)
+    INSERT INTO search_documents (product_id, document, ingredient_names, allergens, name,
+                                  normalized_name, category_id, category_slug, category_position,
+                                  position, vegetarian, active, updated_at)
     SELECT p.id,
            -- "végétarien" finds every vegetarian dish, not only the pizza named so.
            search_vector(p.name, array_to_string(ing.names, ' '),
@@ -143,8 +205,19 @@ CREATE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql A
                          p.description),
            ing.names,
            ing.allergens,
+           p.name,
+           search_normalize(p.name),
+           c.id,
+           c.slug,
+           c.position,
+           p.position,
+           p.vegetarian,
+           p.active,
            now()
-    FROM products p
+    -- Joined to the ids rather than `p.id = ANY (ids)`, which compares every row with every id:
+    -- a bulk import of 10,000 products would take minutes instead of seconds.
+    FROM (SELECT DISTINCT unnest(ids) AS id) AS wanted
+    JOIN products p ON p.id = wanted.id
     JOIN categories c ON c.id = p.category_id
     CROSS JOIN LATERAL (
         SELECT coalesce(array_agg(DISTINCT i.name ORDER BY i.name), '{}') AS names,
@@ -155,16 +228,29 @@ CREATE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql A
         LEFT JOIN LATERAL unnest(i.allergens) AS a ON TRUE
         WHERE s.product_id = p.id
     ) ing
-    WHERE p.id = ANY (ids)
     ON CONFLICT (product_id) DO UPDATE SET
         document = EXCLUDED.document,
         ingredient_names = EXCLUDED.ingredient_names,
         allergens = EXCLUDED.allergens,
+        name = EXCLUDED.name,
+        normalized_name = EXCLUDED.normalized_name,
+        category_id = EXCLUDED.category_id,
+        category_slug = EXCLUDED.category_slug,
+        category_position = EXCLUDED.category_position,
+        position = EXCLUDED.position,
+        vegetarian = EXCLUDED.vegetarian,
+        active = EXCLUDED.active,
         updated_at = EXCLUDED.updated_at;
     INSERT INTO search_words (word, stem)
-    SELECT DISTINCT w.lexeme, (ts_lexize('french_stem', w.lexeme))[1]
-    FROM search_documents d, unnest(strip(d.document)) AS w
-    WHERE d.product_id = ANY (ids) AND w.lexeme ~ '^[[:alpha:]]{3,}$'
+    SELECT new_word.word, (ts_lexize('french_stem', new_word.word))[1]
+    FROM (
+        SELECT DISTINCT w.lexeme AS word
+        FROM (SELECT DISTINCT unnest(ids) AS id) AS wanted
+        JOIN search_documents d ON d.product_id = wanted.id
+        CROSS JOIN LATERAL unnest(strip(d.document)) AS w
+        WHERE w.lexeme ~ '^[[:alpha:]]{3,}$'
+    ) AS new_word
+    WHERE NOT EXISTS (SELECT 1 FROM search_words known WHERE known.word = new_word.word)
     ON CONFLICT (word) DO NOTHING;
 $$;
 

@@ -1,8 +1,9 @@
-//! The PostgreSQL engine. The query is turned into a `tsquery` by the `search_query` SQL function
-//! (every word in its French-stem, English-stem and exact forms, the last word as a prefix,
-//! misspelt words corrected against the vocabulary by trigram similarity) and matched against the
-//! documents the database keeps per product. Ranking: cover density of the exact words, then of
-//! the tolerant forms, plus the similarity of the product's name to the query.
+//! The PostgreSQL engine. The `search_products` SQL function (see the `search` migration) turns
+//! the text into a `tsquery` (every word in its French-stem, English-stem and exact forms, the
+//! last word as a prefix, misspelt words corrected against the vocabulary by trigram similarity),
+//! matches it against the documents the database keeps per product, ranks (weighted ts_rank of
+//! the exact words, then of the tolerant forms, plus the similarity of the name) and counts the
+//! facets. This module reads its rows, then the products and their highlights.
 
 use std::collections::HashMap;
 
@@ -15,42 +16,6 @@ use super::{
 };
 use crate::catalog::Product;
 use crate::error::AppResult;
-
-const SEARCH_SQL: &str = r#"
-WITH params AS MATERIALIZED (
-    SELECT search_query($1, TRUE) AS tolerant,
-           search_query($1, FALSE) AS exact,
-           search_normalize($1) AS normalized
-), matches AS MATERIALIZED (
-    SELECT p.id, c.slug AS category, p.vegetarian, c.position AS category_position,
-           p.position, p.name,
-           coalesce(ts_rank_cd(d.document, params.exact), 0)::float8
-           + 0.3::float8 * ts_rank_cd(d.document, params.tolerant)
-           + CASE WHEN similarity(params.normalized, search_normalize(p.name)) >= 0.3
-                  THEN 2 * similarity(params.normalized, search_normalize(p.name))
-                  ELSE 0 END AS score
-    FROM params
-    JOIN search_documents d ON d.document @@ params.tolerant
-    JOIN products p ON p.id = d.product_id
-    JOIN categories c ON c.id = p.category_id
-    WHERE p.active
-      AND ($2::uuid IS NULL OR p.category_id = $2::uuid)
-      AND ($3::boolean IS NULL OR p.vegetarian = $3::boolean)
-      AND NOT (d.allergens && $4::text[])
-), page AS (
-    SELECT id, score,
-           row_number() OVER (ORDER BY score DESC, category_position, position, name, id) AS rank
-    FROM matches
-    ORDER BY rank
-    LIMIT $5 OFFSET $6
-)
-SELECT 'hit' AS kind, id AS product_id, score, rank, NULL::text AS facet, NULL::int8 AS count
-FROM page
-UNION ALL
-SELECT 'category', NULL, NULL, NULL, category, count(*) FROM matches GROUP BY category
-UNION ALL
-SELECT 'vegetarian', NULL, NULL, NULL, vegetarian::text, count(*) FROM matches GROUP BY vegetarian
-"#;
 
 #[derive(QueryableByName)]
 struct Row {
@@ -74,7 +39,7 @@ fn find(
     query: &SearchQuery,
     scope: &Scope,
 ) -> AppResult<(Vec<Found>, Facets, i64)> {
-    let rows: Vec<Row> = diesel::sql_query(SEARCH_SQL)
+    let rows: Vec<Row> = diesel::sql_query("SELECT * FROM search_products($1, $2, $3, $4, $5, $6)")
         .bind::<Text, _>(&query.text)
         .bind::<Nullable<diesel::sql_types::Uuid>, _>(scope.category.as_ref().map(|c| c.0))
         .bind::<Nullable<Bool>, _>(query.vegetarian)
