@@ -53,6 +53,9 @@ pub enum Command {
     ExpireOrders,
     /// The weekly database refresh (cron, Monday 01:00): expiries, purges, reference data, ANALYZE.
     WeeklyUpdate,
+    /// Rebuild the search: PostgreSQL documents, and the whole Algolia index when configured
+    /// (settings, then every product), with a progress bar on a terminal.
+    Reindex,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
 }

@@ -39,6 +39,9 @@ pub struct Config {
     pub sentry_dsn: Option<String>,
     pub algolia_app_id: Option<String>,
     pub algolia_api_key: Option<String>,
+    /// Replaces both Algolia hosts (`https://{APP_ID}-dsn.algolia.net` for searches,
+    /// `https://{APP_ID}.algolia.net` for writes), e.g. a local fake in tests.
+    pub algolia_base_url: Option<String>,
     pub stripe_secret_key: Option<String>,
     pub stripe_webhook_secret: Option<String>,
     pub stripe_publishable_key: Option<String>,
@@ -179,6 +182,16 @@ impl Config {
                     .to_string(),
             );
         }
+        let algolia_base_url = reader
+            .text("ALGOLIA_BASE_URL")
+            .map(|url| url.trim_end_matches('/').to_string());
+        if let Some(url) = &algolia_base_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                reader.errors.push(format!(
+                    "ALGOLIA_BASE_URL: '{url}' is not an http:// or https:// URL"
+                ));
+            }
+        }
         let stripe_secret_key = reader.text("STRIPE_SECRET_KEY");
         let stripe_webhook_secret = reader.text("STRIPE_WEBHOOK_SECRET");
         let stripe_publishable_key = reader.text("STRIPE_PUBLISHABLE_KEY");
@@ -214,6 +227,7 @@ impl Config {
             sentry_dsn,
             algolia_app_id,
             algolia_api_key,
+            algolia_base_url,
             stripe_secret_key,
             stripe_webhook_secret,
             stripe_publishable_key,
@@ -397,6 +411,28 @@ mod tests {
         assert!(errors.iter().any(|e| e.starts_with("DEBUG")));
         assert!(errors.iter().any(|e| e.starts_with("HSTS_SECONDS")));
         assert!(errors.iter().any(|e| e.starts_with("BIND_ADDR")));
+    }
+
+    #[test]
+    fn algolia_needs_both_keys_and_an_http_base_url() {
+        let errors = Config::from_vars(&vars(&[
+            ("ALGOLIA_APP_ID", "APP"),
+            ("ALGOLIA_BASE_URL", "localhost:9200"),
+        ]))
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("ALGOLIA_APP_ID and ALGOLIA_API_KEY"));
+        assert!(errors[1].starts_with("ALGOLIA_BASE_URL"));
+        let config = Config::from_vars(&vars(&[
+            ("ALGOLIA_APP_ID", "APP"),
+            ("ALGOLIA_API_KEY", "key"),
+            ("ALGOLIA_BASE_URL", "http://127.0.0.1:9200/"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            config.algolia_base_url.as_deref(),
+            Some("http://127.0.0.1:9200")
+        );
     }
 
     #[test]

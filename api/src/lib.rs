@@ -1,6 +1,6 @@
 //! OC Pizza: the ordering and management system of a chain of pizzerias.
 //!
-//! Business areas (`accounts`, `shops`, `catalog`) each hold their models, rules and HTTP
+//! Business areas (`accounts`, `shops`, `catalog`, `search`…) each hold their models, rules and HTTP
 //! handlers; `config`, `db`, `error`, `auth`, `http` are the shared plumbing.
 
 pub mod accounts;
@@ -20,6 +20,7 @@ pub mod ops;
 pub mod orders;
 pub mod payments;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod shops;
 pub mod startup;

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 use ocpizza::auth::Role;
 use ocpizza::cli::{Cli, Command};
 use ocpizza::config::{AppEnv, Config, LogFormat};
-use ocpizza::{accounts, db, openapi, seed, startup};
+use ocpizza::{accounts, db, openapi, search, seed, startup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         Command::Seed => seed_command(&config),
+        Command::Reindex => reindex_command(&config),
         Command::CreateUser {
             email,
             password,
@@ -184,6 +185,33 @@ fn seed_command(config: &Config) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
+    }
+}
+
+fn reindex_command(config: &Config) -> ExitCode {
+    let algolia = match search::algolia::AlgoliaClient::from_config(config).transpose() {
+        Ok(client) => client,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    let pool = db::build_pool(&config.database_url_with_tls(), 2);
+    let mut progress = search::progress::ProgressBar::on_stderr("reindex", "products");
+    match runtime.block_on(search::reindex::reindex(
+        &pool,
+        algolia.as_ref(),
+        &mut progress,
+    )) {
+        Ok(report) => {
+            println!("{}", report.summary());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("reindex failed: {e}")),
     }
 }
 

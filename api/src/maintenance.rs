@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 
 type Step = (&'static str, fn(&mut PgConnection) -> AppResult<usize>);
 
-const STEPS: [Step; 6] = [
+const STEPS: [Step; 7] = [
     ("expire unpaid online orders", |c| {
         crate::payments::expire_unpaid(c)
     }),
@@ -26,6 +26,10 @@ const STEPS: [Step; 6] = [
     ("purge used or expired password reset links", |c| {
         run(c, "DELETE FROM password_reset_tokens WHERE used_at IS NOT NULL OR expires_at < now() - interval '1 day'")
     }),
+    (
+        "purge search queue entries delivered for 7 days or stuck for 30",
+        |c| crate::search::outbox::purge(c),
+    ),
     ("refresh reference data (seed without demo users)", |c| {
         crate::seed::run(c, false).map(|r| r.stock_lines_created)
     }),

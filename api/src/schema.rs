@@ -1,5 +1,11 @@
 // @generated automatically by Diesel CLI.
 
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
 diesel::table! {
     addresses (id) {
         id -> Uuid,
@@ -237,6 +243,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    search_documents (product_id) {
+        product_id -> Uuid,
+        document -> Tsvector,
+        ingredient_names -> Array<Nullable<Text>>,
+        allergens -> Array<Nullable<Text>>,
+        name -> Text,
+        normalized_name -> Text,
+        category_id -> Uuid,
+        category_slug -> Text,
+        category_position -> Int4,
+        position -> Int4,
+        vegetarian -> Bool,
+        active -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    search_outbox (id) {
+        id -> Int8,
+        product_id -> Uuid,
+        created_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        leased_until -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    search_words (word) {
+        word -> Text,
+        stem -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     shop_delivery_zones (shop_id, postal_code) {
         shop_id -> Uuid,
         postal_code -> Text,
@@ -348,6 +395,7 @@ diesel::joinable!(recipe_steps -> products (product_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(refunds -> payments (payment_id));
 diesel::joinable!(refunds -> users (created_by));
+diesel::joinable!(search_documents -> products (product_id));
 diesel::joinable!(shop_delivery_zones -> shops (shop_id));
 diesel::joinable!(shop_hours -> shops (shop_id));
 diesel::joinable!(stock -> ingredients (ingredient_id));
@@ -375,6 +423,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     recipe_steps,
     refresh_tokens,
     refunds,
+    search_documents,
+    search_outbox,
+    search_words,
     shop_delivery_zones,
     shop_hours,
     shops,

@@ -32,6 +32,8 @@ pub struct AppState {
     /// The catalog part of the menus, shared by the requests of this instance.
     pub catalog: crate::catalog::CatalogCache,
     pub payments: crate::payments::Provider,
+    /// The search engine in use; with Algolia, also the worker keeping its index in sync.
+    pub search: crate::search::SearchService,
 }
 
 /// Starts serving on an already bound listener (port 0 in tests).
@@ -51,6 +53,7 @@ pub fn run_with_mailer(
         order_events: OrderEvents::start(config.database_url_with_tls()),
         catalog: Default::default(),
         payments: crate::payments::Provider::from_config(&config),
+        search: crate::search::SearchService::start(&config, pool.clone()),
         mailer,
         config: config.clone(),
         pool: pool.clone(),
@@ -87,6 +90,7 @@ pub fn run_with_mailer(
                     .configure(crate::inventory::routes)
                     .configure(crate::orders::routes)
                     .configure(crate::payments::routes)
+                    .configure(crate::search::routes)
                     .default_service(web::to(plumbing::not_found)),
             )
             .service(web::resource("/docs").route(web::get().to(|| async {

@@ -259,7 +259,7 @@ async fn the_weekly_update_purges_what_is_stale_and_reports_each_step() {
         stdout.contains("purge idempotency keys older than 7 days: 1"),
         "{stdout}"
     );
-    assert_eq!(stdout.lines().count(), 6);
+    assert_eq!(stdout.lines().count(), 7);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("weekly-update finished"),

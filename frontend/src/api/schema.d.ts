@@ -483,6 +483,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Searches the products on sale by name, ingredients, category and description, best match
+         *     first, with the matching words highlighted and facet counts. Answered by Algolia when it is
+         *     configured (and reachable), otherwise by PostgreSQL full-text search; `engine` says which.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops": {
         parameters: {
             query?: never;
@@ -766,6 +787,11 @@ export interface components {
             /** @description Ready delivery orders nobody has taken yet, oldest first. */
             ready: components["schemas"]["Order"][];
         };
+        /**
+         * @description Which engine answered.
+         * @enum {string}
+         */
+        Engine: "postgres" | "algolia";
         /** @description An ingredient a customer may add to a pizza in this shop. */
         ExtraTopping: {
             allergens: string[];
@@ -781,6 +807,29 @@ export interface components {
              */
             price_cents: number;
             vegetarian: boolean;
+        };
+        /** @description How many matching products fall in each value of a filter (all pages, filters applied). */
+        Facets: {
+            /**
+             * @description Per category slug.
+             * @example {
+             *       "pizzas-classiques": 3,
+             *       "pizzas-speciales": 1
+             *     }
+             */
+            category: {
+                [key: string]: number;
+            };
+            /**
+             * @description Keys `"true"` and `"false"`.
+             * @example {
+             *       "false": 3,
+             *       "true": 1
+             *     }
+             */
+            vegetarian: {
+                [key: string]: number;
+            };
         };
         /** @description One bad field of a request. */
         FieldError: {
@@ -798,6 +847,22 @@ export interface components {
             status: string;
             /** @example 0.1.0 */
             version: string;
+        };
+        /**
+         * @description The parts of a product that match the query, HTML-escaped, matching words in
+         *     `<mark>…</mark>`. A field is absent when it does not match.
+         */
+        Highlights: {
+            description?: string;
+            /**
+             * @description The matching ingredients only.
+             * @example [
+             *       "<mark>Fromage</mark> de chèvre (bûche)"
+             *     ]
+             */
+            ingredients?: string[];
+            /** @example <mark>Reine</mark> */
+            name?: string;
         };
         HistoryEntry: {
             /** Format: uuid */
@@ -1316,6 +1381,32 @@ export interface components {
         };
         /** @enum {string} */
         Role: "customer" | "order_taker" | "pizzaiolo" | "delivery" | "manager" | "admin";
+        /** @description One product found. */
+        SearchHit: {
+            highlights: components["schemas"]["Highlights"];
+            /** @description The catalog product; with `shop_id`, `available` says whether that shop can make it now. */
+            product: components["schemas"]["Product"];
+            /**
+             * Format: double
+             * @description Relevance, higher first; comparable only within one search (and its pages).
+             * @example 5.9
+             */
+            score: number;
+        };
+        /** @description The answer of `GET /api/v1/search`, the same whatever the engine. */
+        SearchResults: {
+            engine: components["schemas"]["Engine"];
+            facets: components["schemas"]["Facets"];
+            /** @description Best match first. */
+            items: components["schemas"]["SearchHit"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Number of matching products over all pages.
+             */
+            total: number;
+        };
         ShopInput: {
             active?: boolean | null;
             address_line?: string | null;
@@ -3118,6 +3209,56 @@ export interface operations {
                 };
             };
             /** @description Empty or too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the customer typed, 1 to 100 characters; accents, plurals and small typos are
+                 *     forgiven ("chevre miel", "4 fromage", "margarita").
+                 * @example reine
+                 */
+                q: string;
+                /** @description Give each product's availability in this shop's stock. */
+                shop_id?: string;
+                /** @description Category id or slug. */
+                category?: string;
+                vegetarian?: boolean;
+                /**
+                 * @description Comma-separated EU allergens the products must not contain, e.g. `milk,gluten`.
+                 * @example milk,gluten
+                 */
+                allergen_free?: string;
+                /** @description Page size, 1 to 100 (default 50). */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `next_cursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Products found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Empty or too long query, unknown category, shop or allergen, bad limit or cursor */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,302 @@
+//! Product search: one endpoint, `GET /api/v1/search`, and two engines giving the same answer.
+//! PostgreSQL full-text search by default (documents kept up to date by the database's own
+//! triggers, see the `search` migration); Algolia when `ALGOLIA_APP_ID`/`ALGOLIA_API_KEY` are set,
+//! its index kept in sync through an outbox pushed by a background worker, and PostgreSQL
+//! answering while Algolia cannot be reached.
+
+pub mod algolia;
+mod handlers;
+pub mod highlight;
+pub mod outbox;
+mod postgres;
+pub mod progress;
+pub mod records;
+pub mod reindex;
+
+pub use handlers::*;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use actix_web::web;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::catalog::{
+    apply_availability, load_products, resolve_category, shop_stock, Product, ProductQuery,
+};
+use crate::config::Config;
+use crate::db::{self, PgPool};
+use crate::error::{AppError, AppResult};
+use crate::schema::categories;
+use algolia::AlgoliaClient;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(handlers::search);
+}
+
+/// The search side of the application state: the Algolia client when configured, and the
+/// outbox worker that keeps its index in sync (it stops when this is dropped).
+#[derive(Default)]
+pub struct SearchService {
+    pub algolia: Option<Arc<AlgoliaClient>>,
+    _outbox_worker: Option<Arc<outbox::OutboxWorker>>,
+}
+
+impl SearchService {
+    /// Without Algolia settings, the PostgreSQL engine alone. Must run inside the Tokio runtime
+    /// (the worker is a task of it).
+    pub fn start(config: &Config, pool: PgPool) -> SearchService {
+        let client = match AlgoliaClient::from_config(config) {
+            None => return SearchService::default(),
+            Some(Ok(client)) => Arc::new(client),
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "Algolia client unavailable; searching with PostgreSQL");
+                return SearchService::default();
+            }
+        };
+        tracing::info!(
+            index = client.index_name(),
+            "search: Algolia engine, outbox worker started"
+        );
+        SearchService {
+            _outbox_worker: Some(outbox::OutboxWorker::start(pool, client.clone())),
+            algolia: Some(client),
+        }
+    }
+}
+
+/// Which engine answered.
+#[derive(Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Postgres,
+    Algolia,
+}
+
+/// The parts of a product that match the query, HTML-escaped, matching words in
+/// `<mark>…</mark>`. A field is absent when it does not match.
+#[derive(Serialize, ToSchema, Default, Clone, Debug, PartialEq)]
+pub struct Highlights {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = "<mark>Reine</mark>")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub description: Option<String>,
+    /// The matching ingredients only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = json!(["<mark>Fromage</mark> de chèvre (bûche)"]))]
+    pub ingredients: Option<Vec<String>>,
+}
+
+/// One product found.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct SearchHit {
+    /// The catalog product; with `shop_id`, `available` says whether that shop can make it now.
+    pub product: Product,
+    /// Relevance, higher first; comparable only within one search (and its pages).
+    #[schema(example = 5.9)]
+    pub score: f64,
+    pub highlights: Highlights,
+}
+
+/// How many matching products fall in each value of a filter (all pages, filters applied).
+#[derive(Serialize, ToSchema, Default, Clone, Debug, PartialEq)]
+pub struct Facets {
+    /// Per category slug.
+    #[schema(example = json!({"pizzas-classiques": 3, "pizzas-speciales": 1}))]
+    pub category: BTreeMap<String, i64>,
+    /// Keys `"true"` and `"false"`.
+    #[schema(example = json!({"true": 1, "false": 3}))]
+    pub vegetarian: BTreeMap<String, i64>,
+}
+
+impl Facets {
+    /// Both vegetarian keys are always present, even at 0.
+    fn complete(mut self) -> Facets {
+        for key in ["true", "false"] {
+            self.vegetarian.entry(key.to_string()).or_insert(0);
+        }
+        self.category.retain(|_, n| *n > 0);
+        self
+    }
+}
+
+/// The answer of `GET /api/v1/search`, the same whatever the engine.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct SearchResults {
+    /// Best match first.
+    pub items: Vec<SearchHit>,
+    pub facets: Facets,
+    /// Number of matching products over all pages.
+    pub total: i64,
+    /// Pass it as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    pub engine: Engine,
+}
+
+/// A validated search request.
+#[derive(Clone, Debug)]
+pub struct SearchQuery {
+    pub text: String,
+    pub shop_id: Option<Uuid>,
+    /// Category id or slug.
+    pub category: Option<String>,
+    pub vegetarian: Option<bool>,
+    pub allergen_free: Vec<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The filters resolved against the database.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// (id, slug)
+    pub category: Option<(Uuid, String)>,
+    /// (id, currency)
+    pub shop: Option<(Uuid, String)>,
+}
+
+/// A product found by an engine, before the catalog is read.
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    pub product_id: Uuid,
+    pub score: f64,
+    pub highlights: Highlights,
+}
+
+fn resolve_scope(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Scope> {
+    let category = match &query.category {
+        None => None,
+        Some(key) => {
+            let id = resolve_category(conn, key)?;
+            let slug = categories::table
+                .find(id)
+                .select(categories::slug)
+                .first::<String>(conn)?;
+            Some((id, slug))
+        }
+    };
+    let shop = match query.shop_id {
+        None => None,
+        Some(id) => match crate::shops::find_shop(conn, id) {
+            Ok(shop) => Some((shop.id, shop.currency)),
+            Err(AppError::NotFound(_)) => {
+                return Err(AppError::field("shop_id", "unknown", "no shop has this id"))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    Ok(Scope { category, shop })
+}
+
+/// Reads the products found, in the engine's order (products withdrawn since are dropped), with
+/// the shop's availability when the search is for a shop.
+fn products_in_order(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    scope: &Scope,
+) -> AppResult<HashMap<Uuid, Product>> {
+    let mut products = load_products(
+        conn,
+        &ProductQuery {
+            ids: Some(ids.to_vec()),
+            ..Default::default()
+        },
+    )?;
+    if let Some((shop_id, currency)) = &scope.shop {
+        let stock = shop_stock(conn, *shop_id)?;
+        apply_availability(&mut products, &stock);
+        for p in &mut products {
+            p.currency = currency.clone();
+        }
+    }
+    Ok(products.into_iter().map(|p| (p.id, p)).collect())
+}
+
+fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<String> {
+    let next = query.offset + query.limit;
+    (returned > 0 && next < total).then(|| format!("o{next}"))
+}
+
+/// Runs a search with Algolia when configured (falling back to PostgreSQL when Algolia cannot
+/// answer), otherwise with PostgreSQL.
+pub async fn run_search(
+    pool: &PgPool,
+    algolia: Option<&AlgoliaClient>,
+    query: SearchQuery,
+) -> AppResult<SearchResults> {
+    let q = query.clone();
+    let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
+    if let Some(client) = algolia {
+        match client
+            .search(&algolia::search_request(&query, &scope))
+            .await
+        {
+            Ok(answer) => {
+                return db::run(pool, move |conn| {
+                    let (found, facets, total) = algolia::found(&answer, query.offset);
+                    let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
+                    let mut products = products_in_order(conn, &ids, &scope)?;
+                    let items: Vec<SearchHit> = found
+                        .into_iter()
+                        .filter_map(|f| {
+                            Some(SearchHit {
+                                product: products.remove(&f.product_id)?,
+                                score: f.score,
+                                highlights: f.highlights,
+                            })
+                        })
+                        .collect();
+                    Ok(SearchResults {
+                        next_cursor: next_cursor(&query, items.len(), total),
+                        items,
+                        facets: facets.complete(),
+                        total,
+                        engine: Engine::Algolia,
+                    })
+                })
+                .await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "Algolia search failed; answering from PostgreSQL")
+            }
+        }
+    }
+    db::run(pool, move |conn| postgres::search(conn, &query, &scope)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facets_always_show_both_vegetarian_values() {
+        let mut facets = Facets::default();
+        facets.vegetarian.insert("true".into(), 2);
+        facets.category.insert("desserts".into(), 0);
+        let facets = facets.complete();
+        assert_eq!(facets.vegetarian["false"], 0);
+        assert_eq!(facets.vegetarian["true"], 2);
+        assert!(facets.category.is_empty());
+    }
+
+    #[test]
+    fn the_last_page_has_no_cursor() {
+        let query = SearchQuery {
+            text: "reine".into(),
+            shop_id: None,
+            category: None,
+            vegetarian: None,
+            allergen_free: Vec::new(),
+            limit: 10,
+            offset: 10,
+        };
+        assert_eq!(next_cursor(&query, 10, 25).as_deref(), Some("o20"));
+        assert_eq!(next_cursor(&query, 10, 20), None);
+        assert_eq!(next_cursor(&query, 0, 25), None);
+    }
+}

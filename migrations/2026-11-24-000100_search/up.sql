@@ -1,0 +1,362 @@
+-- Product search. PostgreSQL engine: one search document per product (a weighted tsvector in
+-- French and "simple" configurations, both accent-insensitive) and a vocabulary that misspelt
+-- words are corrected against by trigram similarity, kept up to date by the database itself
+-- through statement-level triggers on every table they are built from. Algolia engine: an outbox of changed products, written by the
+-- same triggers in the same transaction as the change, that a worker pushes to the index.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+-- unaccent() is only STABLE (it looks its dictionary up through search_path); naming the
+-- dictionary in a SQL-standard body binds it at creation time, so the wrapper is immutable and
+-- may be used in indexes.
+CREATE FUNCTION search_unaccent(value TEXT) RETURNS TEXT
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN unaccent('unaccent'::regdictionary, value);
+
+-- What queries and documents are compared on: lower case, no accents, ligatures split
+-- ("Œuf" → "oeuf").
+CREATE FUNCTION search_normalize(value TEXT) RETURNS TEXT
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN lower(search_unaccent(value));
+
+-- French stemming ("fromages" → "fromag") and exact words, both without accents.
+CREATE TEXT SEARCH CONFIGURATION ocpizza_french (COPY = french);
+ALTER TEXT SEARCH CONFIGURATION ocpizza_french
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+CREATE TEXT SEARCH CONFIGURATION ocpizza_simple (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION ocpizza_simple
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+
+-- The document of a product: name (A), ingredients (B), category (C), description (D), in the
+-- French, English and simple configurations.
+CREATE FUNCTION search_vector(name TEXT, ingredients TEXT, category TEXT, description TEXT)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN setweight(to_tsvector('ocpizza_french', coalesce(name, '')) || to_tsvector('ocpizza_simple', coalesce(name, '')) || to_tsvector('english', search_unaccent(coalesce(name, ''))), 'A')
+        || setweight(to_tsvector('ocpizza_french', coalesce(ingredients, '')) || to_tsvector('ocpizza_simple', coalesce(ingredients, '')), 'B')
+        || setweight(to_tsvector('ocpizza_french', coalesce(category, '')) || to_tsvector('ocpizza_simple', coalesce(category, '')), 'C')
+        || setweight(to_tsvector('ocpizza_french', coalesce(description, '')) || to_tsvector('ocpizza_simple', coalesce(description, '')), 'D');
+
+-- A text with the words matching the query between \x01 and \x02 (the API turns them into
+-- <mark> after escaping the text). Run in both configurations: "fromages" matches the French
+-- stem, "margherita" the exact word a typo was corrected to.
+CREATE FUNCTION search_headline(body TEXT, query tsquery) RETURNS TEXT
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN ts_headline('ocpizza_french',
+        ts_headline('ocpizza_simple', body, query, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true'),
+        query, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true');
+
+-- The product's filters and menu order are copied here (by the same triggers) so that a query
+-- matching thousands of products reads this table only.
+CREATE TABLE search_documents (
+    product_id UUID PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
+    document tsvector NOT NULL,
+    -- Every ingredient of every size, and the union of their allergens.
+    ingredient_names TEXT[] NOT NULL,
+    allergens TEXT[] NOT NULL,
+    name TEXT NOT NULL,
+    normalized_name TEXT NOT NULL,
+    category_id UUID NOT NULL,
+    category_slug TEXT NOT NULL,
+    -- Menu order: category position, then product position.
+    category_position INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    vegetarian BOOLEAN NOT NULL,
+    active BOOLEAN NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX search_documents_document_idx ON search_documents USING gin (document);
+
+-- Every word of the documents (normalised) with its French stem: the vocabulary a misspelt
+-- query word is corrected against, by trigram similarity. Words are only added; a stale one
+-- merely expands a query to a term that matches nothing.
+CREATE TABLE search_words (
+    word TEXT PRIMARY KEY,
+    stem TEXT
+);
+CREATE INDEX search_words_trgm_idx ON search_words USING gin (word gin_trgm_ops);
+CREATE INDEX search_words_stem_idx ON search_words (stem);
+
+-- A customer's text as a query: every meaningful word must match, in any of its forms (French
+-- stem, English stem, exact word). With `tolerant`, the last word also matches as a prefix (it
+-- may still be being typed) and a word of 4 letters or more that is not in the vocabulary also
+-- matches its nearest words ("margarita" → "margherita", "calzonne" → "calzone"). Numbers up to
+-- ten also match their French word. French stop words ("de", "aux") are dropped. NULL when
+-- nothing is left.
+CREATE FUNCTION search_query(raw TEXT, tolerant BOOLEAN) RETURNS tsquery
+    LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    terms TEXT[];
+    term TEXT;
+    n INTEGER := 0;
+    near TEXT;
+    part tsquery;
+    result tsquery;
+BEGIN
+    terms := ARRAY(SELECT m[1] FROM regexp_matches(search_normalize(raw), '([[:alnum:]]+)', 'g') AS m);
+    FOREACH term IN ARRAY terms LOOP
+        n := n + 1;
+        CONTINUE WHEN to_tsvector('ocpizza_french', term) = ''::tsvector;
+        part := to_tsquery('ocpizza_french', term) || to_tsquery('ocpizza_simple', term);
+        IF to_tsvector('english', term) <> ''::tsvector THEN
+            part := part || to_tsquery('english', term);
+        END IF;
+        -- "4 fromages" is the "Quatre fromages".
+        IF term ~ '^([1-9]|10)$' THEN
+            part := part || to_tsquery('ocpizza_simple',
+                (ARRAY['un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix'])[term::INTEGER]);
+        END IF;
+        IF tolerant AND n = array_length(terms, 1) AND length(term) >= 2 THEN
+            part := part || to_tsquery('ocpizza_simple', term || ':*');
+        END IF;
+        IF tolerant AND length(term) >= 4
+           AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.word = term)
+           AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.stem = (ts_lexize('french_stem', term))[1])
+        THEN
+            FOR near IN
+                SELECT w.word FROM search_words w
+                WHERE w.word % term AND similarity(w.word, term) >= 0.45
+                ORDER BY similarity(w.word, term) DESC, w.word
+                LIMIT 3
+            LOOP
+                part := part || to_tsquery('ocpizza_simple', near);
+            END LOOP;
+        END IF;
+        result := CASE WHEN result IS NULL THEN part ELSE result && part END;
+    END LOOP;
+    RETURN result;
+END
+$$;
+
+-- One page of the products matching a customer's text (best first), with the facet counts of
+-- all matches, in one call whose plans PL/pgSQL keeps per connection. Rows of kind 'hit' carry
+-- a product, its score and its rank; rows of kind 'category' and 'vegetarian' a facet value and
+-- its count. Score: ts_rank of the exact words (weights A name, B ingredients, C category, D
+-- description), a third of it for the tolerant forms (prefix, corrected typos), plus the
+-- similarity of the name to the text when it is close. (ts_rank_cd would weigh proximity, at
+-- seven times the cost on a query matching every product.)
+CREATE FUNCTION search_products(search_text TEXT, in_category UUID, only_vegetarian BOOLEAN,
+                                without_allergens TEXT[], page_size BIGINT, page_offset BIGINT)
+    RETURNS TABLE (kind TEXT, product_id UUID, score FLOAT8, rank BIGINT, facet TEXT, count BIGINT)
+    LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+    tolerant tsquery := search_query(search_text, TRUE);
+    exact tsquery := search_query(search_text, FALSE);
+    normalized TEXT := search_normalize(search_text);
+BEGIN
+    IF tolerant IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH matches AS MATERIALIZED (
+        SELECT d.product_id, d.category_slug, d.vegetarian, d.category_position, d.position, d.name,
+               coalesce(ts_rank(d.document, exact), 0)::float8
+               + 0.3::float8 * ts_rank(d.document, tolerant)
+               + CASE WHEN similarity(normalized, d.normalized_name) >= 0.3
+                      THEN 2 * similarity(normalized, d.normalized_name) ELSE 0 END AS score
+        FROM search_documents d
+        WHERE d.document @@ tolerant
+          AND d.active
+          AND (in_category IS NULL OR d.category_id = in_category)
+          AND (only_vegetarian IS NULL OR d.vegetarian = only_vegetarian)
+          AND NOT (d.allergens && without_allergens)
+    ), page AS (
+        SELECT m.product_id, m.score,
+               row_number() OVER (ORDER BY m.score DESC, m.category_position, m.position, m.name,
+                                           m.product_id) AS rank
+        FROM matches m
+        ORDER BY rank
+        LIMIT page_size OFFSET page_offset
+    )
+    SELECT 'hit'::text, p.product_id, p.score, p.rank, NULL::text, NULL::int8 FROM page p
+    UNION ALL
+    SELECT 'category', NULL, NULL, NULL, m.category_slug, count(*) FROM matches m GROUP BY m.category_slug
+    UNION ALL
+    SELECT 'vegetarian', NULL, NULL, NULL, m.vegetarian::text, count(*) FROM matches m GROUP BY m.vegetarian;
+END
+$$;
+
+-- Products whose search index entry must be pushed to Algolia. No foreign key: a deleted
+-- product must still be removed from the index.
+CREATE TABLE search_outbox (
+    id BIGSERIAL PRIMARY KEY,
+    product_id UUID NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    -- Set while a worker is pushing the entry; another worker takes it over once it expires.
+    leased_until TIMESTAMPTZ,
+    delivered_at TIMESTAMPTZ,
+    last_error TEXT
+);
+CREATE INDEX search_outbox_pending_idx ON search_outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
+CREATE INDEX search_outbox_product_idx ON search_outbox (product_id) WHERE delivered_at IS NULL;
+
+-- Rebuilds the search documents of these products (and adds their words to the vocabulary).
+CREATE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql AS $$
+    INSERT INTO search_documents (product_id, document, ingredient_names, allergens, name,
+                                  normalized_name, category_id, category_slug, category_position,
+                                  position, vegetarian, active, updated_at)
+    SELECT p.id,
+           -- "végétarien" finds every vegetarian dish, not only the pizza named so.
+           search_vector(p.name, array_to_string(ing.names, ' '),
+                         concat_ws(' ', c.name, CASE WHEN p.vegetarian AND p.kind IN ('pizza', 'starter')
+                                                     THEN 'végétarien' END),
+                         p.description),
+           ing.names,
+           ing.allergens,
+           p.name,
+           search_normalize(p.name),
+           c.id,
+           c.slug,
+           c.position,
+           p.position,
+           p.vegetarian,
+           p.active,
+           now()
+    -- Joined to the ids rather than `p.id = ANY (ids)`, which compares every row with every id:
+    -- a bulk import of 10,000 products would take minutes instead of seconds.
+    FROM (SELECT DISTINCT unnest(ids) AS id) AS wanted
+    JOIN products p ON p.id = wanted.id
+    JOIN categories c ON c.id = p.category_id
+    CROSS JOIN LATERAL (
+        SELECT coalesce(array_agg(DISTINCT i.name ORDER BY i.name), '{}') AS names,
+               coalesce(array_agg(DISTINCT a ORDER BY a) FILTER (WHERE a IS NOT NULL), '{}') AS allergens
+        FROM product_sizes s
+        JOIN recipe_items r ON r.product_size_id = s.id
+        JOIN ingredients i ON i.id = r.ingredient_id
+        LEFT JOIN LATERAL unnest(i.allergens) AS a ON TRUE
+        WHERE s.product_id = p.id
+    ) ing
+    ON CONFLICT (product_id) DO UPDATE SET
+        document = EXCLUDED.document,
+        ingredient_names = EXCLUDED.ingredient_names,
+        allergens = EXCLUDED.allergens,
+        name = EXCLUDED.name,
+        normalized_name = EXCLUDED.normalized_name,
+        category_id = EXCLUDED.category_id,
+        category_slug = EXCLUDED.category_slug,
+        category_position = EXCLUDED.category_position,
+        position = EXCLUDED.position,
+        vegetarian = EXCLUDED.vegetarian,
+        active = EXCLUDED.active,
+        updated_at = EXCLUDED.updated_at;
+    INSERT INTO search_words (word, stem)
+    SELECT new_word.word, (ts_lexize('french_stem', new_word.word))[1]
+    FROM (
+        SELECT DISTINCT w.lexeme AS word
+        FROM (SELECT DISTINCT unnest(ids) AS id) AS wanted
+        JOIN search_documents d ON d.product_id = wanted.id
+        CROSS JOIN LATERAL unnest(strip(d.document)) AS w
+        WHERE w.lexeme ~ '^[[:alpha:]]{3,}$'
+    ) AS new_word
+    WHERE NOT EXISTS (SELECT 1 FROM search_words known WHERE known.word = new_word.word)
+    ON CONFLICT (word) DO NOTHING;
+$$;
+
+-- A change to these products: their documents are rebuilt and they are queued for Algolia, in
+-- the transaction of the change.
+CREATE FUNCTION search_refresh(ids UUID[]) RETURNS VOID LANGUAGE sql AS $$
+    SELECT search_rebuild_documents(ids);
+    INSERT INTO search_outbox (product_id)
+    SELECT DISTINCT id FROM unnest(ids) AS id WHERE id IS NOT NULL;
+$$;
+
+-- Statement-level triggers with transition tables: a recipe of 18 lines written in one INSERT
+-- refreshes its product once, and a bulk import refreshes each product once.
+CREATE FUNCTION search_products_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_refresh(ARRAY(SELECT id FROM new_rows));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM search_refresh(ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (n.category_id, n.slug, n.name, n.description, n.kind, n.vegetarian, n.image_url, n.active, n.position)
+                  IS DISTINCT FROM
+                  (o.category_id, o.slug, o.name, o.description, o.kind, o.vegetarian, o.image_url, o.active, o.position)));
+    ELSE
+        INSERT INTO search_outbox (product_id) SELECT id FROM old_rows;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_products_inserted AFTER INSERT ON products
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_products_changed();
+CREATE TRIGGER search_products_updated AFTER UPDATE ON products
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_products_changed();
+CREATE TRIGGER search_products_deleted AFTER DELETE ON products
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_products_changed();
+
+CREATE FUNCTION search_categories_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM search_refresh(ARRAY(
+        SELECT p.id FROM products p
+        JOIN new_rows n ON n.id = p.category_id JOIN old_rows o ON o.id = n.id
+        WHERE (n.slug, n.name, n.position) IS DISTINCT FROM (o.slug, o.name, o.position)));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_categories_updated AFTER UPDATE ON categories
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_categories_changed();
+
+-- Sizes carry prices; a deleted size also takes its recipe lines away (cascade).
+CREATE FUNCTION search_sizes_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_refresh(ARRAY(SELECT DISTINCT product_id FROM new_rows));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM search_refresh(ARRAY(SELECT DISTINCT product_id FROM new_rows UNION SELECT product_id FROM old_rows));
+    ELSE
+        PERFORM search_refresh(ARRAY(SELECT DISTINCT product_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_sizes_inserted AFTER INSERT ON product_sizes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_sizes_changed();
+CREATE TRIGGER search_sizes_updated AFTER UPDATE ON product_sizes
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_sizes_changed();
+CREATE TRIGGER search_sizes_deleted AFTER DELETE ON product_sizes
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_sizes_changed();
+
+-- Recipe lines whose size is already gone (cascade from a deleted size) are covered by the
+-- size trigger.
+CREATE FUNCTION search_recipes_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_refresh(ARRAY(
+            SELECT DISTINCT s.product_id FROM new_rows r JOIN product_sizes s ON s.id = r.product_size_id));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM search_refresh(ARRAY(
+            SELECT DISTINCT s.product_id FROM product_sizes s
+            WHERE s.id IN (SELECT product_size_id FROM new_rows UNION SELECT product_size_id FROM old_rows)));
+    ELSE
+        PERFORM search_refresh(ARRAY(
+            SELECT DISTINCT s.product_id FROM old_rows r JOIN product_sizes s ON s.id = r.product_size_id));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_recipes_inserted AFTER INSERT ON recipe_items
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_recipes_changed();
+CREATE TRIGGER search_recipes_updated AFTER UPDATE ON recipe_items
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_recipes_changed();
+CREATE TRIGGER search_recipes_deleted AFTER DELETE ON recipe_items
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_recipes_changed();
+
+-- A renamed ingredient, or one whose allergens change, changes every product made with it.
+CREATE FUNCTION search_ingredients_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM search_refresh(ARRAY(
+        SELECT DISTINCT s.product_id FROM product_sizes s
+        JOIN recipe_items r ON r.product_size_id = s.id
+        JOIN new_rows n ON n.id = r.ingredient_id JOIN old_rows o ON o.id = n.id
+        WHERE (n.name, n.allergens, n.vegetarian) IS DISTINCT FROM (o.name, o.allergens, o.vegetarian)));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_ingredients_updated AFTER UPDATE ON ingredients
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_ingredients_changed();
+
+-- Products that exist before this migration.
+SELECT search_refresh(ARRAY(SELECT id FROM products));
