@@ -329,6 +329,16 @@ impl Config {
                     .to_string(),
             );
         }
+        if self
+            .algolia_base_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("http://"))
+        {
+            problems.push(
+                "ALGOLIA_BASE_URL is plain http://: the Algolia admin key would travel unencrypted"
+                    .to_string(),
+            );
+        }
         problems
     }
 }
@@ -433,6 +443,10 @@ mod tests {
             config.algolia_base_url.as_deref(),
             Some("http://127.0.0.1:9200")
         );
+        assert!(config
+            .deploy_problems()
+            .iter()
+            .any(|p| p.starts_with("ALGOLIA_BASE_URL is plain http://")));
     }
 
     #[test]
