@@ -29,4 +29,5 @@ export type CartItem = Schemas["CartItem"];
 export type Quote = Schemas["Quote"];
 export type QuoteRequest = Schemas["QuoteRequest"];
 export type OrderRequest = Schemas["OrderRequest"];
+export type ModifyRequest = Schemas["ModifyRequest"];
 export type DeliveryAddress = Schemas["DeliveryAddress"];

@@ -12,6 +12,7 @@ import { MenuPage } from "../catalog/MenuPage";
 import { I18nProvider } from "../i18n";
 import { ordersApiAvailable } from "../orders/availability";
 import { CheckoutPage } from "../orders/CheckoutPage";
+import { EditOrderPage } from "../orders/EditOrderPage";
 import { OrderPage } from "../orders/OrderPage";
 import { OrdersPage } from "../orders/OrdersPage";
 import { ChosenShopProvider } from "../shops/chosenShop";
@@ -58,6 +59,14 @@ export function App() {
                         element={
                           <RequireAuth>
                             <OrderPage />
+                          </RequireAuth>
+                        }
+                      />
+                      <Route
+                        path="orders/:orderId/edit"
+                        element={
+                          <RequireAuth>
+                            <EditOrderPage />
                           </RequireAuth>
                         }
                       />

@@ -9,7 +9,7 @@ import { CheckoutButton } from "../orders/CheckoutButton";
 import { useChosenShop } from "../shops/chosenShop";
 import { useShop } from "../shops/useShops";
 import { ErrorPanel, Loading } from "../ui/LoadState";
-import { estimateLine, estimateSubtotal, MAX_QUANTITY, type Cart, type CartLine } from "./cart";
+import { estimateLine, estimateSubtotal, MAX_QUANTITY, type Cart, type CartAction, type CartLine } from "./cart";
 import { useCart } from "./CartContext";
 
 export function CartPage() {
@@ -70,18 +70,32 @@ export function CartPage() {
 }
 
 function CartLines({ cart, menu }: { cart: Cart; menu: Menu | null }) {
+  const { dispatch } = useCart();
   return (
     <ul className="cart-lines">
       {cart.lines.map((line) => (
-        <CartLineItem key={line.key} line={line} menu={menu} currency={cart.currency} />
+        <CartLineItem key={line.key} line={line} menu={menu} currency={cart.currency} dispatch={dispatch} />
       ))}
     </ul>
   );
 }
 
-function CartLineItem({ line, menu, currency }: { line: CartLine; menu: Menu | null; currency: string }) {
+/** One line with its quantity stepper and removal; `dispatch` changes the cart it belongs to. */
+export function CartLineItem({
+  line,
+  menu,
+  currency,
+  dispatch,
+  errors,
+}: {
+  line: CartLine;
+  menu: Menu | null;
+  currency: string;
+  dispatch: (action: CartAction) => void;
+  /** What the server said about this line. */
+  errors?: string[];
+}) {
   const { t, price } = useI18n();
-  const { dispatch } = useCart();
   const estimate = estimateLine(line, menu);
   const setQuantity = (quantity: number) => dispatch({ type: "setQuantity", key: line.key, quantity });
   return (
@@ -107,6 +121,11 @@ function CartLineItem({ line, menu, currency }: { line: CartLine; menu: Menu | n
             {t(`cart.issue.${estimate.issue}`)}
           </p>
         )}
+        {errors?.map((message) => (
+          <p key={message} className="cart-line__issue" role="alert">
+            {message}
+          </p>
+        ))}
       </div>
       <div className="cart-line__side">
         <div className="quantity" role="group" aria-label={t("cart.quantityOf", { name: line.productName })}>

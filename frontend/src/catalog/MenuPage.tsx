@@ -4,12 +4,13 @@ import { Link, useLocation, useNavigate, useParams, useSearchParams } from "reac
 import type { Menu, Product, Shop } from "../api/types";
 import { useDocumentTitle } from "../app/useDocumentTitle";
 import { useCart } from "../cart/CartContext";
-import { estimateSubtotal } from "../cart/cart";
+import { estimateSubtotal, type NewLine } from "../cart/cart";
 import { useI18n } from "../i18n";
 import { useChosenShop } from "../shops/chosenShop";
 import { todayHours } from "../shops/hours";
 import { useShop } from "../shops/useShops";
 import { ErrorPanel, Loading } from "../ui/LoadState";
+import { useToast } from "../ui/Toast";
 import { allergenName } from "./allergens";
 import { filterMenu, hasActiveFilters, menuAllergens, NO_FILTERS, type MenuFilters } from "./menuSearch";
 import { ProductDialog } from "./ProductDialog";
@@ -97,7 +98,14 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const location = useLocation();
-  const { cart, count } = useCart();
+  const { cart, count, dispatch } = useCart();
+  const toast = useToast();
+  function addToCart(line: NewLine) {
+    // The cart shown is this shop's (visiting the menu chose it); never another shop's.
+    if (cart?.shopId !== shop.id) return;
+    dispatch({ type: "add", line });
+    toast(t("product.added", { count: line.quantity, name: line.productName }));
+  }
 
   const visible = useMemo(() => filterMenu(menu.categories, filters), [menu, filters]);
   const allergens = useMemo(() => menuAllergens(menu), [menu]);
@@ -235,7 +243,7 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
         </div>
       )}
 
-      {openProduct && <ProductDialog product={openProduct} menu={menu} shop={shop} onClose={close} />}
+      {openProduct && <ProductDialog product={openProduct} menu={menu} onClose={close} onAdd={addToCart} />}
     </>
   );
 }

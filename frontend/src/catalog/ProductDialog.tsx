@@ -1,32 +1,30 @@
 // A product's sheet: sizes with prices, ingredients (pizzas: untick to remove), extra toppings,
 // allergens, quantity, and "add to cart" with the estimated price.
 import { useMemo, useState, type FormEvent } from "react";
-import type { Menu, Product, Shop } from "../api/types";
-import { useCart } from "../cart/CartContext";
-import { MAX_EXTRAS, MAX_QUANTITY, type Extra, type Topping } from "../cart/cart";
+import type { Menu, Product } from "../api/types";
+import { MAX_EXTRAS, MAX_QUANTITY, type Extra, type NewLine, type Topping } from "../cart/cart";
 import { useI18n } from "../i18n";
 import { Dialog } from "../ui/Dialog";
-import { useToast } from "../ui/Toast";
 import { allergenName } from "./allergens";
 import { isCustomisable, showsVegetarian } from "./productFacts";
 
 interface Props {
   product: Product;
   menu: Menu;
-  shop: Shop;
   onClose: () => void;
+  /** Where the chosen line goes: the chosen shop's cart, or an order being changed. */
+  onAdd: (line: NewLine) => void;
 }
 
-export function ProductDialog({ product, menu, shop, onClose }: Props) {
+export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
   const { t, price } = useI18n();
-  const { cart, dispatch } = useCart();
-  const toast = useToast();
   const currency = menu.currency;
   const productAvailable = product.available !== false;
-  const firstAvailable =
-    product.sizes.find((s) => s.available !== false && s.code === "medium") ??
-    product.sizes.find((s) => s.available !== false) ??
-    product.sizes[0];
+  // Nothing is preselected on a product that cannot be ordered at all.
+  const firstAvailable = productAvailable
+    ? (product.sizes.find((s) => s.available !== false && s.code === "medium") ??
+      product.sizes.find((s) => s.available !== false))
+    : undefined;
   const [sizeCode, setSizeCode] = useState(firstAvailable?.code ?? "");
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [extras, setExtras] = useState<Set<string>>(new Set());
@@ -41,8 +39,10 @@ export function ProductDialog({ product, menu, shop, onClose }: Props) {
     () => menu.extras.filter((x) => extras.has(x.ingredient_id) && x.available),
     [menu.extras, extras],
   );
+  // An extra of an ingredient the recipe already has is a second portion: said so.
+  const inRecipe = new Set(size?.recipe.map((r) => r.ingredient_id) ?? []);
   const unitCents = (size?.price_cents ?? 0) + chosenExtras.reduce((sum, x) => sum + x.price_cents, 0);
-  const canAdd = productAvailable && !!size && size.available !== false && cart !== null && cart.shopId === shop.id;
+  const canAdd = productAvailable && !!size && size.available !== false;
 
   function toggle(set: Set<string>, id: string): Set<string> {
     const next = new Set(set);
@@ -62,20 +62,17 @@ export function ProductDialog({ product, menu, shop, onClose }: Props) {
       name: x.name,
       priceCents: x.price_cents,
     }));
-    dispatch({
-      type: "add",
-      line: {
-        productId: product.id,
-        productName: product.name,
-        size: size.code,
-        sizeLabel: size.label,
-        sizePriceCents: size.price_cents,
-        extras: customisable ? extraToppings : [],
-        removed: customisable ? removedToppings : [],
-        quantity,
-      },
-    });
-    toast(t("product.added", { count: quantity, name: product.name }));
+    const line: NewLine = {
+      productId: product.id,
+      productName: product.name,
+      size: size.code,
+      sizeLabel: size.label,
+      sizePriceCents: size.price_cents,
+      extras: customisable ? extraToppings : [],
+      removed: customisable ? removedToppings : [],
+      quantity,
+    };
+    onAdd(line);
     onClose();
   }
 
@@ -199,7 +196,8 @@ export function ProductDialog({ product, menu, shop, onClose }: Props) {
                       onChange={() => setExtras((s) => toggle(s, x.ingredient_id))}
                     />
                     <span>
-                      {x.name}{" "}
+                      {x.name}
+                      {inRecipe.has(x.ingredient_id) && <span className="muted"> ({t("product.extraDouble")})</span>}{" "}
                       <span className="muted">
                         {x.available ? `+${price(x.price_cents, currency)}` : t("product.soldOut")}
                       </span>

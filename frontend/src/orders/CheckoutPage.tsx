@@ -1,12 +1,12 @@
 // Checkout: delivery or pickup, address, payment on delivery/at pickup, notes; the server prices
 // the cart (POST /orders/quote) and places the order (POST /orders, with an Idempotency-Key so a
 // retried click never orders twice). Online payment waits for the payments API.
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, Navigate } from "react-router-dom";
 import { useAuth } from "../accounts/AuthContext";
 import { api, call } from "../api/client";
 import { problemOf, type ProblemSummary } from "../api/problem";
-import type { Address, DeliveryAddress, Fulfilment, OrderRequest, PaymentMethod, Quote, QuoteRequest, Shop } from "../api/types";
+import type { Fulfilment, OrderRequest, PaymentMethod, Quote, QuoteRequest, Shop } from "../api/types";
 import { useResource } from "../api/useResource";
 import { useDocumentTitle } from "../app/useDocumentTitle";
 import type { Cart } from "../cart/cart";
@@ -14,40 +14,15 @@ import { useCart } from "../cart/CartContext";
 import { useI18n } from "../i18n";
 import { useChosenShop } from "../shops/chosenShop";
 import { useShop } from "../shops/useShops";
-import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
+import { AddressFields } from "./AddressFields";
+import { EMPTY_ADDRESS, toDeliveryAddress, useDebounced, type AddressDraft } from "./address";
 import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } from "./cartItems";
-
-const EMPTY_ADDRESS = { line1: "", line2: "", postal_code: "", city: "", instructions: "" };
-type AddressDraft = typeof EMPTY_ADDRESS;
 
 /** Online payment (POST /orders/{id}/payments, then Stripe or the offline test provider). */
 export const onlinePaymentAvailable = true;
-
-function toDeliveryAddress(draft: AddressDraft | Address): DeliveryAddress | null {
-  const line1 = draft.line1.trim();
-  const postal = draft.postal_code.trim();
-  const city = draft.city.trim();
-  if (!line1 || !/^\d{5}$/.test(postal) || !city) return null;
-  return {
-    line1,
-    line2: draft.line2?.trim() || null,
-    postal_code: postal,
-    city,
-    instructions: draft.instructions?.trim() || null,
-  };
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function CheckoutPage() {
   const { t } = useI18n();
@@ -207,49 +182,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
                   <span className="choice__label">{saved.length ? t("checkout.newAddress") : t("checkout.enterAddress")}</span>
                 </label>
               )}
-              {choice === "new" && (
-                <div className="address-form">
-                  <Field
-                    label={t("field.label.line1")}
-                    autoComplete="address-line1"
-                    required
-                    value={draft.line1}
-                    onChange={(e) => setDraft((d) => ({ ...d, line1: e.target.value }))}
-                  />
-                  <Field
-                    label={t("field.label.line2")}
-                    autoComplete="address-line2"
-                    value={draft.line2}
-                    onChange={(e) => setDraft((d) => ({ ...d, line2: e.target.value }))}
-                  />
-                  <div className="form-row">
-                    <Field
-                      label={t("field.label.postal_code")}
-                      autoComplete="postal-code"
-                      inputMode="numeric"
-                      required
-                      value={draft.postal_code}
-                      onChange={(e) => setDraft((d) => ({ ...d, postal_code: e.target.value }))}
-                    />
-                    <Field
-                      label={t("field.label.city")}
-                      autoComplete="address-level2"
-                      required
-                      value={draft.city}
-                      onChange={(e) => setDraft((d) => ({ ...d, city: e.target.value }))}
-                    />
-                  </div>
-                  <Field
-                    label={t("field.label.instructions")}
-                    hint={t("field.hint.instructions")}
-                    value={draft.instructions}
-                    onChange={(e) => setDraft((d) => ({ ...d, instructions: e.target.value }))}
-                  />
-                  <p className="muted small">
-                    {t("checkout.zone", { codes: shop.delivery_postal_codes.join(", ") })}
-                  </p>
-                </div>
-              )}
+              {choice === "new" && <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />}
               {addressError && (
                 <p className="field__error" role="alert">
                   {addressError}

@@ -1,5 +1,5 @@
-// One order followed live: its status along the way, its lines and totals, and cancellation
-// while the kitchen has not started.
+// One order followed live: its status along the way, its lines and totals, and changing or
+// cancelling it while the kitchen has not started.
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
 import { api, call } from "../api/client";
@@ -12,7 +12,7 @@ import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useToast } from "../ui/Toast";
 import { PayOnline } from "./PayOnline";
-import { statusSteps } from "./status";
+import { isModifiable, statusSteps } from "./status";
 import { useLiveOrder, type LiveState } from "./useLiveOrder";
 
 export function OrderPage() {
@@ -116,10 +116,12 @@ function OrderView({
             <dt>{t("checkout.subtotal")}</dt>
             <dd>{price(order.subtotal_cents, order.currency)}</dd>
           </div>
-          <div className="totals__sub">
-            <dt>{t("checkout.deliveryFee")}</dt>
-            <dd>{price(order.delivery_fee_cents, order.currency)}</dd>
-          </div>
+          {order.fulfilment === "delivery" && (
+            <div className="totals__sub">
+              <dt>{t("checkout.deliveryFee")}</dt>
+              <dd>{price(order.delivery_fee_cents, order.currency)}</dd>
+            </div>
+          )}
           <div className="totals__total">
             <dt>{t("checkout.total")}</dt>
             <dd className="price">{price(order.total_cents, order.currency)}</dd>
@@ -187,9 +189,16 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
   return (
     <section className="card">
       <p className="muted">{t("order.changeableNote")}</p>
-      <button type="button" className="button button--ghost" onClick={() => setOpen(true)}>
-        {t("order.cancel")}
-      </button>
+      <div className="actions">
+        {isModifiable(order) && (
+          <Link className="button" to={`/orders/${order.id}/edit`}>
+            {t("order.modify")}
+          </Link>
+        )}
+        <button type="button" className="button button--ghost" onClick={() => setOpen(true)}>
+          {t("order.cancel")}
+        </button>
+      </div>
       {open && (
         <Dialog
           title={t("order.cancelConfirmTitle", { number: order.number })}

@@ -1,7 +1,7 @@
 // From the browser's cart to what the orders API takes, and back from the API's field errors
 // (`items[2].size`) to the cart line they are about.
-import type { Cart } from "../cart/cart";
-import type { CartItem } from "../api/types";
+import { cartReducer, emptyCart, type Cart } from "../cart/cart";
+import type { CartItem, Order } from "../api/types";
 import type { ProblemSummary } from "../api/problem";
 
 export function toCartItems(cart: Cart): CartItem[] {
@@ -52,4 +52,34 @@ export function newIdempotencyKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * An order's lines as a cart to edit. Lines whose product has left the catalog cannot be sent
+ * again: they are dropped and named.
+ */
+export function cartFromOrder(order: Order): { cart: Cart; dropped: string[] } {
+  let cart = emptyCart(order.shop_id, order.currency);
+  const dropped: string[] = [];
+  for (const line of order.lines) {
+    if (!line.product_id) {
+      dropped.push(line.product_name);
+      continue;
+    }
+    const extrasCents = line.added.reduce((sum, a) => sum + a.price_cents, 0);
+    cart = cartReducer(cart, {
+      type: "add",
+      line: {
+        productId: line.product_id,
+        productName: line.product_name,
+        size: line.size,
+        sizeLabel: line.size_label,
+        sizePriceCents: line.unit_price_cents - extrasCents,
+        extras: line.added.map((a) => ({ ingredientId: a.ingredient_id, name: a.name, priceCents: a.price_cents })),
+        removed: line.removed.map((r) => ({ ingredientId: r.ingredient_id, name: r.name })),
+        quantity: line.quantity,
+      },
+    });
+  }
+  return { cart, dropped };
 }

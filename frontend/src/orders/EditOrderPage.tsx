@@ -1,0 +1,280 @@
+// Changing an order before the kitchen starts: quantities, lines taken out or added from the shop's
+// menu, the delivery address and the notes. The server prices the new content as the customer
+// edits (POST /orders/quote) and PATCH /orders/{id} saves it in one transaction, the stock
+// following the difference. A pizzeria that starts preparing meanwhile gets a clear "too late".
+import { useMemo, useReducer, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { api, call } from "../api/client";
+import { problemOf, type ProblemSummary } from "../api/problem";
+import type { Menu, ModifyRequest, Order, Product, QuoteRequest, Shop } from "../api/types";
+import { useResource } from "../api/useResource";
+import { useDocumentTitle } from "../app/useDocumentTitle";
+import { cartReducer, type NewLine } from "../cart/cart";
+import { CartLineItem } from "../cart/CartPage";
+import { filterMenu, NO_FILTERS } from "../catalog/menuSearch";
+import { ProductDialog } from "../catalog/ProductDialog";
+import { useMenu } from "../catalog/useMenu";
+import { useI18n } from "../i18n";
+import { useShop } from "../shops/useShops";
+import { FormError } from "../ui/FormError";
+import { ErrorPanel, Loading } from "../ui/LoadState";
+import { fieldMessages } from "../ui/problemText";
+import { useToast } from "../ui/Toast";
+import { AddressFields } from "./AddressFields";
+import { draftOf, toDeliveryAddress, useDebounced } from "./address";
+import { cartFromOrder, missingIngredients, splitItemErrors, toCartItems } from "./cartItems";
+import { isModifiable } from "./status";
+
+export function EditOrderPage() {
+  const { t } = useI18n();
+  const { orderId = "" } = useParams();
+  const order = useResource(`order:${orderId}`, (signal) =>
+    call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } }, signal })),
+  );
+  const shopId = order.status === "ready" ? order.data.shop_id : null;
+  const shop = useShop(shopId);
+  const menu = useMenu(shopId);
+  useDocumentTitle(order.status === "ready" ? t("edit.title", { number: order.data.number }) : t("orders.title"));
+
+  const failed = [order, shop, menu].find((r) => r.status === "error");
+  if (failed?.status === "error")
+    return (
+      <div className="page page--narrow">
+        <ErrorPanel problem={failed.problem} onRetry={failed.problem.status === 404 ? undefined : failed.retry}>
+          <p>
+            <Link to="/orders">{t("orders.all")}</Link>
+          </p>
+        </ErrorPanel>
+      </div>
+    );
+  if (order.status !== "ready" || shop.status !== "ready" || menu.status !== "ready")
+    return (
+      <div className="page">
+        <Loading />
+      </div>
+    );
+  if (!isModifiable(order.data))
+    return (
+      <div className="page page--narrow">
+        <h1>{t("edit.title", { number: order.data.number })}</h1>
+        <p className="notice">{order.data.changeable ? t("edit.paidOnline") : t("order.tooLate")}</p>
+        <p>
+          <Link to={`/orders/${order.data.id}`}>{t("edit.back")}</Link>
+        </p>
+      </div>
+    );
+  return <EditOrderForm order={order.data} shop={shop.data} menu={menu.data} />;
+}
+
+function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: Menu }) {
+  const { t, price } = useI18n();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const initial = useMemo(() => cartFromOrder(order), [order]);
+  const [cart, dispatch] = useReducer(cartReducer, initial.cart);
+  const [notes, setNotes] = useState(order.notes ?? "");
+  const [draft, setDraft] = useState(() => draftOf(order.delivery_address));
+  const [adding, setAdding] = useState<Product | null>(null);
+  const [problem, setProblem] = useState<ProblemSummary | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const delivery = order.fulfilment === "delivery";
+  const items = toCartItems(cart);
+  const itemsChanged = initial.dropped.length > 0 || JSON.stringify(items) !== JSON.stringify(toCartItems(initial.cart));
+  const typedAddress = delivery ? toDeliveryAddress(draft) : null;
+  const addressChanged = delivery && JSON.stringify(typedAddress) !== JSON.stringify(toDeliveryAddress(draftOf(order.delivery_address)));
+  const notesChanged = notes.trim() !== (order.notes ?? "").trim();
+  const changed = itemsChanged || addressChanged || notesChanged;
+
+  // Priced with the address being typed once complete, else the order's own.
+  const quotedAddress = toDeliveryAddress(useDebounced(draft, 500)) ?? order.delivery_address ?? null;
+  // Rebuilt on each render; the resource reloads only when its key (the request's JSON) changes.
+  const quoteRequest: QuoteRequest = {
+    shop_id: order.shop_id,
+    fulfilment: order.fulfilment,
+    delivery_address: delivery ? quotedAddress : null,
+    items,
+  };
+  const quoteKey = cart.lines.length ? `quote:${JSON.stringify(quoteRequest)}` : null;
+  const quote = useResource(quoteKey, (signal) => call(api.POST("/api/v1/orders/quote", { body: quoteRequest, signal })));
+
+  const { byLine, other } = splitItemErrors({ ...fieldMessages(t, quote.problem), ...fieldMessages(t, problem) });
+  const missing = missingIngredients(problem);
+  const addressError = Object.entries(other).find(([field]) => field.startsWith("delivery_address"))?.[1];
+
+  function addLine(line: NewLine) {
+    dispatch({ type: "add", line });
+    toast(t("edit.added", { count: line.quantity, name: line.productName }));
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    if (!changed) {
+      navigate(`/orders/${order.id}`);
+      return;
+    }
+    if (delivery && addressChanged && !typedAddress) {
+      setProblem({
+        status: 422,
+        kind: "validation",
+        detail: "",
+        fieldErrors: { delivery_address: t("checkout.addressIncomplete") },
+        fieldCodes: { delivery_address: "incomplete" },
+        extra: null,
+      });
+      return;
+    }
+    const body: ModifyRequest = {
+      ...(itemsChanged ? { items } : {}),
+      ...(addressChanged ? { delivery_address: typedAddress } : {}),
+      ...(notesChanged ? { notes: notes.trim() } : {}),
+    };
+    setBusy(true);
+    try {
+      await call(api.PATCH("/api/v1/orders/{order_id}", { params: { path: { order_id: order.id } }, body }));
+      toast(t("edit.saved"));
+      navigate(`/orders/${order.id}`, { replace: true });
+    } catch (error) {
+      setProblem(problemOf(error));
+      setBusy(false);
+    }
+  }
+
+  const newTotal = quote.status === "ready" ? quote.data.total_cents : null;
+  return (
+    <div className="page checkout-page">
+      <h1>{t("edit.title", { number: order.number })}</h1>
+      <p className="muted">
+        {t("cart.fromShop", { name: shop.name })} · <Link to={`/orders/${order.id}`}>{t("edit.back")}</Link>
+      </p>
+      <form className="checkout-layout" onSubmit={save} noValidate>
+        <div className="checkout-main">
+          <section aria-labelledby="edit-lines-title">
+            <h2 id="edit-lines-title" className="subheading">
+              {t("order.lines")}
+            </h2>
+            {initial.dropped.length > 0 && (
+              <p className="notice">{t("edit.dropped", { names: initial.dropped.join(", ") })}</p>
+            )}
+            {cart.lines.length === 0 ? (
+              <p className="notice">{t("edit.empty")}</p>
+            ) : (
+              <ul className="cart-lines">
+                {cart.lines.map((line, index) => (
+                  <CartLineItem
+                    key={line.key}
+                    line={line}
+                    menu={menu}
+                    currency={order.currency}
+                    dispatch={dispatch}
+                    errors={byLine.get(index)}
+                  />
+                ))}
+              </ul>
+            )}
+          </section>
+
+          <AddProducts menu={menu} onPick={setAdding} />
+
+          {delivery && (
+            <fieldset className="card choice-group">
+              <legend>{t("checkout.address")}</legend>
+              <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />
+              {addressError && (
+                <p className="field__error" role="alert">
+                  {addressError}
+                </p>
+              )}
+            </fieldset>
+          )}
+
+          <div className="card">
+            <label htmlFor="order-notes" className="subheading block">
+              {t("checkout.notes")}
+            </label>
+            <textarea id="order-notes" maxLength={500} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+            {other.notes && <p className="field__error">{other.notes}</p>}
+          </div>
+        </div>
+
+        <aside className="card checkout-summary" aria-labelledby="edit-summary-title">
+          <h2 id="edit-summary-title">{t("checkout.summary")}</h2>
+          <dl className="totals" aria-busy={quote.status === "loading"}>
+            <div className="totals__sub">
+              <dt>{t("edit.previousTotal")}</dt>
+              <dd>{price(order.total_cents, order.currency)}</dd>
+            </div>
+            <div className="totals__total">
+              <dt>{t("edit.newTotal")}</dt>
+              <dd className="price">{newTotal === null ? "—" : price(newTotal, order.currency)}</dd>
+            </div>
+          </dl>
+          {quote.status === "loading" && cart.lines.length > 0 && <Loading label={t("checkout.pricing")} />}
+          {quote.status === "error" && quote.problem.status !== 422 && (
+            <ErrorPanel problem={quote.problem} onRetry={quote.retry} title={t("checkout.quoteFailed")} />
+          )}
+          {quote.status === "ready" && !quote.data.meets_minimum && (
+            <p className="notice">
+              {t("checkout.belowMinimum", { minimum: price(quote.data.minimum_order_cents, order.currency) })}
+            </p>
+          )}
+          {other.items && <p className="notice">{other.items}</p>}
+          <FormError problem={problem} overrides={{ 409: missing.length ? "checkout.outOfStock" : "order.tooLate" }} />
+          {missing.length > 0 && <p className="notice">{t("checkout.missing", { names: missing.join(", ") })}</p>}
+          {order.status === "pending_payment" && <p className="muted small">{t("edit.payAfter")}</p>}
+          <button
+            type="submit"
+            className="button button--primary button--wide"
+            disabled={busy || cart.lines.length === 0}
+          >
+            {busy ? t("common.pleaseWait") : changed ? t("edit.save") : t("edit.noChange")}
+          </button>
+        </aside>
+      </form>
+      {adding && (
+        <ProductDialog product={adding} menu={menu} onClose={() => setAdding(null)} onAdd={addLine} />
+      )}
+    </div>
+  );
+}
+
+/** The shop's menu as a compact list to pick products from, with a search. */
+function AddProducts({ menu, onPick }: { menu: Menu; onPick: (product: Product) => void }) {
+  const { t, price } = useI18n();
+  const [query, setQuery] = useState("");
+  const categories = filterMenu(menu.categories, { ...NO_FILTERS, query });
+  return (
+    <section className="card" aria-labelledby="edit-add-title">
+      <h2 id="edit-add-title" className="subheading">
+        {t("edit.addTitle")}
+      </h2>
+      <div className="field field--search">
+        <label htmlFor="edit-search">{t("menu.searchLabel")}</label>
+        <input id="edit-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      </div>
+      {categories.length === 0 && <p className="muted">{t("edit.noMatch")}</p>}
+      {categories.map((category) => (
+        <div key={category.id} className="pick-list">
+          <h3 className="small muted">{category.name}</h3>
+          <ul>
+            {category.products.map((product) => {
+              const from = Math.min(...product.sizes.map((s) => s.price_cents));
+              const off = product.available === false || product.sizes.length === 0;
+              return (
+                <li key={product.id}>
+                  <button type="button" className="pick-list__item" disabled={off} onClick={() => onPick(product)}>
+                    <span>{product.name}</span>
+                    <span className="muted">
+                      {off ? t("menu.unavailable") : t("edit.from", { price: price(from, menu.currency) })}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
