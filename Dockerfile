@@ -46,7 +46,12 @@ RUN npm run build
 # nginx: serves the SPA, proxies /api, /docs and the probes to the `api` service.
 FROM nginx:1.27-alpine AS web
 RUN rm -f /etc/nginx/conf.d/default.conf
-COPY nginx/nginx.conf /etc/nginx/nginx.conf
+# The entrypoint sources 15-ocpizza-spa-csp.envsh (SPA_CSP from STRIPE_PUBLISHABLE_KEY), then renders
+# the template to /etc/nginx/nginx.conf, substituting SPA_CSP only.
+COPY nginx/nginx.conf.template /etc/nginx/templates/nginx.conf.template
+COPY --chmod=0755 nginx/spa-csp.sh /docker-entrypoint.d/15-ocpizza-spa-csp.envsh
+ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx \
+    NGINX_ENVSUBST_FILTER=^SPA_CSP$
 COPY --from=frontend /src/frontend/dist /srv/spa
 EXPOSE 80
 HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of the customer SPA in Debian's chromium (playwright-core), through a private
 # nginx (nginx/local.conf.template) in front of the debug API binary, on a fresh database
-# ocpizza_e2e (migrated, seeded, every shop open all week), then the budgets (initial JS gzipped,
-# menu first-contentful-paint). Stops everything it started and drops the database.
+# ocpizza_e2e (migrated, seeded, every shop open all week), plus a second API and nginx on the same
+# database configured with Stripe keys against a fake Stripe (frontend/e2e/fake-stripe.mjs), then
+# the budgets (initial JS gzipped, menu first-contentful-paint). Stops everything it started and
+# drops the database.
 # Screenshots: artifacts/screenshots/ (SCREENSHOT_DIR to change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,17 +21,17 @@ export CHROMIUM_PATH
 ensure_postgres
 DB_NAME=${E2E_DB_NAME:-ocpizza_e2e}
 WORK=$(mktemp -d /tmp/ocpizza-e2e.XXXXXX)
-API_PID=""
-NGINX_PID=""
+PIDS=() # what we started, stopped in reverse order
 
 cleanup() {
-    local rc=$?
-    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
-    [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+    local rc=$? i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        kill "${PIDS[$i]}" 2>/dev/null && wait "${PIDS[$i]}" 2>/dev/null || true
+    done
     psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
     if [ "$rc" -ne 0 ]; then
-        echo "e2e: failed; last lines of the API and nginx logs:" >&2
-        tail -n 30 "$WORK/api.log" "$WORK/nginx/error.log" 2>/dev/null >&2 || true
+        echo "e2e: failed; last lines of the APIs', fake Stripe's and nginx's logs:" >&2
+        tail -n 30 "$WORK/api.log" "$WORK/api-stripe.log" "$WORK/fake-stripe.log" "$WORK/nginx/error.log" "$WORK/nginx-stripe/error.log" 2>/dev/null >&2 || true
     fi
     rm -rf "$WORK"
     exit "$rc"
@@ -38,16 +40,6 @@ trap cleanup EXIT INT TERM
 
 free_port() {
     node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-wait_for() { # url, what
-    local i
-    for i in $(seq 1 100); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.2
-    done
-    echo "e2e: $2 did not answer on $1" >&2
-    return 1
 }
 
 # The API binary (debug; built only when missing).
@@ -76,18 +68,45 @@ target/debug/ocpizza migrate >"$WORK/migrate.log" 2>&1
 target/debug/ocpizza seed >"$WORK/seed.log" 2>&1
 psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "DELETE FROM shop_hours; INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at) SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1,7) d;" >/dev/null
 
+# The system as on a laptop: no Stripe keys, so the offline test provider.
+unset STRIPE_SECRET_KEY STRIPE_PUBLISHABLE_KEY STRIPE_WEBHOOK_SECRET STRIPE_API_BASE
 log "API on $BIND_ADDR"
 target/debug/ocpizza serve >"$WORK/api.log" 2>&1 &
-API_PID=$!
+PIDS+=($!)
 wait_for "http://$BIND_ADDR/readyz" "the API"
 
 log "nginx on 127.0.0.1:$NGINX_PORT"
-mkdir -p "$WORK/nginx"
-NGINX_PORT=127.0.0.1:$NGINX_PORT API_ADDR=$BIND_ADDR SPA_DIR="$ROOT/frontend/dist" \
-    envsubst '${NGINX_PORT} ${API_ADDR} ${SPA_DIR}' <nginx/local.conf.template >"$WORK/nginx/nginx.conf"
+render_nginx "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "$BIND_ADDR"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e stderr -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
-NGINX_PID=$!
+PIDS+=($!)
 wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
+
+# The same database behind a second API and nginx configured with Stripe keys, Stripe being the
+# fake in frontend/e2e/fake-stripe.mjs (its REST API, Stripe.js and signed webhooks).
+FAKE_STRIPE_PORT=$(free_port)
+STRIPE_API_PORT=$(free_port)
+STRIPE_NGINX_PORT=$(free_port)
+STRIPE_BASE_URL=http://127.0.0.1:$STRIPE_NGINX_PORT
+log "fake Stripe on 127.0.0.1:$FAKE_STRIPE_PORT, API with Stripe keys on 127.0.0.1:$STRIPE_API_PORT, nginx on 127.0.0.1:$STRIPE_NGINX_PORT"
+(
+    export STRIPE_SECRET_KEY=sk_test_e2e_secret STRIPE_PUBLISHABLE_KEY=pk_test_e2e_publishable
+    export STRIPE_WEBHOOK_SECRET=whsec_e2e_webhook
+    FAKE_STRIPE_PORT=$FAKE_STRIPE_PORT WEBHOOK_URL=$STRIPE_BASE_URL/api/v1/payments/stripe/webhook \
+        exec node frontend/e2e/fake-stripe.mjs
+) >"$WORK/fake-stripe.log" 2>&1 &
+PIDS+=($!)
+(
+    export STRIPE_SECRET_KEY=sk_test_e2e_secret STRIPE_PUBLISHABLE_KEY=pk_test_e2e_publishable
+    export STRIPE_WEBHOOK_SECRET=whsec_e2e_webhook STRIPE_API_BASE=http://127.0.0.1:$FAKE_STRIPE_PORT
+    BIND_ADDR=127.0.0.1:$STRIPE_API_PORT PUBLIC_URL=$STRIPE_BASE_URL exec target/debug/ocpizza serve
+) >"$WORK/api-stripe.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$STRIPE_API_PORT/readyz" "the API with Stripe keys"
+STRIPE_PUBLISHABLE_KEY=pk_test_e2e_publishable render_nginx "$WORK/nginx-stripe" "127.0.0.1:$STRIPE_NGINX_PORT" "127.0.0.1:$STRIPE_API_PORT"
+nginx -p "$WORK/nginx-stripe" -c "$WORK/nginx-stripe/nginx.conf" -e stderr -g 'daemon off;' >"$WORK/nginx-stripe.log" 2>&1 &
+PIDS+=($!)
+wait_for "$STRIPE_BASE_URL/nginx-healthz" "nginx (Stripe)"
+export STRIPE_BASE_URL FAKE_STRIPE_URL=http://127.0.0.1:$FAKE_STRIPE_PORT
 
 export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).

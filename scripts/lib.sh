@@ -64,3 +64,27 @@ ensure_database() {
         psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $name" >/dev/null
     fi
 }
+
+# Renders nginx/local.conf.template into folder $1 (nginx's prefix: config, logs, temp files) for
+# an nginx listening on $2 (port or address:port) in front of the API at $3 (host:port), serving
+# the SPA built in frontend/dist. The SPA's CSP comes from nginx/spa-csp.sh (Stripe's origins only
+# when STRIPE_PUBLISHABLE_KEY is set). Start it with: nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;'
+render_nginx() {
+    local prefix=$1 listen=$2 api=$3
+    mkdir -p "$prefix"
+    # shellcheck source=../nginx/spa-csp.sh
+    . nginx/spa-csp.sh
+    NGINX_PORT=$listen API_ADDR=$api SPA_DIR="$(pwd)/frontend/dist" SPA_CSP=$SPA_CSP \
+        envsubst "\${NGINX_PORT} \${API_ADDR} \${SPA_DIR} \${SPA_CSP}" <nginx/local.conf.template >"$prefix/nginx.conf"
+}
+
+# Waits until URL $1 answers (20 s at most); $2 names what for the error.
+wait_for() {
+    local i
+    for i in $(seq 1 100); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "$2 did not answer on $1" >&2
+    return 1
+}

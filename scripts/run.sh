@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on local defaults: PostgreSQL (found or started), the database migrated
-# and seeded with demo data, the API on http://localhost:${PORT:-8080} serving the SPA, /docs and
-# /api/v1. Ctrl-C stops it.
+# and seeded with demo data, the SPA, /docs and /api/v1 on http://localhost:${PORT:-8080}: through
+# nginx in front of the API when nginx is installed, else from the API alone. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -31,5 +31,27 @@ fi
 
 target/debug/ocpizza migrate
 target/debug/ocpizza seed
+
+# With nginx installed (and the SPA built), nginx serves the SPA on $PORT and proxies /api, /docs
+# and the probes to the API on API_PORT (default PORT+1), as in production. NO_NGINX=1, or no
+# nginx, serves everything from the API alone (its static file fallback).
+if [ -z "${NO_NGINX:-}" ] && command -v nginx >/dev/null && command -v envsubst >/dev/null && [ -f frontend/dist/index.html ]; then
+    API_PORT=${API_PORT:-$((PORT + 1))}
+    export BIND_ADDR=127.0.0.1:$API_PORT
+    PREFIX=$(pwd)/.data/nginx
+    render_nginx "$PREFIX" "127.0.0.1:$PORT" "$BIND_ADDR"
+    target/debug/ocpizza serve &
+    API_PID=$!
+    NGINX_PID=""
+    trap 'kill $NGINX_PID $API_PID 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+    wait_for "http://$BIND_ADDR/readyz" "the API"
+    nginx -p "$PREFIX" -c "$PREFIX/nginx.conf" -e stderr -g 'daemon off;' &
+    NGINX_PID=$!
+    wait_for "http://127.0.0.1:$PORT/nginx-healthz" "nginx"
+    log "OC Pizza on $PUBLIC_URL through nginx (API on $BIND_ADDR; docs: $PUBLIC_URL/docs/, readiness: $PUBLIC_URL/readyz)"
+    # Either one stopping stops both.
+    wait -n "$API_PID" "$NGINX_PID"
+    exit $?
+fi
 log "OC Pizza on $PUBLIC_URL  (API docs: $PUBLIC_URL/docs/, readiness: $PUBLIC_URL/readyz)"
 exec target/debug/ocpizza serve

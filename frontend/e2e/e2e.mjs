@@ -3,9 +3,12 @@
 // At 1280 and 360 px: a new customer registers, picks the Lyon Presqu'île shop, adds a customised
 // pizza, checks out with delivery and online payment (offline test provider) and watches the live
 // tracking page go from "Reçue" to "Livrée" while staff move the order through the API; then places
-// a second order and cancels it before preparation. Once: the manager empties an ingredient's stock
-// and the products using it cannot be added. axe-core checks the main pages (no serious or critical
-// violation). Any failed check exits non-zero.
+// a second order, changes it (a second pizza and a dessert) and cancels it before preparation. Once: the manager empties an ingredient's stock
+// and the products using it cannot be added. Then, against a second API and nginx configured with
+// Stripe keys (STRIPE_BASE_URL) and the fake Stripe (FAKE_STRIPE_URL, e2e/fake-stripe.mjs): the
+// CSP allows Stripe there only, and a customer pays in the Payment Element (a declined card, then
+// a good one settled by Stripe's signed webhook). axe-core checks the main pages (no serious or
+// critical violation). Any failed check exits non-zero.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/e2e.mjs
 //
@@ -21,6 +24,9 @@ const AXE = require.resolve("axe-core");
 const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The same system behind an API and nginx configured with Stripe keys, and the fake Stripe they use.
+const STRIPE_BASE_URL = process.env.STRIPE_BASE_URL?.replace(/\/$/, "");
+const FAKE_STRIPE_URL = process.env.FAKE_STRIPE_URL?.replace(/\/$/, "");
 const SHOP_SLUG = "lyon-presquile"; // where the demo staff work
 const STAFF = {
   pizzaiolo: ["pizzaiolo@ocpizza.fr", "pizzaiolo-demo-2026"],
@@ -328,6 +334,36 @@ async function run(browser, shop, { name, viewport }) {
   await (await placeOrder(page)).click();
   await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
   await current.filter({ hasText: "Reçue" }).waitFor();
+
+  // Changed before preparation: a second Reine and a tiramisu, re-priced by the server.
+  await page.getByRole("link", { name: "Modifier la commande" }).click();
+  await page.getByRole("heading", { name: /^Modifier la commande n° \d+/ }).waitFor();
+  const newTotal = page.locator(".totals__total dd");
+  await newTotal.filter({ hasText: "16,00" }).waitFor();
+  await page.getByRole("button", { name: "Augmenter la quantité" }).first().click();
+  await page.getByLabel("Rechercher sur la carte").fill("tiramisu");
+  await page.locator(".pick-list__item", { hasText: "Tiramisu" }).click();
+  const tiramisu = page.getByRole("dialog", { name: "Tiramisu" });
+  await tiramisu.getByRole("button", { name: /^Ajouter/ }).click();
+  await tiramisu.waitFor({ state: "detached" });
+  await newTotal.filter({ hasText: "36,50" }).waitFor();
+  check(true, "the edit page re-prices 2 × Reine Grande + 1 tiramisu at 36,50 € (server quote)");
+  await noHorizontalScroll(page, "order change");
+  await shot(page, `order-edit-${name}`);
+  await axe(page, `order change (${name} px)`);
+  await page.getByRole("button", { name: "Enregistrer les modifications" }).click();
+  await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
+  await page.locator(".totals__total", { hasText: "36,50" }).waitFor();
+  check(
+    (await page.locator(".quote-lines").getByText("2 × Reine").count()) === 1 &&
+      (await page.locator(".quote-lines").getByText("1 × Tiramisu").count()) === 1,
+    "the changed order shows 2 × Reine and 1 × Tiramisu, total 36,50 €",
+  );
+  const changed = await api("GET", `/api/v1/orders/${page.url().match(/\/orders\/([^/?#]+)/)?.[1]}`, {
+    token: await staffToken("manager"),
+  });
+  check(changed.total_cents === 3650 && changed.lines.length === 2, "the API agrees (total 3650, 2 lines)");
+
   await page.getByRole("button", { name: "Annuler la commande" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Oui, annuler" }).click();
   await page.locator(".notice", { hasText: "Annulée" }).waitFor();
@@ -402,6 +438,117 @@ async function outOfStock(browser, shop) {
   await context.close();
 }
 
+// --- Stripe (a second API + nginx configured with Stripe keys, against e2e/fake-stripe.mjs) -------
+
+async function cspOf(base) {
+  const response = await fetch(`${base}/`);
+  return response.headers.get("content-security-policy") ?? "";
+}
+
+async function stripePayment(browser, shop) {
+  console.log("\n== Stripe Payment Element (fake Stripe)");
+  check(!/stripe\.com/.test(await cspOf(BASE_URL)), "without Stripe keys, nginx's CSP allows no Stripe origin");
+  const csp = await cspOf(STRIPE_BASE_URL);
+  check(
+    /script-src[^;]*https:\/\/js\.stripe\.com/.test(csp) && /connect-src[^;]*https:\/\/api\.stripe\.com/.test(csp),
+    "with Stripe enabled, nginx's CSP allows js.stripe.com scripts and api.stripe.com calls",
+  );
+
+  // No bypassCSP here: the page runs under the CSP nginx sends, as for a real customer.
+  const context = await browser.newContext({ viewport: WIDTHS[0].viewport, locale: "fr-FR", timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
+  lastPage = page;
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      problems.push(`console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    const declined = response.status() === 402 && response.url().includes("api.stripe.com"); // the declined card
+    if (response.status() >= 400 && !declined) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  // Stripe's hosts are not reachable here: the fake serves Stripe.js and answers api.stripe.com.
+  const stripeJsLoads = [];
+  await context.route("https://js.stripe.com/**", async (route) => {
+    stripeJsLoads.push(route.request().url());
+    const response = await fetch(`${FAKE_STRIPE_URL}/js/v3`);
+    await route.fulfill({ status: 200, contentType: "application/javascript", body: await response.text() });
+  });
+  await context.route("https://api.stripe.com/**", async (route) => {
+    const request = route.request();
+    const url = new URL(request.url());
+    const response = await fetch(`${FAKE_STRIPE_URL}${url.pathname}`, {
+      method: request.method(),
+      headers: { "Content-Type": request.headers()["content-type"] ?? "application/x-www-form-urlencoded" },
+      body: request.postData() ?? undefined,
+    });
+    await route.fulfill({
+      status: response.status,
+      contentType: "application/json",
+      headers: { "Access-Control-Allow-Origin": "*" },
+      body: await response.text(),
+    });
+  });
+
+  // The demo customer orders a Margherita to pick up, paid online.
+  await page.goto(`${STRIPE_BASE_URL}/login`);
+  await page.getByLabel("Adresse e-mail").fill("client@ocpizza.fr");
+  await page.getByLabel("Mot de passe").fill("client-demo-2026");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith("/login"));
+  await page.goto(`${STRIPE_BASE_URL}/shops/${shop.id}`);
+  await page.locator(".product-card", { hasText: "Margherita" }).first().getByRole("button").click();
+  const sheet = page.getByRole("dialog", { name: "Margherita" });
+  await sheet.getByRole("button", { name: /^Ajouter/ }).click();
+  await sheet.waitFor({ state: "detached" });
+  await page.locator(".cart-bar a").click();
+  await page.getByRole("link", { name: "Commander", exact: true }).click();
+  await page.getByRole("heading", { name: "Commander", level: 1 }).waitFor();
+  await page.getByRole("radio", { name: /^À emporter/ }).check();
+  await page.getByRole("radio", { name: /Paiement en ligne/ }).check();
+  await (await placeOrder(page)).click();
+  await page.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
+  const orderId = page.url().match(/\/orders\/([^/?#]+)/)?.[1];
+  check(stripeJsLoads.length === 0, "Stripe.js is not loaded before a payment needs it");
+
+  await page.getByRole("button", { name: /^Payer / }).click();
+  const card = page.getByLabel("Numéro de carte");
+  await card.waitFor();
+  check(stripeJsLoads.length === 1, `Stripe.js is loaded on demand from js.stripe.com, allowed by the CSP (${stripeJsLoads[0]})`);
+
+  // A declined card: explained, the order still waits for its payment.
+  await card.fill("4000 0000 0000 0002");
+  await page.getByRole("button", { name: "Confirmer le paiement" }).click();
+  await page.getByText("Your card was declined.").waitFor();
+  check((await page.locator(".notice", { hasText: "En attente du paiement" }).count()) === 1, "a declined card is explained and the order stays unpaid");
+  await shot(page, "payment-stripe-declined-1280");
+
+  // A good card: Stripe confirms, its webhook settles the payment, the page moves on live.
+  await card.fill("4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Confirmer le paiement" }).click();
+  await page.locator(".steps__current").filter({ hasText: "Reçue" }).waitFor({ timeout: 15000 });
+  check(true, "the Payment Element's confirmation → Stripe's signed webhook → the order shows 'Reçue' live");
+  await shot(page, "payment-stripe-paid-1280");
+
+  const requests = await (await fetch(`${FAKE_STRIPE_URL}/_test/requests`)).json();
+  const order = await api("GET", `/api/v1/orders/${orderId}`, { token: await staffToken("manager") });
+  const created = requests.filter((r) => r.path === "/v1/payment_intents");
+  check(created.length >= 1 && created.every((r) => r.authorization && r.idempotencyKey), "the API calls Stripe with its secret key and an Idempotency-Key");
+  check(
+    created.every((r) => Number(r.fields.amount) === order.total_cents && r.fields.currency === "eur" && r.fields["metadata[order_id]"] === orderId),
+    `the PaymentIntent is for the order's total (${order.total_cents} eur) with metadata order_id`,
+  );
+  const confirms = requests.filter((r) => r.path.endsWith("/confirm"));
+  check(
+    confirms.length === 2 && confirms.every((r) => r.problems.length === 0 && r.webhook?.status === 200),
+    "both confirmations came from Stripe.js with the client secret, and the API accepted both signed webhooks",
+  );
+  check(order.status === "placed", `the API has the order paid and placed (${order.status})`);
+  check(problems.length === 0, `no page errors, console errors (CSP included) or failed requests (${problems.join(" | ") || "none"})`);
+  await context.close();
+}
+
 const shop = (await api("GET", "/api/v1/shops")).items.find((s) => s.slug === SHOP_SLUG);
 check(Boolean(shop), `the API lists ${SHOP_SLUG}`);
 
@@ -420,6 +567,8 @@ const browser = await chromium.launch({
 try {
   for (const width of WIDTHS) await run(browser, shop, width);
   await outOfStock(browser, shop);
+  if (STRIPE_BASE_URL && FAKE_STRIPE_URL) await stripePayment(browser, shop);
+  else throw new Error("e2e: STRIPE_BASE_URL and FAKE_STRIPE_URL are needed for the Stripe scenario (scripts/e2e.sh sets them)");
   check(axeFindings.length === 0, `axe: no serious or critical violation (${axeFindings.join(" | ") || "none"})`);
   console.log("\ne2e: all checks passed");
 } catch (error) {
