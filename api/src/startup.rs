@@ -144,9 +144,10 @@ impl SecuritySettings {
                 ))
                 .expect("a number makes a valid header")
             }),
-            // Stripe.js and its frames are allowed only when online payments go through Stripe.
+            // Stripe.js and its frames are allowed only when online payments go through Stripe
+            // (the same origins as nginx/spa-csp.sh).
             spa_csp: HeaderValue::from_static(if config.stripe_publishable_key.is_some() {
-                "default-src 'self'; img-src 'self' data:; script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; frame-ancestors 'none'"
+                "default-src 'self'; img-src 'self' data:; script-src 'self' https://js.stripe.com https://*.js.stripe.com; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; frame-ancestors 'none'"
             } else {
                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
             }),

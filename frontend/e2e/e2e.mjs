@@ -491,7 +491,7 @@ async function stripePayment(browser, shop) {
     });
   });
 
-  // The demo customer orders a Margherita to pick up, paid online.
+  // The demo customer orders a large Margherita to pick up, paid online.
   await page.goto(`${STRIPE_BASE_URL}/login`);
   await page.getByLabel("Adresse e-mail").fill("client@ocpizza.fr");
   await page.getByLabel("Mot de passe").fill("client-demo-2026");
@@ -500,6 +500,7 @@ async function stripePayment(browser, shop) {
   await page.goto(`${STRIPE_BASE_URL}/shops/${shop.id}`);
   await page.locator(".product-card", { hasText: "Margherita" }).first().getByRole("button").click();
   const sheet = page.getByRole("dialog", { name: "Margherita" });
+  await sheet.getByLabel(/Grande/).check(); // above the 12 € minimum
   await sheet.getByRole("button", { name: /^Ajouter/ }).click();
   await sheet.waitFor({ state: "detached" });
   await page.locator(".cart-bar a").click();
@@ -520,7 +521,7 @@ async function stripePayment(browser, shop) {
   // A declined card: explained, the order still waits for its payment.
   await card.fill("4000 0000 0000 0002");
   await page.getByRole("button", { name: "Confirmer le paiement" }).click();
-  await page.getByText("Your card was declined.").waitFor();
+  await page.getByText("Votre carte a été refusée.").waitFor(); // Stripe.js words it in the page's locale
   check((await page.locator(".notice", { hasText: "En attente du paiement" }).count()) === 1, "a declined card is explained and the order stays unpaid");
   await shot(page, "payment-stripe-declined-1280");
 

@@ -139,7 +139,9 @@ async function handle(req, res) {
       intent.status = "requires_payment_method";
       await deliver("payment_intent.payment_failed", intent, entry);
       entry.status = 402;
-      return send(res, 402, { error: { type: "card_error", code: "card_declined", message: "Your card was declined." } });
+      // Stripe.js words card errors in the Element's locale.
+      const message = fields.locale === "fr" ? "Votre carte a été refusée." : "Your card was declined.";
+      return send(res, 402, { error: { type: "card_error", code: "card_declined", message } });
     }
     intent.status = "succeeded";
     await deliver("payment_intent.succeeded", intent, entry);
@@ -157,6 +159,7 @@ const STRIPE_JS = `(function () {
       elements: function (options) {
         return {
           clientSecret: options.clientSecret,
+          locale: options.locale || "auto",
           create: function (type) {
             if (type !== "payment") throw new Error("fake Stripe.js: only the payment element");
             var root = null;
@@ -190,6 +193,7 @@ const STRIPE_JS = `(function () {
           client_secret: secret,
           "payment_method_data[card][number]": input ? input.value : "",
           return_url: options.confirmParams.return_url,
+          locale: options.elements.locale,
         });
         return fetch("https://api.stripe.com/v1/payment_intents/" + intentId + "/confirm", {
           method: "POST",

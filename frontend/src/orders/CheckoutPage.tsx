@@ -240,6 +240,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
             loading={quote.status === "loading"}
             cart={cart}
             byLine={byLine}
+            delivery={fulfilment === "delivery"}
             deliveryPending={fulfilment === "delivery" && !deliveryAddress}
             shop={shop}
           />
@@ -269,6 +270,7 @@ function QuoteView({
   loading,
   cart,
   byLine,
+  delivery,
   deliveryPending,
   shop,
 }: {
@@ -276,6 +278,8 @@ function QuoteView({
   loading: boolean;
   cart: Cart;
   byLine: Map<number, string[]>;
+  /** A delivery (else a pickup: no delivery fee line). */
+  delivery: boolean;
   deliveryPending: boolean;
   shop: Shop;
 }) {
@@ -317,10 +321,12 @@ function QuoteView({
             <dt>{t("checkout.subtotal")}</dt>
             <dd>{price(quote.subtotal_cents, quote.currency)}</dd>
           </div>
-          <div className="totals__sub">
-            <dt>{t("checkout.deliveryFee")}</dt>
-            <dd>{price(deliveryPending ? shop.delivery_fee_cents : quote.delivery_fee_cents, quote.currency)}</dd>
-          </div>
+          {delivery && (
+            <div className="totals__sub">
+              <dt>{t("checkout.deliveryFee")}</dt>
+              <dd>{price(deliveryPending ? shop.delivery_fee_cents : quote.delivery_fee_cents, quote.currency)}</dd>
+            </div>
+          )}
           <div className="totals__total">
             <dt>{t("checkout.total")}</dt>
             <dd className="price">

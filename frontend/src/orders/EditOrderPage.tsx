@@ -266,7 +266,11 @@ function AddProducts({ menu, onPick }: { menu: Menu; onPick: (product: Product) 
                   <button type="button" className="pick-list__item" disabled={off} onClick={() => onPick(product)}>
                     <span>{product.name}</span>
                     <span className="muted">
-                      {off ? t("menu.unavailable") : t("edit.from", { price: price(from, menu.currency) })}
+                      {off
+                        ? t("menu.unavailable")
+                        : product.sizes.length > 1
+                          ? t("edit.from", { price: price(from, menu.currency) })
+                          : price(from, menu.currency)}
                     </span>
                   </button>
                 </li>
