@@ -14,4 +14,5 @@ mod problems;
 mod search;
 mod search_algolia;
 mod staff;
+mod telemetry;
 mod tokens;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_problem, problem_fields, TestApp};
 use crate::orders::Scene;
 
-const WEBHOOK_SECRET: &str = "whsec_test_secret";
+pub(crate) const WEBHOOK_SECRET: &str = "whsec_test_secret";
 
 #[derive(Clone, Debug)]
 struct Recorded {
@@ -32,8 +32,8 @@ impl Recorded {
 
 /// A fake Stripe: answers payment intents and refunds like Stripe (the same idempotency key gives
 /// the same object) and records every request.
-struct FakeStripe {
-    url: String,
+pub(crate) struct FakeStripe {
+    pub(crate) url: String,
     requests: Arc<Mutex<Vec<Recorded>>>,
     _handle: actix_web::dev::ServerHandle,
 }
@@ -107,7 +107,7 @@ impl FakeStripe {
     }
 }
 
-async fn stripe_scene() -> (Scene, FakeStripe) {
+pub(crate) async fn stripe_scene() -> (Scene, FakeStripe) {
     let stripe = FakeStripe::start();
     let url = stripe.url.clone();
     let app = TestApp::spawn_with(move |vars| {
@@ -123,7 +123,7 @@ async fn stripe_scene() -> (Scene, FakeStripe) {
     (Scene::with_app(app).await, stripe)
 }
 
-fn signed(secret: &str, timestamp: i64, body: &str) -> String {
+pub(crate) fn signed(secret: &str, timestamp: i64, body: &str) -> String {
     ocpizza::payments::webhook::sign(secret, timestamp, body.as_bytes())
 }
 
@@ -138,16 +138,16 @@ async fn post_event(app: &TestApp, body: &str, signature: &str) -> reqwest::Resp
         .unwrap()
 }
 
-fn event(id: &str, kind: &str, object: Value) -> String {
+pub(crate) fn event(id: &str, kind: &str, object: Value) -> String {
     json!({"id": id, "object": "event", "type": kind, "data": {"object": object}}).to_string()
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
 /// Places an online order and starts its payment; returns (order, payment start).
-async fn online_order(s: &Scene) -> (Value, Value) {
+pub(crate) async fn online_order(s: &Scene) -> (Value, Value) {
     let mut body = s.delivery_order(json!([s.item("reine", "large", 1)]));
     body["payment_method"] = json!("online");
     let order: Value = s.place(&s.customer, body).await.json().await.unwrap();
@@ -165,7 +165,7 @@ async fn online_order(s: &Scene) -> (Value, Value) {
     (order, res.json().await.unwrap())
 }
 
-fn succeeded(order: &Value, start: &Value) -> Value {
+pub(crate) fn succeeded(order: &Value, start: &Value) -> Value {
     json!({"id": start["payment_intent_id"], "object": "payment_intent", "amount": order["total_cents"], "currency": "eur",
            "metadata": {"order_id": order["id"]}})
 }

@@ -179,7 +179,7 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
           )
         )}
 
-        {customisable && menu.extras.length > 0 && (
+        {customisable && productAvailable && menu.extras.length > 0 && (
           <fieldset className="choice-group">
             <legend>{t("product.extras")}</legend>
             <p className="muted">{t("product.extrasHint", { max: MAX_EXTRAS })}</p>
