@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::fake_smtp::FakeSmtp;
 use crate::helpers::{assert_problem, problem_fields, TestApp};
 
 async fn register(app: &TestApp, email: &str) -> Value {
@@ -506,4 +507,77 @@ async fn a_deleted_customer_leaves_only_an_anonymised_order() {
         401,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_password_reset_mail_goes_out_over_smtp_and_an_smtp_outage_is_a_clear_503() {
+    let smtp = FakeSmtp::start();
+    let url = smtp.url.clone();
+    let app = TestApp::spawn_with(move |vars| {
+        vars.insert("SMTP_URL".into(), url);
+        vars.insert(
+            "MAIL_FROM".into(),
+            "OC Pizza <no-reply@ocpizza.test>".into(),
+        );
+        vars.insert("PUBLIC_URL".into(), "https://pizza.example".into());
+    })
+    .await;
+    register(&app, "smtp-reset@example.fr").await;
+    let res = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": "smtp-reset@example.fr"}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 1, "one mail sent over SMTP");
+    let mail = &messages[0];
+    assert_eq!(mail.mail_from, "<no-reply@ocpizza.test>");
+    assert_eq!(mail.rcpt_to, vec!["<smtp-reset@example.fr>".to_string()]);
+    assert_eq!(
+        mail.header("From").as_deref(),
+        Some("\"OC Pizza\" <no-reply@ocpizza.test>")
+    );
+    assert_eq!(mail.header("To").as_deref(), Some("smtp-reset@example.fr"));
+    assert!(mail.header("Subject").is_some());
+    let text = mail.text();
+    assert!(text.starts_with("Bonjour "), "French greeting: {text}");
+    let token = text
+        .split("https://pizza.example/reset-password?token=")
+        .nth(1)
+        .expect("the link uses PUBLIC_URL")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    // The link from the mail works.
+    let ok = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "par-smtp-2026"}),
+        )
+        .await;
+    assert_eq!(ok.status(), 204);
+
+    // The mail server is down: a 503 problem, not a 500, and nothing was sent.
+    smtp.stop();
+    let down = app
+        .post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": "smtp-reset@example.fr"}),
+        )
+        .await;
+    let problem = assert_problem(down, 503).await;
+    // Says to try again, without the server's internals.
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("try again"));
+    assert!(!problem.to_string().contains("127.0.0.1"));
+    assert_eq!(smtp.messages().len(), 1);
 }

@@ -194,13 +194,14 @@ impl TestApp {
         let port = listener.local_addr().unwrap().port();
         let pool = ocpizza::db::build_pool(&config.database_url_with_tls(), config.db_pool_size);
         let outbox = Arc::new(Mutex::new(Vec::new()));
-        let server = ocpizza::startup::run_with_mailer(
-            listener,
-            config.clone(),
-            pool,
-            Mailer::Memory(outbox.clone()),
-        )
-        .unwrap();
+        // Mails are kept in `outbox`, unless the test gives an SMTP server (SMTP_URL).
+        let mailer = if config.smtp_url.is_some() {
+            Mailer::from_config(&config)
+        } else {
+            Mailer::Memory(outbox.clone())
+        };
+        let server =
+            ocpizza::startup::run_with_mailer(listener, config.clone(), pool, mailer).unwrap();
         let handle = server.handle();
         tokio::spawn(server);
         TestApp {

@@ -6,6 +6,7 @@ mod accounts;
 mod authorization;
 mod catalog;
 mod fake_algolia;
+mod fake_smtp;
 mod operations;
 mod orders;
 mod orders_concurrency;
