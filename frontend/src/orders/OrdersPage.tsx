@@ -6,7 +6,7 @@ import { useResource } from "../api/useResource";
 import { useDocumentTitle } from "../app/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { ErrorPanel, Loading } from "../ui/LoadState";
-import { isFinal } from "./status";
+import { isFinal, isModifiable } from "./status";
 
 export function OrdersPage() {
   const { t, price, intlLocale } = useI18n();
@@ -42,6 +42,12 @@ export function OrdersPage() {
                   <p className="muted small">
                     {date(order.created_at)} · {t(`checkout.fulfilment.${order.fulfilment}`)}
                   </p>
+                  {isModifiable(order) && (
+                    <Link className="small" to={`/orders/${order.id}/edit`}>
+                      {t("order.modify")}
+                      <span className="visually-hidden"> {t("order.title", { number: order.number })}</span>
+                    </Link>
+                  )}
                 </div>
                 <div className="order-item__side">
                   <span className={`badge ${isFinal(order.status) ? "badge--closed" : "badge--open"}`}>
