@@ -119,9 +119,10 @@ async function noHorizontalScroll(page, what) {
   check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
 }
 
-async function newPage(browser, viewport) {
-  // bypassCSP: only so that axe-core can be injected as an inline script.
-  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true });
+// `bypassCSP` (by default) only so that axe-core can be injected as an inline script; `allowed`
+// names the failed responses a scenario causes on purpose.
+async function newPage(browser, viewport, { bypassCSP = true, allowed = () => false } = {}) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP });
   const page = await context.newPage();
   lastPage = page;
   const problems = [];
@@ -137,7 +138,8 @@ async function newPage(browser, viewport) {
     const expected =
       status === 0 || // the simulated network failure
       (status === 401 && url.endsWith("/api/v1/auth/login")) || // the wrong password, on purpose
-      (status === 404 && url.includes(NO_SUCH_SHOP)); // the unknown shop, on purpose
+      (status === 404 && url.includes(NO_SUCH_SHOP)) || // the unknown shop, on purpose
+      allowed(status, url);
     if (status >= 400 && !expected) problems.push(`HTTP ${status} ${url}`);
   });
   return { context, page, problems };
@@ -455,18 +457,9 @@ async function stripePayment(browser, shop) {
   );
 
   // No bypassCSP here: the page runs under the CSP nginx sends, as for a real customer.
-  const context = await browser.newContext({ viewport: WIDTHS[0].viewport, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  const page = await context.newPage();
-  lastPage = page;
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
-      problems.push(`console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    const declined = response.status() === 402 && response.url().includes("api.stripe.com"); // the declined card
-    if (response.status() >= 400 && !declined) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  const { context, page, problems } = await newPage(browser, WIDTHS[0].viewport, {
+    bypassCSP: false,
+    allowed: (status, url) => status === 402 && url.includes("api.stripe.com"), // the declined card
   });
   // Stripe's hosts are not reachable here: the fake serves Stripe.js and answers api.stripe.com.
   const stripeJsLoads = [];

@@ -315,10 +315,10 @@ fn search(objects: &BTreeMap<String, Value>, request: &Value) -> Value {
     }
     let offset = request["offset"].as_u64().unwrap_or(0) as usize;
     let length = request["length"].as_u64().unwrap_or(20) as usize;
-    let hits: Vec<Value> = matches
+    // Algolia's paging: the `length` records after the first `offset`.
+    let page = matches.get(offset..).unwrap_or_default();
+    let hits: Vec<Value> = page[..length.min(page.len())]
         .iter()
-        .skip(offset)
-        .take(length)
         .map(|o| {
             json!({
                 "objectID": o["objectID"],

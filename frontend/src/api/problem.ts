@@ -56,6 +56,18 @@ export function toProblem(body: unknown, status: number): ProblemSummary {
 }
 
 /** The summary for a request that never got an answer (offline, server down, DNS…). */
+/** A field error found before asking the server, shown like the server's own. */
+export function fieldProblem(field: string, code: string, message: string): ProblemSummary {
+  return {
+    status: 422,
+    kind: "validation",
+    detail: "",
+    fieldErrors: { [field]: message },
+    fieldCodes: { [field]: code },
+    extra: null,
+  };
+}
+
 export function networkProblem(): ProblemSummary {
   return { status: 0, kind: "network", detail: "", fieldErrors: {}, fieldCodes: {}, extra: null };
 }

@@ -2,34 +2,15 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Shop } from "../api/types";
 import { AuthProvider } from "../accounts/AuthContext";
 import { CartProvider } from "../cart/CartContext";
 import { I18nProvider } from "../i18n";
 import { ChosenShopProvider } from "../shops/chosenShop";
-import { menu } from "../test/fixtures";
+import { menu, shop, SHOP_ID } from "../test/fixtures";
 import { json, mockApi } from "../test/http";
 import { ToastProvider } from "../ui/Toast";
 import { MenuPage } from "./MenuPage";
 
-const SHOP_ID = "5147bd6b-7f74-4071-b594-9693fdef092c";
-const shop: Shop = {
-  id: SHOP_ID,
-  slug: "lyon-part-dieu",
-  name: "OC Pizza Lyon Part-Dieu",
-  address_line: "27 rue Paul Bert",
-  postal_code: "69003",
-  city: "Lyon",
-  phone: "04 72 61 48 30",
-  timezone: "Europe/Paris",
-  currency: "EUR",
-  delivery_fee_cents: 250,
-  min_order_cents: 1200,
-  active: true,
-  hours: [],
-  delivery_postal_codes: ["69003"],
-  open_now: true,
-};
 
 function renderMenu() {
   mockApi({

@@ -4,33 +4,16 @@ import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthProvider } from "../accounts/AuthContext";
 import { tokens } from "../api/tokens";
-import type { Order, Quote, Shop } from "../api/types";
+import type { Order, Quote } from "../api/types";
 import { cartReducer, emptyCart } from "../cart/cart";
 import { CartProvider } from "../cart/CartContext";
 import { I18nProvider } from "../i18n";
 import { ChosenShopProvider } from "../shops/chosenShop";
+import { shop, SHOP_ID } from "../test/fixtures";
 import { json, mockApi, problem } from "../test/http";
 import { ToastProvider } from "../ui/Toast";
 import { CheckoutPage } from "./CheckoutPage";
 
-const SHOP_ID = "5147bd6b-7f74-4071-b594-9693fdef092c";
-const shop: Shop = {
-  id: SHOP_ID,
-  slug: "lyon-part-dieu",
-  name: "OC Pizza Lyon Part-Dieu",
-  address_line: "27 rue Paul Bert",
-  postal_code: "69003",
-  city: "Lyon",
-  phone: "04 72 61 48 30",
-  timezone: "Europe/Paris",
-  currency: "EUR",
-  delivery_fee_cents: 250,
-  min_order_cents: 1200,
-  active: true,
-  hours: [],
-  delivery_postal_codes: ["69003"],
-  open_now: true,
-};
 const quote: Quote = {
   shop_id: SHOP_ID,
   currency: "EUR",

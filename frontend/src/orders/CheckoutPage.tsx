@@ -5,7 +5,7 @@ import { useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, Navigate } from "react-router-dom";
 import { useAuth } from "../accounts/AuthContext";
 import { api, call } from "../api/client";
-import { problemOf, type ProblemSummary } from "../api/problem";
+import { fieldProblem, problemOf, type ProblemSummary } from "../api/problem";
 import type { Fulfilment, OrderRequest, PaymentMethod, Quote, QuoteRequest, Shop } from "../api/types";
 import { useResource } from "../api/useResource";
 import { useDocumentTitle } from "../app/useDocumentTitle";
@@ -18,6 +18,7 @@ import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
 import { AddressFields } from "./AddressFields";
+import { NotesField } from "./NotesField";
 import { EMPTY_ADDRESS, toDeliveryAddress, useDebounced, type AddressDraft } from "./address";
 import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } from "./cartItems";
 
@@ -110,14 +111,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
       ...(fulfilment === "delivery" ? (savedAddress ? { address_id: savedAddress.id } : { delivery_address: newAddress }) : {}),
     };
     if (fulfilment === "delivery" && !savedAddress && !newAddress) {
-      setProblem({
-        status: 422,
-        kind: "validation",
-        detail: "",
-        fieldErrors: { delivery_address: t("checkout.addressIncomplete") },
-        fieldCodes: { delivery_address: "incomplete" },
-        extra: null,
-      });
+      setProblem(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
       return;
     }
     const serialized = JSON.stringify(body);
@@ -214,23 +208,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
             </label>
           </fieldset>
 
-          <div className="card">
-            <label htmlFor="order-notes" className="subheading block">
-              {t("checkout.notes")}
-            </label>
-            <textarea
-              id="order-notes"
-              maxLength={500}
-              rows={3}
-              value={notes}
-              aria-describedby="order-notes-hint"
-              onChange={(e) => setNotes(e.target.value)}
-            />
-            <p id="order-notes-hint" className="field__hint">
-              {t("checkout.notesHint")}
-            </p>
-            {other.notes && <p className="field__error">{other.notes}</p>}
-          </div>
+          <NotesField value={notes} onChange={setNotes} error={other.notes} />
         </div>
 
         <aside className="card checkout-summary" aria-labelledby="checkout-summary-title">

@@ -4,32 +4,13 @@ import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthProvider } from "../accounts/AuthContext";
 import { tokens } from "../api/tokens";
-import type { Order, Quote, Shop } from "../api/types";
+import type { Order, Quote } from "../api/types";
 import { I18nProvider } from "../i18n";
-import { menu, tiramisu } from "../test/fixtures";
+import { menu, shop, SHOP_ID, tiramisu } from "../test/fixtures";
 import { json, mockApi, problem } from "../test/http";
 import { ToastProvider } from "../ui/Toast";
 import { cartFromOrder } from "./cartItems";
 import { EditOrderPage } from "./EditOrderPage";
-
-const SHOP_ID = "shop-1";
-const shop = {
-  id: SHOP_ID,
-  slug: "lyon-presquile",
-  name: "OC Pizza Lyon Presqu'île",
-  address_line: "12 rue Mercière",
-  postal_code: "69002",
-  city: "Lyon",
-  phone: "04 78 00 00 00",
-  timezone: "Europe/Paris",
-  currency: "EUR",
-  delivery_fee_cents: 250,
-  min_order_cents: 1200,
-  active: true,
-  hours: [],
-  delivery_postal_codes: ["69002"],
-  open_now: true,
-} satisfies Shop;
 
 const order: Order = {
   id: "order-7",

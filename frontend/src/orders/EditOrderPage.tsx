@@ -5,7 +5,7 @@
 import { useMemo, useReducer, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, call } from "../api/client";
-import { problemOf, type ProblemSummary } from "../api/problem";
+import { fieldProblem, problemOf, type ProblemSummary } from "../api/problem";
 import type { Menu, ModifyRequest, Order, Product, QuoteRequest, Shop } from "../api/types";
 import { useResource } from "../api/useResource";
 import { useDocumentTitle } from "../app/useDocumentTitle";
@@ -21,6 +21,7 @@ import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
 import { useToast } from "../ui/Toast";
 import { AddressFields } from "./AddressFields";
+import { NotesField } from "./NotesField";
 import { draftOf, toDeliveryAddress, useDebounced } from "./address";
 import { cartFromOrder, missingIngredients, splitItemErrors, toCartItems } from "./cartItems";
 import { isModifiable } from "./status";
@@ -115,14 +116,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
       return;
     }
     if (delivery && addressChanged && !typedAddress) {
-      setProblem({
-        status: 422,
-        kind: "validation",
-        detail: "",
-        fieldErrors: { delivery_address: t("checkout.addressIncomplete") },
-        fieldCodes: { delivery_address: "incomplete" },
-        extra: null,
-      });
+      setProblem(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
       return;
     }
     const body: ModifyRequest = {
@@ -189,13 +183,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
             </fieldset>
           )}
 
-          <div className="card">
-            <label htmlFor="order-notes" className="subheading block">
-              {t("checkout.notes")}
-            </label>
-            <textarea id="order-notes" maxLength={500} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
-            {other.notes && <p className="field__error">{other.notes}</p>}
-          </div>
+          <NotesField value={notes} onChange={setNotes} error={other.notes} />
         </div>
 
         <aside className="card checkout-summary" aria-labelledby="edit-summary-title">

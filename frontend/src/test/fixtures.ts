@@ -1,5 +1,5 @@
 // Small API payloads for tests, typed by the generated schema so they follow the spec.
-import type { Menu, Product } from "../api/types";
+import type { Menu, Product, Shop } from "../api/types";
 
 export function product(overrides: Partial<Product> & Pick<Product, "id" | "name">): Product {
   return {
@@ -73,4 +73,24 @@ export const menu: Menu = {
     { ingredient_id: "i-olives", name: "Olives noires", price_cents: 100, allergens: [], vegetarian: true, available: true },
     { ingredient_id: "i-truffe", name: "Truffe", price_cents: 500, allergens: [], vegetarian: true, available: false },
   ],
+};
+
+export const SHOP_ID = "5147bd6b-7f74-4071-b594-9693fdef092c";
+
+export const shop: Shop = {
+  id: SHOP_ID,
+  slug: "lyon-part-dieu",
+  name: "OC Pizza Lyon Part-Dieu",
+  address_line: "27 rue Paul Bert",
+  postal_code: "69003",
+  city: "Lyon",
+  phone: "04 72 61 48 30",
+  timezone: "Europe/Paris",
+  currency: "EUR",
+  delivery_fee_cents: 250,
+  min_order_cents: 1200,
+  active: true,
+  hours: [],
+  delivery_postal_codes: ["69003"],
+  open_now: true,
 };
