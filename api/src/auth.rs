@@ -22,42 +22,20 @@ use uuid::Uuid;
 use crate::config::Config;
 use crate::error::AppError;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Customer,
-    OrderTaker,
-    Pizzaiolo,
-    Delivery,
-    Manager,
-    Admin,
+crate::text_enum! {
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Customer = "customer",
+        OrderTaker = "order_taker",
+        Pizzaiolo = "pizzaiolo",
+        Delivery = "delivery",
+        Manager = "manager",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Customer,
-        Role::OrderTaker,
-        Role::Pizzaiolo,
-        Role::Delivery,
-        Role::Manager,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Customer => "customer",
-            Role::OrderTaker => "order_taker",
-            Role::Pizzaiolo => "pizzaiolo",
-            Role::Delivery => "delivery",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-
     /// Staff work in one shop; customers and admins belong to none.
     pub fn belongs_to_a_shop(self) -> bool {
         !matches!(self, Role::Customer | Role::Admin)

@@ -24,3 +24,5 @@ pub mod search;
 pub mod seed;
 pub mod shops;
 pub mod startup;
+pub mod state;
+pub mod text_enum;

@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TokenKeys;
+use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::db::PgPool;
 use crate::error::AppError;
@@ -22,19 +23,9 @@ use crate::http::{self as plumbing, BodyLimit};
 use crate::mail::Mailer;
 use crate::ops::Metrics;
 use crate::orders::events::OrderEvents;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub config: Config,
-    pub pool: PgPool,
-    pub mailer: Mailer,
-    pub order_events: Arc<OrderEvents>,
-    /// The catalog part of the menus, shared by the requests of this instance.
-    pub catalog: crate::catalog::CatalogCache,
-    pub payments: crate::payments::Provider,
-    /// The search engine in use; with Algolia, also the worker keeping its index in sync.
-    pub search: crate::search::SearchService,
-}
+use crate::payments::Provider;
+use crate::search::SearchService;
+use crate::state::AppState;
 
 /// Starts serving on an already bound listener (port 0 in tests).
 pub fn run(listener: TcpListener, config: Config, pool: PgPool) -> std::io::Result<Server> {
@@ -50,14 +41,15 @@ pub fn run_with_mailer(
     mailer: Mailer,
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
-        order_events: OrderEvents::start(config.database_url_with_tls()),
-        catalog: Default::default(),
-        payments: crate::payments::Provider::from_config(&config),
-        search: crate::search::SearchService::start(&config, pool.clone()),
         mailer,
         config: config.clone(),
         pool: pool.clone(),
     });
+    // Each area's service, asked for by the handlers that need it.
+    let order_events = web::Data::from(OrderEvents::start(config.database_url_with_tls()));
+    let catalog = web::Data::new(CatalogCache::default());
+    let payments = web::Data::new(Provider::from_config(&config));
+    let search = web::Data::new(SearchService::start(&config, pool.clone()));
     let keys = web::Data::new(TokenKeys::new(&config));
     let metrics = web::Data::new(Metrics::default());
     let security = web::Data::new(Arc::new(SecuritySettings::from_config(&config)));
@@ -72,6 +64,10 @@ pub fn run_with_mailer(
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
+            .app_data(order_events.clone())
+            .app_data(catalog.clone())
+            .app_data(payments.clone())
+            .app_data(search.clone())
             .app_data(keys.clone())
             .app_data(metrics.clone())
             .app_data(security.clone())

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult, Problem, Violations};
 use crate::http::ApiJson;
 use crate::mail::Mail;
 use crate::schema::{addresses, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -15,7 +15,7 @@ use super::read::{load_products, Category, IngredientRow, Product, ProductQuery}
 use crate::db;
 use crate::error::{AppResult, Problem};
 use crate::schema::{categories, ingredients, stock};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct MenuCategory {
@@ -250,14 +250,11 @@ fn assemble(
 #[get("/shops/{shop_id}/menu")]
 pub async fn shop_menu(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let shop_id = path.into_inner();
-    let state2 = state.clone();
-    let menu = db::run(&state.pool, move |conn| {
-        menu_json(conn, shop_id, &state2.catalog)
-    })
-    .await?;
+    let menu = db::run(&state.pool, move |conn| menu_json(conn, shop_id, &catalog)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(menu))

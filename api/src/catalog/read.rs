@@ -13,7 +13,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiQuery, Page, PageParams};
 use crate::schema::{categories, ingredients, product_sizes, products, recipe_items, recipe_steps};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Queryable, Selectable, Serialize, ToSchema, Clone, Debug)]
 #[diesel(table_name = categories)]

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::menu::CatalogCache;
 use super::read::{load_product, Category, Ingredient, IngredientRow};
 use crate::auth::{Authorized, Managers};
 use crate::db;
@@ -19,7 +20,7 @@ use crate::http::ApiJson;
 use crate::schema::{
     categories, ingredients, product_sizes, products, recipe_items, recipe_steps, shops, stock,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const PRODUCT_KINDS: [&str; 4] = ["pizza", "drink", "dessert", "starter"];
 pub const UNITS: [&str; 3] = ["g", "ml", "piece"];
@@ -108,6 +109,7 @@ fn check_category(c: &CategoryInput, creating: bool) -> AppResult<()> {
 #[post("/categories")]
 pub async fn create_category(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     body: ApiJson<CategoryInput>,
 ) -> AppResult<HttpResponse> {
@@ -138,7 +140,7 @@ pub async fn create_category(
         Ok(created)
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -154,6 +156,7 @@ pub async fn create_category(
 #[patch("/categories/{category_id}")]
 pub async fn update_category(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     path: web::Path<Uuid>,
     body: ApiJson<CategoryInput>,
@@ -193,7 +196,7 @@ pub async fn update_category(
         Ok(updated)
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -236,6 +239,7 @@ fn yes() -> bool {
 #[post("/ingredients")]
 pub async fn create_ingredient(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     body: ApiJson<IngredientInput>,
 ) -> AppResult<HttpResponse> {
@@ -343,7 +347,7 @@ pub async fn create_ingredient(
         Ok(Ingredient::from(row))
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -598,6 +602,7 @@ fn replace_sizes_and_steps(
 #[post("/products")]
 pub async fn create_product(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     body: ApiJson<ProductInput>,
 ) -> AppResult<HttpResponse> {
@@ -636,7 +641,7 @@ pub async fn create_product(
         load_product(conn, id, true)
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::Created().json(product))
 }
 
@@ -652,6 +657,7 @@ pub async fn create_product(
 #[patch("/products/{product_id}")]
 pub async fn update_product(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     path: web::Path<Uuid>,
     body: ApiJson<ProductInput>,
@@ -701,7 +707,7 @@ pub async fn update_product(
         load_product(conn, id, true)
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::Ok().json(product))
 }
 
@@ -715,6 +721,7 @@ pub async fn update_product(
 #[delete("/products/{product_id}")]
 pub async fn delete_product(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
@@ -740,6 +747,6 @@ pub async fn delete_product(
         )
     })
     .await?;
-    state.catalog.invalidate();
+    catalog.invalidate();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -18,7 +18,7 @@ use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::schema::{ingredients, stock};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(shop_stock)

@@ -15,7 +15,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, Problem, Violations};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{ingredients, stock_movements};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

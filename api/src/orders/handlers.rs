@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::events::OrderEvents;
 use super::model::{find_visible, load_view, load_views, Order, OrderRow, Status};
 use super::pricing::PricedLine;
 use super::rules::{self, ModifyRequest, OrderRequest, QuoteRequest};
@@ -20,7 +21,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{idempotency_keys, orders};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Quote {
@@ -291,6 +292,7 @@ pub struct CancelRequest {
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
+    provider: web::Data<crate::payments::Provider>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: web::Bytes,
@@ -314,7 +316,7 @@ pub async fn cancel(
     })
     .await?;
     // A paid order is refunded once the cancellation is committed (outside the locks).
-    if crate::payments::refund(&state, id, None, Some(actor), "order cancelled")
+    if crate::payments::refund(&state, &provider, id, None, Some(actor), "order cancelled")
         .await?
         .is_some()
     {
@@ -376,12 +378,13 @@ fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
 #[get("/orders/{order_id}/events")]
 pub async fn events(
     state: web::Data<AppState>,
+    order_events: web::Data<OrderEvents>,
     user: CurrentUser,
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     // Subscribe before reading the snapshot, so no change falls between the two.
-    let receiver = state.order_events.subscribe();
+    let receiver = order_events.subscribe();
     let snapshot = db::run(&state.pool, move |conn| {
         find_visible(conn, id, &user, false)?;
         load_view(conn, id)

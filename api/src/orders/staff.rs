@@ -17,7 +17,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, Problem, Violations};
 use crate::http::{ApiJson, ApiQuery};
 use crate::schema::{orders, products, recipe_memos, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema, Clone, Queryable)]
 pub struct RecipeMemo {

@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::{parse_optional_json, ApiJson};
 use crate::orders::model::{find_visible, OrderRow, Status};
 use crate::schema::{orders, payments, refunds};
-use crate::startup::AppState;
+use crate::state::AppState;
 pub use provider::Provider;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -127,6 +127,7 @@ pub fn is_paid(conn: &mut PgConnection, order_id: Uuid) -> AppResult<bool> {
 #[post("/orders/{order_id}/payments")]
 pub async fn start_payment(
     state: web::Data<AppState>,
+    provider: web::Data<Provider>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: web::Bytes,
@@ -150,17 +151,16 @@ pub async fn start_payment(
                 }
             })
             .await?;
-            let intent = state
-                .payments
+            let intent = provider
                 .create_intent(order.id, order.total_cents, &order.currency)
                 .await?;
-            let (pi, provider, row) = (intent.id.clone(), state.payments.name(), order.clone());
+            let (pi, provider_name, row) = (intent.id.clone(), provider.name(), order.clone());
             db::run(&state.pool, move |conn| {
                 let order = row;
                 diesel::insert_into(payments::table)
                     .values((
                         payments::order_id.eq(order.id),
-                        payments::provider.eq(provider),
+                        payments::provider.eq(provider_name),
                         payments::provider_ref.eq(&pi),
                         payments::amount_cents.eq(order.total_cents),
                         payments::currency.eq(&order.currency),
@@ -173,13 +173,14 @@ pub async fn start_payment(
             })
             .await?;
             Ok(HttpResponse::Ok().json(PaymentStart {
-                provider: state.payments.name().into(),
+                provider: provider.name().into(),
                 payment_intent_id: intent.id,
                 client_secret: intent.client_secret,
                 publishable_key: state.config.stripe_publishable_key.clone(),
                 amount_cents: order.total_cents,
                 currency: order.currency,
-                offline_confirm_url: matches!(state.payments, Provider::Offline)
+                offline_confirm_url: provider
+                    .is_offline()
                     .then(|| "/api/v1/payments/offline/confirm".to_string()),
             }))
         }
@@ -317,6 +318,7 @@ pub async fn list_payments(
 /// from the refund, so a retry never refunds twice. Returns None when nothing was paid online.
 pub async fn refund(
     state: &AppState,
+    provider: &Provider,
     order_id: Uuid,
     amount: Option<i32>,
     actor: Option<Uuid>,
@@ -377,14 +379,13 @@ pub async fn refund(
     let Some((refund_id, payment_id, pi, amount)) = reserved else {
         return Ok(None);
     };
-    let answer = state
-        .payments
+    let answer = provider
         .refund(&pi, amount, &format!("refund-{refund_id}"))
         .await;
     let (status, provider_ref) = match &answer {
         Ok(r) if r.status == "failed" || r.status == "canceled" => ("failed", Some(r.id.clone())),
         // Stripe may answer succeeded at once; the offline provider settles with charge.refunded.
-        Ok(r) if r.status == "succeeded" && matches!(state.payments, Provider::Stripe(_)) => {
+        Ok(r) if r.status == "succeeded" && !provider.is_offline() => {
             ("succeeded", Some(r.id.clone()))
         }
         Ok(r) => ("pending", Some(r.id.clone())),
@@ -420,7 +421,7 @@ pub async fn refund(
     })
     .await?;
     answer?;
-    if matches!(state.payments, Provider::Offline) {
+    if provider.is_offline() {
         // The offline provider settles refunds like Stripe: with a signed charge.refunded event.
         let total_refunded = db::run(&state.pool, move |conn| {
             Ok(payments::table
@@ -429,7 +430,7 @@ pub async fn refund(
                 .first::<i32>(conn)?)
         })
         .await?;
-        deliver_offline_event(state, "charge.refunded", serde_json::json!({"object": "charge", "payment_intent": pi, "amount_refunded": total_refunded})).await?;
+        deliver_offline_event(state, provider, "charge.refunded", serde_json::json!({"object": "charge", "payment_intent": pi, "amount_refunded": total_refunded})).await?;
     }
     Ok(Some(view))
 }
@@ -455,6 +456,7 @@ pub struct RefundRequest {
 #[post("/orders/{order_id}/refunds")]
 pub async fn refund_order(
     state: web::Data<AppState>,
+    provider: web::Data<Provider>,
     who: Authorized<Managers>,
     path: web::Path<Uuid>,
     body: ApiJson<RefundRequest>,
@@ -471,6 +473,7 @@ pub async fn refund_order(
         .unwrap_or_else(|| "refund by a manager".into());
     let view = refund(
         &state,
+        &provider,
         order_id,
         Some(body.0.amount_cents),
         Some(who.user.id),
@@ -484,6 +487,7 @@ pub async fn refund_order(
 /// Verifies, stores and applies one event; refunds a payment that arrived too late.
 pub async fn receive(
     state: &AppState,
+    provider: &Provider,
     body: &[u8],
     signature: &str,
 ) -> AppResult<webhook::Outcome> {
@@ -499,6 +503,7 @@ pub async fn receive(
     if let webhook::Outcome::RefundNeeded { order_id } = outcome {
         Box::pin(refund(
             state,
+            provider,
             order_id,
             None,
             None,
@@ -520,6 +525,7 @@ pub async fn receive(
 #[post("/payments/stripe/webhook")]
 pub async fn stripe_webhook(
     state: web::Data<AppState>,
+    provider: web::Data<Provider>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
@@ -529,7 +535,7 @@ pub async fn stripe_webhook(
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| AppError::BadRequest("webhook refused: no Stripe-Signature header".into()))?
         .to_string();
-    let outcome = receive(&state, &body, &signature).await?;
+    let outcome = receive(&state, &provider, &body, &signature).await?;
     Ok(HttpResponse::Ok().json(
         serde_json::json!({"received": true, "duplicate": outcome == webhook::Outcome::Duplicate}),
     ))
@@ -538,6 +544,7 @@ pub async fn stripe_webhook(
 /// Builds an event like Stripe's, signs it and hands it to the webhook's code path.
 pub async fn deliver_offline_event(
     state: &AppState,
+    provider: &Provider,
     kind: &str,
     object: serde_json::Value,
 ) -> AppResult<webhook::Outcome> {
@@ -548,7 +555,7 @@ pub async fn deliver_offline_event(
         .next()
         .unwrap_or_default();
     let signature = webhook::sign(&secret, Utc::now().timestamp(), &body);
-    receive(state, &body, &signature).await
+    receive(state, provider, &body, &signature).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -569,10 +576,11 @@ pub struct OfflineConfirm {
 #[post("/payments/offline/confirm")]
 pub async fn offline_confirm(
     state: web::Data<AppState>,
+    provider: web::Data<Provider>,
     user: CurrentUser,
     body: ApiJson<OfflineConfirm>,
 ) -> AppResult<HttpResponse> {
-    if !matches!(state.payments, Provider::Offline) {
+    if !provider.is_offline() {
         return Err(AppError::not_found(
             "offline payment provider (Stripe is configured)",
         ));
@@ -601,7 +609,7 @@ pub async fn offline_confirm(
     .await?;
     let (order_id, amount, currency) = order;
     let object = serde_json::json!({"id": request.payment_intent_id, "object": "payment_intent", "amount": amount, "currency": currency.to_lowercase(), "metadata": {"order_id": order_id}});
-    deliver_offline_event(&state, kind, object).await?;
+    deliver_offline_event(&state, &provider, kind, object).await?;
     let view = db::run(&state.pool, move |conn| {
         crate::orders::model::load_view(conn, order_id)
     })

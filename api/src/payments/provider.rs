@@ -30,6 +30,11 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// The offline test provider (no Stripe key configured).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Provider::Offline)
+    }
+
     pub fn from_config(config: &Config) -> Provider {
         match &config.stripe_secret_key {
             Some(key) => Provider::Stripe(StripeClient::new(&config.stripe_api_base, key)),

@@ -9,7 +9,7 @@ use super::{run_search, SearchQuery, SearchResults};
 use crate::catalog::ALLERGENS;
 use crate::error::{AppResult, Problem, Violations};
 use crate::http::{ApiQuery, PageParams};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -106,10 +106,11 @@ impl SearchParams {
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
+    engine: web::Data<super::SearchService>,
     params: ApiQuery<SearchParams>,
 ) -> AppResult<HttpResponse> {
     let query = params.into_inner().validate()?;
-    let results = run_search(&state.pool, state.search.algolia.as_deref(), query).await?;
+    let results = run_search(&state.pool, engine.algolia.as_deref(), query).await?;
     Ok(HttpResponse::Ok().json(results))
 }
 

@@ -16,7 +16,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, Problem, Violations};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{shop_delivery_zones, shop_hours, shops};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list_shops)
