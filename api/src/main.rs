@@ -85,8 +85,9 @@ fn main() -> ExitCode {
             }
         }
         Command::ExpireOrders => {
-            let result = connect(&config)
-                .and_then(|mut conn| ocpizza::payments::expire_unpaid(&mut conn).map_err(describe));
+            let result = connect(&config).and_then(|mut conn| {
+                ocpizza::orders::lifecycle::expire_unpaid(&mut conn).map_err(describe)
+            });
             match result {
                 Ok(n) => {
                     println!(

@@ -12,7 +12,7 @@ type Step = (&'static str, fn(&mut PgConnection) -> AppResult<usize>);
 
 const STEPS: [Step; 7] = [
     ("expire unpaid online orders", |c| {
-        crate::payments::expire_unpaid(c)
+        crate::orders::lifecycle::expire_unpaid(c)
     }),
     ("purge idempotency keys older than 7 days", |c| {
         run(

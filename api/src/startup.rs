@@ -23,7 +23,8 @@ use crate::http::{self as plumbing, BodyLimit};
 use crate::mail::Mailer;
 use crate::ops::Metrics;
 use crate::orders::events::OrderEvents;
-use crate::payments::Provider;
+use crate::orders::lifecycle::Refunds;
+use crate::payments::Payments;
 use crate::search::SearchService;
 use crate::state::AppState;
 
@@ -48,7 +49,9 @@ pub fn run_with_mailer(
     // Each area's service, asked for by the handlers that need it.
     let order_events = web::Data::from(OrderEvents::start(config.database_url_with_tls()));
     let catalog = web::Data::new(CatalogCache::default());
-    let payments = web::Data::new(Provider::from_config(&config));
+    let payments = Arc::new(Payments::new(&config, pool.clone()));
+    let refunds: web::Data<dyn Refunds> = web::Data::from(payments.clone() as Arc<dyn Refunds>);
+    let payments = web::Data::from(payments);
     let search = web::Data::new(SearchService::start(&config, pool.clone()));
     let keys = web::Data::new(TokenKeys::new(&config));
     let metrics = web::Data::new(Metrics::default());
@@ -67,6 +70,7 @@ pub fn run_with_mailer(
             .app_data(order_events.clone())
             .app_data(catalog.clone())
             .app_data(payments.clone())
+            .app_data(refunds.clone())
             .app_data(search.clone())
             .app_data(keys.clone())
             .app_data(metrics.clone())
@@ -113,7 +117,7 @@ fn spawn_expiry(pool: PgPool) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            match crate::db::run(&pool, crate::payments::expire_unpaid).await {
+            match crate::db::run(&pool, crate::orders::lifecycle::expire_unpaid).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "unpaid online orders expired"),
                 Err(e) => tracing::warn!(error = %e, "expiring unpaid orders failed"),

@@ -18,6 +18,7 @@ macro_rules! text_enum {
             $($(#[$vmeta])* $variant),+
         }
 
+        #[allow(dead_code)]
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 

@@ -26,27 +26,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(movements::list_movements);
 }
 
-/// Why the stock changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reason {
-    Order,
-    Cancel,
-    Modify,
-    Restock,
-    Waste,
-    Adjustment,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Order => "order",
-            Reason::Cancel => "cancel",
-            Reason::Modify => "modify",
-            Reason::Restock => "restock",
-            Reason::Waste => "waste",
-            Reason::Adjustment => "adjustment",
-        }
+crate::text_enum! {
+    /// Why the stock changed.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Reason {
+        Order = "order",
+        Cancel = "cancel",
+        Modify = "modify",
+        Restock = "restock",
+        Waste = "waste",
+        Adjustment = "adjustment",
     }
 }
 
@@ -163,7 +153,7 @@ pub fn change_stock(
     .bind::<sql_types::Uuid, _>(shop_id)
     .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
     .bind::<sql_types::Array<sql_types::BigInt>, _>(&amounts)
-    .bind::<sql_types::Text, _>(movement.reason.as_str())
+    .bind::<sql_types::Text, _>(movement.reason)
     .bind::<sql_types::Nullable<sql_types::Uuid>, _>(movement.order_id)
     .bind::<sql_types::Nullable<sql_types::Uuid>, _>(movement.actor_id)
     .bind::<sql_types::Nullable<sql_types::Text>, _>(movement.note)

@@ -37,8 +37,7 @@ pub struct StockMovement {
     pub ingredient_id: Uuid,
     pub ingredient_name: String,
     pub delta: i64,
-    /// `order`, `cancel`, `modify`, `restock`, `waste` or `adjustment`.
-    pub reason: String,
+    pub reason: Reason,
     pub order_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
     pub note: Option<String>,
@@ -63,10 +62,8 @@ pub async fn record_movement(
 ) -> AppResult<HttpResponse> {
     let m = body.0;
     let mut v = Violations::new();
-    let reason = match m.reason.as_str() {
-        "restock" => Some(Reason::Restock),
-        "waste" => Some(Reason::Waste),
-        "adjustment" => Some(Reason::Adjustment),
+    let reason = match Reason::parse(&m.reason) {
+        Some(r @ (Reason::Restock | Reason::Waste | Reason::Adjustment)) => Some(r),
         _ => {
             v.add("reason", "invalid", "one of restock, waste, adjustment");
             None
@@ -156,7 +153,8 @@ pub struct MovementFilter {
     responses(
         (status = 200, description = "Movements", body = inline(Page<StockMovement>)),
         (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's manager", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such shop, or another shop's manager", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown reason, bad limit or cursor", body = Problem, content_type = "application/problem+json")))]
 #[get("/shops/{shop_id}/stock/movements")]
 pub async fn list_movements(
     state: web::Data<AppState>,
@@ -164,6 +162,17 @@ pub async fn list_movements(
     filter: ApiQuery<MovementFilter>,
 ) -> AppResult<HttpResponse> {
     let f = filter.into_inner();
+    let reason = match f.reason.as_deref().map(|r| Reason::parse(r).ok_or(r)) {
+        None => None,
+        Some(Ok(reason)) => Some(reason),
+        Some(Err(_)) => {
+            return Err(AppError::field(
+                "reason",
+                "invalid",
+                "one of order, cancel, modify, restock, waste, adjustment",
+            ))
+        }
+    };
     let paging = PageParams {
         limit: f.limit,
         cursor: f.cursor.clone(),
@@ -192,7 +201,7 @@ pub async fn list_movements(
         if let Some(i) = f.ingredient_id {
             q = q.filter(stock_movements::ingredient_id.eq(i));
         }
-        if let Some(r) = f.reason {
+        if let Some(r) = reason {
             q = q.filter(stock_movements::reason.eq(r));
         }
         if let Some(since) = f.since {

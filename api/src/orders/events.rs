@@ -13,7 +13,7 @@ use tokio::sync::broadcast;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::model::Status;
+use super::states::Status;
 use crate::error::AppResult;
 
 pub const CHANNEL: &str = "order_events";

@@ -12,10 +12,13 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::change::{modify_order, ModifyRequest};
 use super::events::OrderEvents;
-use super::model::{find_visible, load_view, load_views, Order, OrderRow, Status};
+use super::lifecycle::{self, Refunds};
+use super::model::{find_visible, load_view, load_views, Order, OrderRow};
+use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
-use super::rules::{self, ModifyRequest, OrderRequest, QuoteRequest};
+use super::states::Status;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError, Problem};
@@ -53,7 +56,7 @@ pub async fn quote(
 ) -> AppResult<HttpResponse> {
     let req = body.0;
     let quote = db::run(&state.pool, move |conn| {
-        let (shop, cart, open) = rules::quote(conn, &req)?;
+        let (shop, cart, open) = placement::quote(conn, &req)?;
         let stock = crate::catalog::shop_stock(conn, shop.id)?;
         let in_stock = cart
             .needs
@@ -145,7 +148,7 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = rules::place_order(conn, &order_request, &user, window)?;
+        let order = placement::place_order(conn, &order_request, &user, window)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))
@@ -215,7 +218,7 @@ pub async fn list(
             _ => q.filter(orders::shop_id.eq(user.shop_id.unwrap_or_default())),
         };
         if let Some(status) = f.status {
-            q = q.filter(orders::status.eq(status.as_str()));
+            q = q.filter(orders::status.eq(status));
         }
         let rows = q.load(conn)?;
         load_views(conn, rows)
@@ -265,7 +268,7 @@ pub async fn modify(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let order = db::transaction(&state.pool, move |conn| {
-        rules::modify_order(conn, id, &user, &body.0)
+        modify_order(conn, id, &user, &body.0)
     })
     .await?;
     Ok(HttpResponse::Ok().json(order))
@@ -292,7 +295,7 @@ pub struct CancelRequest {
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
-    provider: web::Data<crate::payments::Provider>,
+    refunds: web::Data<dyn Refunds>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: web::Bytes,
@@ -312,14 +315,11 @@ pub async fn cancel(
     let id = path.into_inner();
     let actor = user.id;
     let order = db::transaction(&state.pool, move |conn| {
-        rules::cancel_order(conn, id, &user, request.reason.as_deref())
+        lifecycle::cancel_order(conn, id, &user, request.reason.as_deref())
     })
     .await?;
     // A paid order is refunded once the cancellation is committed (outside the locks).
-    if crate::payments::refund(&state, &provider, id, None, Some(actor), "order cancelled")
-        .await?
-        .is_some()
-    {
+    if refunds.refund_cancelled(id, Some(actor)).await? {
         let order = db::run(&state.pool, move |conn| load_view(conn, id)).await?;
         return Ok(HttpResponse::Ok().json(order));
     }
@@ -356,7 +356,7 @@ pub async fn transition(
     let id = path.into_inner();
     let TransitionRequest { to, collected } = body.0;
     let order = db::transaction(&state.pool, move |conn| {
-        rules::transition(conn, id, to, &user, collected.as_deref())
+        lifecycle::transition(conn, id, to, &user, collected.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok().json(order))

@@ -1,12 +1,20 @@
 //! Orders: pricing on the server, placement with the shop's stock taken in the same transaction,
-//! the status life cycle by role, modification and cancellation, staff views and live events.
+//! the status life cycle by role, change and cancellation, staff views and live events.
+//!
+//! `states` (the words) ← `model` (rows and views) ← `pricing`, `checks` ← `placement`, `change`,
+//! `lifecycle` (with `settlement`, what was paid) ← `handlers`, `staff` (HTTP).
 
+mod change;
+mod checks;
 pub mod events;
 mod handlers;
+pub mod lifecycle;
 pub mod model;
+pub mod placement;
 pub mod pricing;
-pub mod rules;
+pub mod settlement;
 mod staff;
+pub mod states;
 
 pub use handlers::*;
 pub use staff::*;

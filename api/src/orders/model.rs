@@ -9,82 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::schema::{order_line_modifications, order_lines, order_status_history, orders};
-
-#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    PendingPayment,
-    Placed,
-    Preparing,
-    Ready,
-    OutForDelivery,
-    Delivered,
-    PickedUp,
-    Cancelled,
-}
-
-impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::PendingPayment,
-        Status::Placed,
-        Status::Preparing,
-        Status::Ready,
-        Status::OutForDelivery,
-        Status::Delivered,
-        Status::PickedUp,
-        Status::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::PendingPayment => "pending_payment",
-            Status::Placed => "placed",
-            Status::Preparing => "preparing",
-            Status::Ready => "ready",
-            Status::OutForDelivery => "out_for_delivery",
-            Status::Delivered => "delivered",
-            Status::PickedUp => "picked_up",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// The customer may still change or cancel the order.
-    pub fn is_changeable(self) -> bool {
-        matches!(self, Status::PendingPayment | Status::Placed)
-    }
-
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            Status::Delivered | Status::PickedUp | Status::Cancelled
-        )
-    }
-}
-
-#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentMethod {
-    Online,
-    Cash,
-    CardOnDelivery,
-}
-
-impl PaymentMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentMethod::Online => "online",
-            PaymentMethod::Cash => "cash",
-            PaymentMethod::CardOnDelivery => "card_on_delivery",
-        }
-    }
-}
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = orders)]
@@ -94,9 +22,9 @@ pub struct OrderRow {
     pub number: i32,
     pub customer_id: Option<Uuid>,
     pub created_by: Option<Uuid>,
-    pub status: String,
-    pub fulfilment: String,
-    pub payment_method: String,
+    pub status: Status,
+    pub fulfilment: Fulfilment,
+    pub payment_method: PaymentMethod,
     pub customer_name: String,
     pub customer_phone: Option<String>,
     pub customer_email: Option<String>,
@@ -117,10 +45,6 @@ pub struct OrderRow {
 }
 
 impl OrderRow {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Cancelled)
-    }
-
     /// Whether `user` may see this order: its customer, its shop's staff, admins.
     pub fn visible_to(&self, user: &CurrentUser) -> bool {
         match user.role {
@@ -194,7 +118,7 @@ pub struct Order {
     pub shop_id: Uuid,
     pub customer_id: Option<Uuid>,
     pub status: Status,
-    pub fulfilment: super::pricing::Fulfilment,
+    pub fulfilment: Fulfilment,
     pub payment_method: PaymentMethod,
     pub customer_name: String,
     pub customer_phone: Option<String>,
@@ -247,20 +171,21 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
         ))
         .load(conn)?;
     let line_ids: Vec<Uuid> = lines.iter().map(|l| l.0).collect();
-    let mods: Vec<(Uuid, Option<Uuid>, String, String, i32)> = order_line_modifications::table
-        .filter(order_line_modifications::order_line_id.eq_any(&line_ids))
-        .order((
-            order_line_modifications::order_line_id,
-            order_line_modifications::ingredient_name,
-        ))
-        .select((
-            order_line_modifications::order_line_id,
-            order_line_modifications::ingredient_id,
-            order_line_modifications::ingredient_name,
-            order_line_modifications::kind,
-            order_line_modifications::price_cents,
-        ))
-        .load(conn)?;
+    let mods: Vec<(Uuid, Option<Uuid>, String, ModificationKind, i32)> =
+        order_line_modifications::table
+            .filter(order_line_modifications::order_line_id.eq_any(&line_ids))
+            .order((
+                order_line_modifications::order_line_id,
+                order_line_modifications::ingredient_name,
+            ))
+            .select((
+                order_line_modifications::order_line_id,
+                order_line_modifications::ingredient_id,
+                order_line_modifications::ingredient_name,
+                order_line_modifications::kind,
+                order_line_modifications::price_cents,
+            ))
+            .load(conn)?;
     let mut mods_by_line: HashMap<Uuid, (Vec<_>, Vec<_>)> = HashMap::new();
     for (line, ingredient_id, name, kind, price) in mods {
         let entry = mods_by_line.entry(line).or_default();
@@ -269,10 +194,9 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
             name,
             price_cents: price,
         };
-        if kind == "add" {
-            entry.0.push(m);
-        } else {
-            entry.1.push(m);
+        match kind {
+            ModificationKind::Add => entry.0.push(m),
+            ModificationKind::Remove => entry.1.push(m),
         }
     }
     let mut lines_by_order: HashMap<Uuid, Vec<OrderLineView>> = HashMap::new();
@@ -295,8 +219,8 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
     }
     type HistoryRow = (
         Uuid,
-        Option<String>,
-        String,
+        Option<Status>,
+        Status,
         Option<Uuid>,
         Option<String>,
         DateTime<Utc>,
@@ -319,8 +243,8 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
             .entry(order_id)
             .or_default()
             .push(HistoryEntry {
-                from: from.as_deref().and_then(Status::parse),
-                to: Status::parse(&to).unwrap_or(Status::Cancelled),
+                from,
+                to,
                 actor_id,
                 note,
                 at,
@@ -328,46 +252,35 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
     }
     Ok(rows
         .into_iter()
-        .map(|o| {
-            let status = o.status();
-            Order {
-                lines: lines_by_order.remove(&o.id).unwrap_or_default(),
-                history: history_by_order.remove(&o.id).unwrap_or_default(),
-                delivery_address: o.delivery_line1.clone().map(|line1| DeliveryAddress {
-                    line1,
-                    line2: o.delivery_line2.clone(),
-                    postal_code: o.delivery_postal_code.clone().unwrap_or_default(),
-                    city: o.delivery_city.clone().unwrap_or_default(),
-                    instructions: o.delivery_instructions.clone(),
-                }),
-                fulfilment: if o.fulfilment == "pickup" {
-                    super::pricing::Fulfilment::Pickup
-                } else {
-                    super::pricing::Fulfilment::Delivery
-                },
-                payment_method: match o.payment_method.as_str() {
-                    "online" => PaymentMethod::Online,
-                    "cash" => PaymentMethod::Cash,
-                    _ => PaymentMethod::CardOnDelivery,
-                },
-                changeable: status.is_changeable(),
-                status,
-                id: o.id,
-                number: o.number,
-                shop_id: o.shop_id,
-                customer_id: o.customer_id,
-                customer_name: o.customer_name,
-                customer_phone: o.customer_phone,
-                notes: o.notes,
-                subtotal_cents: o.subtotal_cents,
-                delivery_fee_cents: o.delivery_fee_cents,
-                total_cents: o.total_cents,
-                currency: o.currency,
-                courier_id: o.courier_id,
-                expires_at: o.expires_at,
-                created_at: o.created_at,
-                updated_at: o.updated_at,
-            }
+        .map(|o| Order {
+            lines: lines_by_order.remove(&o.id).unwrap_or_default(),
+            history: history_by_order.remove(&o.id).unwrap_or_default(),
+            delivery_address: o.delivery_line1.clone().map(|line1| DeliveryAddress {
+                line1,
+                line2: o.delivery_line2.clone(),
+                postal_code: o.delivery_postal_code.clone().unwrap_or_default(),
+                city: o.delivery_city.clone().unwrap_or_default(),
+                instructions: o.delivery_instructions.clone(),
+            }),
+            fulfilment: o.fulfilment,
+            payment_method: o.payment_method,
+            changeable: o.status.is_changeable(),
+            status: o.status,
+            id: o.id,
+            number: o.number,
+            shop_id: o.shop_id,
+            customer_id: o.customer_id,
+            customer_name: o.customer_name,
+            customer_phone: o.customer_phone,
+            notes: o.notes,
+            subtotal_cents: o.subtotal_cents,
+            delivery_fee_cents: o.delivery_fee_cents,
+            total_cents: o.total_cents,
+            currency: o.currency,
+            courier_id: o.courier_id,
+            expires_at: o.expires_at,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
         })
         .collect())
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::states::Fulfilment;
 use crate::error::{AppResult, Violations};
 use crate::schema::{ingredients, product_sizes, products, recipe_items};
 use crate::shops::Shop;
@@ -16,22 +17,6 @@ use crate::shops::Shop;
 pub const MAX_LINES: usize = 30;
 pub const MAX_QUANTITY: i32 = 50;
 pub const MAX_EXTRAS: usize = 10;
-
-#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Fulfilment {
-    Delivery,
-    Pickup,
-}
-
-impl Fulfilment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fulfilment::Delivery => "delivery",
-            Fulfilment::Pickup => "pickup",
-        }
-    }
-}
 
 /// One line of a cart as a client sends it.
 #[derive(Deserialize, ToSchema, Clone, Debug)]

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::model::{load_views, Order, OrderRow, Status};
+use super::model::{load_views, Order, OrderRow};
+use super::states::{Fulfilment, Status};
 use crate::auth::{Authorized, Deliveries, Kitchen, OrderDesk, Role, ShopAccess};
 use crate::catalog::{load_products, Product, ProductQuery};
 use crate::db;
@@ -49,7 +50,7 @@ pub struct KitchenTicket {
     pub order_id: Uuid,
     pub number: i32,
     pub status: Status,
-    pub fulfilment: super::pricing::Fulfilment,
+    pub fulfilment: Fulfilment,
     pub notes: Option<String>,
     pub placed_at: DateTime<Utc>,
     pub lines: Vec<TicketLine>,
@@ -107,7 +108,7 @@ pub async fn kitchen(
     let items = db::run(&state.pool, move |conn| {
         let rows: Vec<OrderRow> = orders::table
             .filter(orders::shop_id.eq(shop_id))
-            .filter(orders::status.eq_any([Status::Placed.as_str(), Status::Preparing.as_str()]))
+            .filter(orders::status.eq_any([Status::Placed, Status::Preparing]))
             .order((orders::created_at, orders::id))
             .limit(200)
             .select(OrderRow::as_select())
@@ -223,15 +224,15 @@ pub async fn deliveries(
     let list = db::run(&state.pool, move |conn| {
         let ready: Vec<OrderRow> = orders::table
             .filter(orders::shop_id.eq(shop_id))
-            .filter(orders::status.eq(Status::Ready.as_str()))
-            .filter(orders::fulfilment.eq("delivery"))
+            .filter(orders::status.eq(Status::Ready))
+            .filter(orders::fulfilment.eq(Fulfilment::Delivery))
             .order((orders::updated_at, orders::id))
             .limit(100)
             .select(OrderRow::as_select())
             .load(conn)?;
         let mut q = orders::table
             .filter(orders::shop_id.eq(shop_id))
-            .filter(orders::status.eq(Status::OutForDelivery.as_str()))
+            .filter(orders::status.eq(Status::OutForDelivery))
             .order((orders::updated_at, orders::id))
             .limit(100)
             .select(OrderRow::as_select())

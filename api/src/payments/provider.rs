@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::orders::settlement::PaymentProvider;
 
 /// A PaymentIntent as the provider answers it.
 #[derive(Clone, Debug, Deserialize)]
@@ -20,7 +21,21 @@ pub struct Intent {
 #[derive(Clone, Debug, Deserialize)]
 pub struct ProviderRefund {
     pub id: String,
-    pub status: String,
+    pub status: ProviderRefundStatus,
+}
+
+/// A refund's status as Stripe words it.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderRefundStatus {
+    Succeeded,
+    Pending,
+    RequiresAction,
+    Failed,
+    Canceled,
+    /// A status this code does not know yet: treated as pending, settled by the webhook.
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Clone)]
@@ -43,9 +58,14 @@ impl Provider {
     }
 
     pub fn name(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// How its payments are written in the ledger.
+    pub fn kind(&self) -> PaymentProvider {
         match self {
-            Provider::Stripe(_) => "stripe",
-            Provider::Offline => "offline",
+            Provider::Stripe(_) => PaymentProvider::Stripe,
+            Provider::Offline => PaymentProvider::Offline,
         }
     }
 
@@ -98,7 +118,7 @@ impl Provider {
             }
             Provider::Offline => Ok(ProviderRefund {
                 id: format!("re_offline_{}", hex::encode(&sha(key)[..12])),
-                status: "succeeded".into(),
+                status: ProviderRefundStatus::Succeeded,
             }),
         }
     }

@@ -10,9 +10,13 @@ use serde_json::Value;
 use sha2::Sha256;
 use uuid::Uuid;
 
+use super::ledger::RefundStatus;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::orders::model::{OrderRow, Status};
+use crate::orders::lifecycle::mark_paid;
+use crate::orders::model::OrderRow;
+use crate::orders::settlement::{PaymentProvider, PaymentStatus};
+use crate::orders::states::Status;
 use crate::schema::{orders, payments, refunds, webhook_events};
 
 pub const TOLERANCE_SECONDS: i64 = 300;
@@ -110,7 +114,7 @@ pub fn apply(conn: &mut PgConnection, event: &Value) -> AppResult<Outcome> {
     let inserted = diesel::insert_into(webhook_events::table)
         .values((
             webhook_events::id.eq(id),
-            webhook_events::provider.eq("stripe"),
+            webhook_events::provider.eq(PaymentProvider::Stripe),
             webhook_events::event_type.eq(kind),
             webhook_events::payload.eq(event),
         ))
@@ -128,10 +132,10 @@ pub fn apply(conn: &mut PgConnection, event: &Value) -> AppResult<Outcome> {
             diesel::update(
                 payments::table
                     .filter(payments::provider_ref.eq(pi))
-                    .filter(payments::status.eq("pending")),
+                    .filter(payments::status.eq(PaymentStatus::Pending)),
             )
             .set((
-                payments::status.eq("failed"),
+                payments::status.eq(PaymentStatus::Failed),
                 payments::updated_at.eq(Utc::now()),
             ))
             .execute(conn)?;
@@ -160,9 +164,9 @@ pub fn apply(conn: &mut PgConnection, event: &Value) -> AppResult<Outcome> {
                 diesel::update(
                     refunds::table
                         .filter(refunds::payment_id.eq(payment_id))
-                        .filter(refunds::status.eq("pending")),
+                        .filter(refunds::status.eq(RefundStatus::Pending)),
                 )
-                .set(refunds::status.eq("succeeded"))
+                .set(refunds::status.eq(RefundStatus::Succeeded))
                 .execute(conn)?;
             }
             Ok(Outcome::Applied)
@@ -211,42 +215,26 @@ fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outco
         .values((
             payments::order_id.eq(order_id),
             payments::provider.eq(if pi.starts_with("pi_offline_") {
-                "offline"
+                PaymentProvider::Offline
             } else {
-                "stripe"
+                PaymentProvider::Stripe
             }),
             payments::provider_ref.eq(&pi),
             payments::amount_cents.eq(order.total_cents),
             payments::currency.eq(&order.currency),
-            payments::status.eq("succeeded"),
+            payments::status.eq(PaymentStatus::Succeeded),
         ))
         .on_conflict(payments::provider_ref)
         .do_update()
         .set((
-            payments::status.eq("succeeded"),
+            payments::status.eq(PaymentStatus::Succeeded),
             payments::updated_at.eq(Utc::now()),
         ))
         .execute(conn)?;
-    match order.status() {
-        Status::PendingPayment => {
-            diesel::update(orders::table.find(order_id))
-                .set((
-                    orders::status.eq(Status::Placed.as_str()),
-                    orders::expires_at.eq(None::<chrono::DateTime<Utc>>),
-                    orders::updated_at.eq(Utc::now()),
-                ))
-                .execute(conn)?;
-            crate::orders::rules::record_status(
-                conn,
-                order_id,
-                order.shop_id,
-                Some(Status::PendingPayment),
-                Status::Placed,
-                None,
-                Some("paid online"),
-            )?;
-            Ok(Outcome::Applied)
-        }
+    if mark_paid(conn, &order, "paid online")? {
+        return Ok(Outcome::Applied);
+    }
+    match order.status {
         Status::Cancelled => {
             tracing::warn!(%order_id, payment_intent = %pi, "payment arrived after the order was cancelled: refunding it");
             Ok(Outcome::RefundNeeded { order_id })

@@ -233,7 +233,7 @@ async fn a_rolled_back_change_is_never_announced() {
                 conn,
                 uuid::Uuid::new_v4(),
                 uuid::Uuid::new_v4(),
-                ocpizza::orders::model::Status::Ready,
+                ocpizza::orders::states::Status::Ready,
                 None,
             )
             .unwrap();
@@ -244,7 +244,7 @@ async fn a_rolled_back_change_is_never_announced() {
                 conn,
                 uuid::Uuid::nil(),
                 uuid::Uuid::nil(),
-                ocpizza::orders::model::Status::Placed,
+                ocpizza::orders::states::Status::Placed,
                 None,
             )
             .unwrap();

@@ -1136,6 +1136,11 @@ export interface components {
         };
         /** @enum {string} */
         PaymentMethod: "online" | "cash" | "card_on_delivery";
+        /**
+         * @description Who took the money: Stripe, the offline test provider, or staff in cash or by card.
+         * @enum {string}
+         */
+        PaymentProvider: "stripe" | "offline" | "cash" | "card_on_delivery";
         PaymentRequest: {
             /**
              * @description `online` (default: start or resume the online payment), or, for staff, `cash` or
@@ -1157,6 +1162,8 @@ export interface components {
             provider: string;
             publishable_key?: string | null;
         };
+        /** @enum {string} */
+        PaymentStatus: "pending" | "succeeded" | "failed" | "cancelled";
         PaymentView: {
             /** Format: int32 */
             amount_cents: number;
@@ -1165,14 +1172,12 @@ export interface components {
             currency: string;
             /** Format: uuid */
             id: string;
-            /** @description `stripe`, `offline`, `cash` or `card_on_delivery`. */
-            provider: string;
+            provider: components["schemas"]["PaymentProvider"];
             provider_ref?: string | null;
             /** Format: int32 */
             refunded_cents: number;
             refunds: components["schemas"]["RefundView"][];
-            /** @description `pending`, `succeeded`, `failed` or `cancelled`. */
-            status: string;
+            status: components["schemas"]["PaymentStatus"];
             /** Format: date-time */
             updated_at: string;
         };
@@ -1303,6 +1308,11 @@ export interface components {
             /** Format: uuid */
             shop_id: string;
         };
+        /**
+         * @description Why the stock changed.
+         * @enum {string}
+         */
+        Reason: "order" | "cancel" | "modify" | "restock" | "waste" | "adjustment";
         /** @description One ingredient of a recipe, for one item of a size. */
         RecipeLine: {
             /** Format: uuid */
@@ -1354,6 +1364,8 @@ export interface components {
             amount_cents: number;
             reason?: string | null;
         };
+        /** @enum {string} */
+        RefundStatus: "pending" | "succeeded" | "failed";
         RefundView: {
             /** Format: int32 */
             amount_cents: number;
@@ -1363,8 +1375,7 @@ export interface components {
             id: string;
             provider_ref?: string | null;
             reason?: string | null;
-            /** @description `pending`, `succeeded` or `failed`. */
-            status: string;
+            status: components["schemas"]["RefundStatus"];
         };
         RegisterRequest: {
             /** @example marie.dupont@example.fr */
@@ -3679,8 +3690,7 @@ export interface operations {
                             note?: string | null;
                             /** Format: uuid */
                             order_id?: string | null;
-                            /** @description `order`, `cancel`, `modify`, `restock`, `waste` or `adjustment`. */
-                            reason: string;
+                            reason: components["schemas"]["Reason"];
                         }[];
                         /** @description Pass it as `cursor` to get the next page; null on the last page. */
                         next_cursor?: string | null;
@@ -3698,6 +3708,15 @@ export interface operations {
             };
             /** @description No such shop, or another shop's manager */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown reason, bad limit or cursor */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,8 @@
-//! The rules of orders, each in the caller's transaction: placing (stock taken in the same
-//! transaction, per-shop numbers), modifying, cancelling and the status life cycle with its role
-//! matrix. Every change is written to the history and announced with NOTIFY.
+//! Placing an order: who it is for (the customer, or for an order taker an account or a walk-in),
+//! where it goes, what it costs; then, in the caller's transaction, its lines, its number and its
+//! ingredients taken from the shop's stock. A quote runs the same checks and keeps nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
@@ -10,18 +10,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::model::{
-    find_visible, load_view, DeliveryAddress, Order, OrderRow, PaymentMethod, Status,
-};
-use super::pricing::{price_cart, CartItem, Fulfilment, PricedCart};
+use super::checks::{check_address, check_minimum, check_notes, open_shop};
+use super::lifecycle::record_status;
+use super::model::{DeliveryAddress, HistoryEntry, Order, OrderLineView};
+use super::pricing::{price_cart, CartItem, PricedCart};
+use super::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult, Violations};
-use crate::inventory::{change_stock, held_by_order, Movement, Reason};
-use crate::schema::{
-    addresses, order_line_modifications, order_lines, order_status_history, orders,
-    shop_delivery_zones, shop_hours, shops, users,
-};
-use crate::shops::{find_shop, is_open_at, OpeningRange, Shop};
+use crate::inventory::{change_stock, Movement, Reason};
+use crate::schema::{addresses, order_line_modifications, order_lines, orders, shops, users};
+use crate::shops::{is_open_at, Shop};
 
 /// A customer without an account, for a phone or counter order.
 #[derive(Deserialize, ToSchema, Clone, Debug)]
@@ -60,96 +58,6 @@ pub struct QuoteRequest {
     pub items: Vec<CartItem>,
 }
 
-#[derive(Deserialize, ToSchema, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct ModifyRequest {
-    /// Replaces every line; the stock follows.
-    pub items: Option<Vec<CartItem>>,
-    /// For a delivery: the new address (within the shop's delivery zone).
-    pub delivery_address: Option<DeliveryAddress>,
-    pub notes: Option<String>,
-}
-
-/// The shop with its opening ranges, checked to be active.
-pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Vec<OpeningRange>)> {
-    let shop = find_shop(conn, shop_id)
-        .map_err(|_| AppError::field("shop_id", "unknown", "no shop has this id"))?;
-    if !shop.active {
-        return Err(AppError::field(
-            "shop_id",
-            "inactive",
-            "this shop takes no orders",
-        ));
-    }
-    let ranges = shop_hours::table
-        .filter(shop_hours::shop_id.eq(shop_id))
-        .select(OpeningRange::as_select())
-        .load(conn)?;
-    Ok((shop, ranges))
-}
-
-fn check_address(
-    conn: &mut PgConnection,
-    shop: &Shop,
-    address: &DeliveryAddress,
-    field: &str,
-    v: &mut Violations,
-) -> AppResult<()> {
-    let at = |f: &str| format!("{field}.{f}");
-    if address.line1.trim().is_empty() || address.line1.chars().count() > 200 {
-        v.add(at("line1"), "length", "1 to 200 characters");
-    }
-    if address.city.trim().is_empty() || address.city.chars().count() > 100 {
-        v.add(at("city"), "length", "1 to 100 characters");
-    }
-    for (f, value) in [
-        ("line2", &address.line2),
-        ("instructions", &address.instructions),
-    ] {
-        if value.as_ref().is_some_and(|s| s.chars().count() > 300) {
-            v.add(at(f), "too_long", "at most 300 characters");
-        }
-    }
-    if !(address.postal_code.len() == 5 && address.postal_code.chars().all(|c| c.is_ascii_digit()))
-    {
-        v.add(
-            at("postal_code"),
-            "invalid",
-            "a French postal code has 5 digits",
-        );
-        return Ok(());
-    }
-    let delivered: bool = diesel::select(diesel::dsl::exists(
-        shop_delivery_zones::table
-            .filter(shop_delivery_zones::shop_id.eq(shop.id))
-            .filter(shop_delivery_zones::postal_code.eq(&address.postal_code)),
-    ))
-    .get_result(conn)?;
-    if !delivered {
-        v.add(
-            at("postal_code"),
-            "outside_delivery_zone",
-            format!("{} does not deliver to {}", shop.name, address.postal_code),
-        );
-    }
-    Ok(())
-}
-
-fn check_minimum(shop: &Shop, cart: &PricedCart, v: &mut Violations) {
-    if cart.subtotal_cents < shop.min_order_cents {
-        v.add(
-            "items",
-            "below_minimum",
-            format!(
-                "the minimum order is {:.2} {} (the cart is {:.2})",
-                f64::from(shop.min_order_cents) / 100.0,
-                shop.currency,
-                f64::from(cart.subtotal_cents) / 100.0
-            ),
-        );
-    }
-}
-
 /// Prices a cart and checks it like an order would be, keeping nothing.
 pub fn quote(conn: &mut PgConnection, req: &QuoteRequest) -> AppResult<(Shop, PricedCart, bool)> {
     let (shop, ranges) = open_shop(conn, req.shop_id)?;
@@ -180,7 +88,7 @@ struct Customer {
 }
 
 /// Name, phone, e-mail and role of an account.
-type AccountInfo = (String, Option<String>, String, String);
+type AccountInfo = (String, Option<String>, String, Role);
 
 fn customer_for(
     conn: &mut PgConnection,
@@ -218,7 +126,7 @@ fn customer_for(
         }
         Role::OrderTaker | Role::Manager | Role::Admin => match (req.customer_id, &req.walk_in) {
             (Some(id), None) => match account(conn, id)? {
-                Some((name, phone, email, role)) if role == "customer" => Ok(Customer {
+                Some((name, phone, email, Role::Customer)) => Ok(Customer {
                     id: Some(id),
                     name,
                     phone,
@@ -327,9 +235,7 @@ pub fn place_order(
             format!("{} is closed now; see its opening hours", shop.name),
         );
     }
-    if req.notes.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        v.add("notes", "too_long", "at most 500 characters");
-    }
+    check_notes(req.notes.as_deref(), &mut v);
     let address = match (req.fulfilment, &req.delivery_address, req.address_id) {
         (Fulfilment::Pickup, None, None) => None,
         (Fulfilment::Pickup, _, _) => {
@@ -417,9 +323,9 @@ pub fn place_order(
             orders::number.eq(number),
             orders::customer_id.eq(customer.id),
             orders::created_by.eq(user.id),
-            orders::status.eq(status.as_str()),
-            orders::fulfilment.eq(req.fulfilment.as_str()),
-            orders::payment_method.eq(req.payment_method.as_str()),
+            orders::status.eq(status),
+            orders::fulfilment.eq(req.fulfilment),
+            orders::payment_method.eq(req.payment_method),
             orders::customer_name.eq(&customer.name),
             orders::customer_phone.eq(&customer.phone),
             orders::customer_email.eq(&customer.email),
@@ -465,7 +371,7 @@ pub fn place_order(
         lines: cart
             .lines
             .into_iter()
-            .map(|l| super::model::OrderLineView {
+            .map(|l| OrderLineView {
                 product_id: Some(l.product_id),
                 product_name: l.product_name,
                 size: l.size,
@@ -484,7 +390,7 @@ pub fn place_order(
         courier_id: None,
         changeable: true,
         expires_at,
-        history: vec![super::model::HistoryEntry {
+        history: vec![HistoryEntry {
             from: None,
             to: status,
             actor_id: Some(user.id),
@@ -496,7 +402,11 @@ pub fn place_order(
     })
 }
 
-fn write_lines(conn: &mut PgConnection, order_id: Uuid, cart: &PricedCart) -> AppResult<()> {
+pub(super) fn write_lines(
+    conn: &mut PgConnection,
+    order_id: Uuid,
+    cart: &PricedCart,
+) -> AppResult<()> {
     let line_ids: Vec<Uuid> = cart.lines.iter().map(|_| Uuid::new_v4()).collect();
     let lines: Vec<_> = cart
         .lines
@@ -528,8 +438,8 @@ fn write_lines(conn: &mut PgConnection, order_id: Uuid, cart: &PricedCart) -> Ap
         .flat_map(|(line, id)| {
             line.added
                 .iter()
-                .map(|m| (m, "add"))
-                .chain(line.removed.iter().map(|m| (m, "remove")))
+                .map(|m| (m, ModificationKind::Add))
+                .chain(line.removed.iter().map(|m| (m, ModificationKind::Remove)))
                 .map(move |(m, kind)| {
                     (
                         order_line_modifications::order_line_id.eq(*id),
@@ -547,301 +457,4 @@ fn write_lines(conn: &mut PgConnection, order_id: Uuid, cart: &PricedCart) -> Ap
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Writes a history entry and announces the change to every API instance (delivered at commit).
-pub fn record_status(
-    conn: &mut PgConnection,
-    order_id: Uuid,
-    shop_id: Uuid,
-    from: Option<Status>,
-    to: Status,
-    actor: Option<Uuid>,
-    note: Option<&str>,
-) -> AppResult<()> {
-    diesel::insert_into(order_status_history::table)
-        .values((
-            order_status_history::order_id.eq(order_id),
-            order_status_history::from_status.eq(from.map(Status::as_str)),
-            order_status_history::to_status.eq(to.as_str()),
-            order_status_history::actor_id.eq(actor),
-            order_status_history::note.eq(note),
-        ))
-        .execute(conn)?;
-    super::events::notify(conn, order_id, shop_id, to, note)
-}
-
-/// Which roles may move an order to `to` (admins always may).
-fn roles_moving_to(to: Status) -> &'static [Role] {
-    match to {
-        Status::Preparing | Status::Ready => &[Role::Pizzaiolo, Role::Manager],
-        Status::OutForDelivery | Status::Delivered => &[Role::Delivery, Role::Manager],
-        Status::PickedUp => &[Role::OrderTaker, Role::Manager],
-        // Placed is reached by payment; cancelled through the cancel action.
-        Status::Placed | Status::PendingPayment | Status::Cancelled => &[],
-    }
-}
-
-fn edge_exists(from: Status, to: Status, fulfilment: &str) -> bool {
-    matches!(
-        (from, to, fulfilment),
-        (Status::Placed, Status::Preparing, _)
-            | (Status::Preparing, Status::Ready, _)
-            | (Status::Ready, Status::OutForDelivery, "delivery")
-            | (Status::OutForDelivery, Status::Delivered, "delivery")
-            | (Status::Ready, Status::PickedUp, "pickup")
-    )
-}
-
-/// Moves an order along its life cycle: 403 for a role that may not, 409 for a move the order's
-/// state does not allow (including a concurrent move that got there first).
-pub fn transition(
-    conn: &mut PgConnection,
-    id: Uuid,
-    to: Status,
-    user: &CurrentUser,
-    collected: Option<&str>,
-) -> AppResult<Order> {
-    let order = find_visible(conn, id, user, true)?;
-    if !(user.is_admin() || roles_moving_to(to).contains(&user.role)) {
-        return Err(AppError::Forbidden(format!(
-            "a {} cannot move an order to {}",
-            user.role.as_str(),
-            to.as_str()
-        )));
-    }
-    let from = order.status();
-    if !edge_exists(from, to, &order.fulfilment) {
-        return Err(AppError::conflict(format!(
-            "a {} order that is {} cannot become {}",
-            order.fulfilment,
-            from.as_str(),
-            to.as_str()
-        )));
-    }
-    if to == Status::Delivered && user.role == Role::Delivery && order.courier_id != Some(user.id) {
-        return Err(AppError::Forbidden(
-            "only the delivery person who took this order can mark it delivered".into(),
-        ));
-    }
-    // Handing over an order paid on delivery or at pickup records what was collected.
-    if matches!(to, Status::Delivered | Status::PickedUp)
-        && order.payment_method != "online"
-        && !crate::payments::is_paid(conn, id)?
-    {
-        match collected {
-            Some(method @ ("cash" | "card_on_delivery")) => {
-                crate::payments::record_collected(conn, &order, method, user.id)?
-            }
-            Some(_) => {
-                return Err(AppError::field(
-                    "collected",
-                    "invalid",
-                    "cash or card_on_delivery",
-                ))
-            }
-            None => {
-                return Err(AppError::field(
-                    "collected",
-                    "required",
-                    "say how the customer paid: cash or card_on_delivery",
-                ))
-            }
-        }
-    }
-    let courier = if to == Status::OutForDelivery {
-        Some(user.id)
-    } else {
-        order.courier_id
-    };
-    diesel::update(orders::table.find(id))
-        .set((
-            orders::status.eq(to.as_str()),
-            orders::courier_id.eq(courier),
-            orders::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)?;
-    record_status(conn, id, order.shop_id, Some(from), to, Some(user.id), None)?;
-    load_view(conn, id)
-}
-
-fn may_change(order: &OrderRow, user: &CurrentUser, action: &str) -> AppResult<()> {
-    let allowed = match user.role {
-        Role::Customer => order.customer_id == Some(user.id),
-        Role::OrderTaker | Role::Manager | Role::Admin => true,
-        Role::Pizzaiolo | Role::Delivery => false,
-    };
-    if !allowed {
-        return Err(AppError::Forbidden(format!(
-            "a {} cannot {action} an order",
-            user.role.as_str()
-        )));
-    }
-    if !order.status().is_changeable() {
-        return Err(AppError::conflict(format!(
-            "the order is {}: it can no longer be {action}ed",
-            order.status().as_str()
-        )));
-    }
-    Ok(())
-}
-
-/// Cancels an order before preparation; its ingredients go back to the stock.
-pub fn cancel_order(
-    conn: &mut PgConnection,
-    id: Uuid,
-    user: &CurrentUser,
-    reason: Option<&str>,
-) -> AppResult<Order> {
-    let order = find_visible(conn, id, user, true)?;
-    may_change(&order, user, "cancel")?;
-    give_back(conn, &order, Some(user.id), Reason::Cancel)?;
-    diesel::update(orders::table.find(id))
-        .set((
-            orders::status.eq(Status::Cancelled.as_str()),
-            orders::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)?;
-    record_status(
-        conn,
-        id,
-        order.shop_id,
-        Some(order.status()),
-        Status::Cancelled,
-        Some(user.id),
-        reason,
-    )?;
-    load_view(conn, id)
-}
-
-/// Returns to the stock everything the order still holds.
-pub fn give_back(
-    conn: &mut PgConnection,
-    order: &OrderRow,
-    actor: Option<Uuid>,
-    reason: Reason,
-) -> AppResult<()> {
-    let held = held_by_order(conn, order.id)?;
-    change_stock(
-        conn,
-        order.shop_id,
-        &held,
-        &Movement {
-            reason,
-            order_id: Some(order.id),
-            actor_id: actor,
-            note: None,
-        },
-    )
-}
-
-/// Changes an order's items, address or notes before preparation: re-priced on the server, the
-/// stock adjusted by the difference, in one transaction.
-pub fn modify_order(
-    conn: &mut PgConnection,
-    id: Uuid,
-    user: &CurrentUser,
-    req: &ModifyRequest,
-) -> AppResult<Order> {
-    let order = find_visible(conn, id, user, true)?;
-    may_change(&order, user, "modify")?;
-    if order.payment_method == "online" && order.status() == Status::Placed {
-        return Err(AppError::conflict(
-            "this order is paid online: cancel it (it is refunded) and order again",
-        ));
-    }
-    let shop = find_shop(conn, order.shop_id)?;
-    let fulfilment = if order.fulfilment == "pickup" {
-        Fulfilment::Pickup
-    } else {
-        Fulfilment::Delivery
-    };
-    let mut v = Violations::new();
-    if let Some(a) = &req.delivery_address {
-        if fulfilment == Fulfilment::Pickup {
-            v.add(
-                "delivery_address",
-                "not_allowed",
-                "a pickup order has no delivery address",
-            );
-        } else {
-            check_address(conn, &shop, a, "delivery_address", &mut v)?;
-        }
-    }
-    if req.notes.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        v.add("notes", "too_long", "at most 500 characters");
-    }
-    let cart = match &req.items {
-        Some(items) => {
-            let cart = price_cart(conn, &shop, fulfilment, items, &mut v)?;
-            if let Some(c) = cart.as_ref().filter(|_| v.is_empty()) {
-                check_minimum(&shop, c, &mut v);
-            }
-            cart
-        }
-        None => None,
-    };
-    v.into_result()?;
-    if let Some(cart) = &cart {
-        let held = held_by_order(conn, id)?;
-        let ingredients: BTreeSet<Uuid> = held.keys().chain(cart.needs.keys()).copied().collect();
-        let deltas: BTreeMap<Uuid, i64> = ingredients
-            .into_iter()
-            .map(|i| {
-                (
-                    i,
-                    held.get(&i).copied().unwrap_or(0) - cart.needs.get(&i).copied().unwrap_or(0),
-                )
-            })
-            .collect();
-        change_stock(
-            conn,
-            order.shop_id,
-            &deltas,
-            &Movement {
-                reason: Reason::Modify,
-                order_id: Some(id),
-                actor_id: Some(user.id),
-                note: None,
-            },
-        )?;
-        diesel::delete(order_lines::table.filter(order_lines::order_id.eq(id))).execute(conn)?;
-        write_lines(conn, id, cart)?;
-        diesel::update(orders::table.find(id))
-            .set((
-                orders::subtotal_cents.eq(cart.subtotal_cents),
-                orders::delivery_fee_cents.eq(cart.delivery_fee_cents),
-                orders::total_cents.eq(cart.total_cents),
-            ))
-            .execute(conn)?;
-    }
-    if let Some(a) = &req.delivery_address {
-        diesel::update(orders::table.find(id))
-            .set((
-                orders::delivery_line1.eq(a.line1.trim()),
-                orders::delivery_line2.eq(&a.line2),
-                orders::delivery_postal_code.eq(&a.postal_code),
-                orders::delivery_city.eq(a.city.trim()),
-                orders::delivery_instructions.eq(&a.instructions),
-            ))
-            .execute(conn)?;
-    }
-    if let Some(notes) = &req.notes {
-        diesel::update(orders::table.find(id))
-            .set(orders::notes.eq(Some(notes.trim()).filter(|n| !n.is_empty())))
-            .execute(conn)?;
-    }
-    diesel::update(orders::table.find(id))
-        .set(orders::updated_at.eq(Utc::now()))
-        .execute(conn)?;
-    record_status(
-        conn,
-        id,
-        order.shop_id,
-        Some(order.status()),
-        order.status(),
-        Some(user.id),
-        Some("modified"),
-    )?;
-    load_view(conn, id)
 }

@@ -1,0 +1,325 @@
+//! The payment endpoints: start an online payment or record a counter payment, list an order's
+//! payments, refund (managers), Stripe's webhook, and the offline provider's test card.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::ledger::{load_payments, PaymentList, RefundView};
+use super::{webhook, Payments};
+use crate::auth::{Authorized, CurrentUser, Managers, Role};
+use crate::db;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{parse_optional_json, ApiJson};
+use crate::orders::model::{find_visible, load_view};
+use crate::orders::settlement::{is_paid, record_collected, PaymentStatus};
+use crate::orders::states::{Collected, PaymentMethod, Status};
+use crate::schema::payments;
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    /// `online` (default: start or resume the online payment), or, for staff, `cash` or
+    /// `card_on_delivery` collected at the counter.
+    pub method: Option<String>,
+}
+
+/// What the browser needs to confirm an online payment.
+#[derive(Serialize, ToSchema)]
+pub struct PaymentStart {
+    /// `stripe` or `offline` (the test provider used when no Stripe key is configured).
+    pub provider: String,
+    pub payment_intent_id: String,
+    /// For Stripe Elements (`stripe.confirmPayment`).
+    pub client_secret: String,
+    pub publishable_key: Option<String>,
+    pub amount_cents: i32,
+    pub currency: String,
+    /// With the offline provider: POST here `{payment_intent_id, outcome}` to simulate the card.
+    pub offline_confirm_url: Option<String>,
+}
+
+/// Starts (or resumes) the online payment of an order, or records a counter payment.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/payments", tag = "payments", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body(content = Option<PaymentRequest>, description = "Optional; online by default"),
+    responses(
+        (status = 200, description = "Online payment ready to be confirmed in the browser", body = PaymentStart),
+        (status = 201, description = "Counter payment recorded", body = PaymentList),
+        (status = 403, description = "Only staff record counter payments", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already paid, cancelled, or not an online order", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/{order_id}/payments")]
+pub async fn start_payment(
+    state: web::Data<AppState>,
+    payments_service: web::Data<Payments>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let request: PaymentRequest = parse_optional_json(&body)?;
+    let order_id = path.into_inner();
+    let method = match request.method.as_deref() {
+        None => Some(PaymentMethod::Online),
+        Some(text) => PaymentMethod::parse(text),
+    };
+    match method {
+        Some(PaymentMethod::Online) => {
+            let order = db::run(&state.pool, move |conn| {
+                let order = find_visible(conn, order_id, &user, false)?;
+                if order.payment_method != PaymentMethod::Online {
+                    return Err(AppError::conflict(
+                        "this order is paid on delivery or at pickup",
+                    ));
+                }
+                match order.status {
+                    Status::PendingPayment => Ok(order),
+                    Status::Cancelled => Err(AppError::conflict("this order is cancelled")),
+                    _ => Err(AppError::conflict("this order is already paid")),
+                }
+            })
+            .await?;
+            let provider = &payments_service.provider;
+            let intent = provider
+                .create_intent(order.id, order.total_cents, &order.currency)
+                .await?;
+            let (pi, provider_kind, row) = (intent.id.clone(), provider.kind(), order.clone());
+            db::run(&state.pool, move |conn| {
+                let order = row;
+                diesel::insert_into(payments::table)
+                    .values((
+                        payments::order_id.eq(order.id),
+                        payments::provider.eq(provider_kind),
+                        payments::provider_ref.eq(&pi),
+                        payments::amount_cents.eq(order.total_cents),
+                        payments::currency.eq(&order.currency),
+                        payments::status.eq(PaymentStatus::Pending),
+                    ))
+                    .on_conflict(payments::provider_ref)
+                    .do_nothing()
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await?;
+            Ok(HttpResponse::Ok().json(PaymentStart {
+                provider: provider.name().into(),
+                payment_intent_id: intent.id,
+                client_secret: intent.client_secret,
+                publishable_key: state.config.stripe_publishable_key.clone(),
+                amount_cents: order.total_cents,
+                currency: order.currency,
+                offline_confirm_url: provider
+                    .is_offline()
+                    .then(|| "/api/v1/payments/offline/confirm".to_string()),
+            }))
+        }
+        Some(method @ (PaymentMethod::Cash | PaymentMethod::CardOnDelivery)) => {
+            let collected = if method == PaymentMethod::Cash {
+                Collected::Cash
+            } else {
+                Collected::CardOnDelivery
+            };
+            if !matches!(
+                user.role,
+                Role::OrderTaker | Role::Delivery | Role::Manager | Role::Admin
+            ) {
+                return Err(AppError::Forbidden(
+                    "counter payments are recorded by staff".into(),
+                ));
+            }
+            let items = db::transaction(&state.pool, move |conn| {
+                let order = find_visible(conn, order_id, &user, true)?;
+                if order.payment_method == PaymentMethod::Online {
+                    return Err(AppError::conflict("this order is paid online"));
+                }
+                if order.status == Status::Cancelled {
+                    return Err(AppError::conflict("this order is cancelled"));
+                }
+                if is_paid(conn, order_id)? {
+                    return Err(AppError::conflict("this order is already paid"));
+                }
+                record_collected(conn, &order, collected, user.id)?;
+                load_payments(conn, order_id)
+            })
+            .await?;
+            Ok(HttpResponse::Created().json(PaymentList {
+                items,
+                next_cursor: None,
+            }))
+        }
+        None => Err(AppError::field(
+            "method",
+            "invalid",
+            "one of online, cash, card_on_delivery",
+        )),
+    }
+}
+
+/// The order's payments and refunds (its customer and its shop's staff).
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}/payments", tag = "payments", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "Payments, oldest first", body = PaymentList),
+        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+#[get("/orders/{order_id}/payments")]
+pub async fn list_payments(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let order_id = path.into_inner();
+    let items = db::run(&state.pool, move |conn| {
+        find_visible(conn, order_id, &user, false)?;
+        load_payments(conn, order_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(PaymentList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    #[schema(example = 500)]
+    pub amount_cents: i32,
+    pub reason: Option<String>,
+}
+
+/// Refunds part or all of a paid order, never more than was paid (managers of its shop).
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/refunds", tag = "payments", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body = RefundRequest,
+    responses(
+        (status = 201, description = "Refund requested", body = RefundView),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing paid online", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Amount above what is left to refund", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/{order_id}/refunds")]
+pub async fn refund_order(
+    state: web::Data<AppState>,
+    payments_service: web::Data<Payments>,
+    who: Authorized<Managers>,
+    path: web::Path<Uuid>,
+    body: ApiJson<RefundRequest>,
+) -> AppResult<HttpResponse> {
+    let order_id = path.into_inner();
+    let user = who.user.clone();
+    db::run(&state.pool, move |conn| {
+        find_visible(conn, order_id, &user, false).map(|_| ())
+    })
+    .await?;
+    let reason = body
+        .0
+        .reason
+        .unwrap_or_else(|| "refund by a manager".into());
+    let view = payments_service
+        .refund(
+            order_id,
+            Some(body.0.amount_cents),
+            Some(who.user.id),
+            &reason,
+        )
+        .await?
+        .ok_or_else(|| AppError::conflict("nothing was paid online for this order"))?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Stripe's events (signed): payment succeeded or failed, charge refunded. A bad signature or a
+/// stale timestamp is a 400 and changes nothing; a duplicate is a 200 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/payments/stripe/webhook", tag = "payments",
+    request_body(content = String, description = "The raw event JSON as Stripe sends it", content_type = "application/json"),
+    params(("Stripe-Signature" = String, Header, description = "t=<timestamp>,v1=<HMAC-SHA256 hex>")),
+    responses(
+        (status = 200, description = "Received (applied once)"),
+        (status = 400, description = "Bad signature, stale timestamp or malformed event", body = Problem, content_type = "application/problem+json")))]
+#[post("/payments/stripe/webhook")]
+pub async fn stripe_webhook(
+    payments_service: web::Data<Payments>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let signature = req
+        .headers()
+        .get("Stripe-Signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| AppError::BadRequest("webhook refused: no Stripe-Signature header".into()))?
+        .to_string();
+    let outcome = payments_service.receive(&body, &signature).await?;
+    Ok(HttpResponse::Ok().json(
+        serde_json::json!({"received": true, "duplicate": outcome == webhook::Outcome::Duplicate}),
+    ))
+}
+
+crate::text_enum! {
+    /// What the offline provider's test card does.
+    enum CardOutcome {
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineConfirm {
+    pub payment_intent_id: String,
+    /// `succeeded` (default) or `failed`: what the test card does.
+    pub outcome: Option<String>,
+}
+
+/// Offline test provider only (no Stripe key configured): plays the customer's bank for a
+/// payment intent of one of the caller's orders and delivers the signed event to the webhook.
+#[utoipa::path(post, path = "/api/v1/payments/offline/confirm", tag = "payments", security(("bearer" = [])),
+    request_body = OfflineConfirm,
+    responses(
+        (status = 200, description = "Event delivered; the order's new state", body = crate::orders::model::Order),
+        (status = 404, description = "Stripe is configured, or no such payment of yours", body = Problem, content_type = "application/problem+json")))]
+#[post("/payments/offline/confirm")]
+pub async fn offline_confirm(
+    state: web::Data<AppState>,
+    payments_service: web::Data<Payments>,
+    user: CurrentUser,
+    body: ApiJson<OfflineConfirm>,
+) -> AppResult<HttpResponse> {
+    if !payments_service.provider.is_offline() {
+        return Err(AppError::not_found(
+            "offline payment provider (Stripe is configured)",
+        ));
+    }
+    let request = body.0;
+    let outcome = match request.outcome.as_deref() {
+        None => Some(CardOutcome::Succeeded),
+        Some(text) => CardOutcome::parse(text),
+    };
+    let kind = match outcome {
+        Some(CardOutcome::Succeeded) => "payment_intent.succeeded",
+        Some(CardOutcome::Failed) => "payment_intent.payment_failed",
+        None => return Err(AppError::field("outcome", "invalid", "succeeded or failed")),
+    };
+    let pi = request.payment_intent_id.clone();
+    let order = db::run(&state.pool, move |conn| {
+        let found: Option<(Uuid, i32, String)> = payments::table
+            .filter(payments::provider_ref.eq(&pi))
+            .select((
+                payments::order_id,
+                payments::amount_cents,
+                payments::currency,
+            ))
+            .first(conn)
+            .optional()?;
+        let (order_id, amount, currency) = found.ok_or_else(|| AppError::not_found("payment"))?;
+        find_visible(conn, order_id, &user, false)?;
+        Ok((order_id, amount, currency))
+    })
+    .await?;
+    let (order_id, amount, currency) = order;
+    let object = serde_json::json!({"id": request.payment_intent_id, "object": "payment_intent", "amount": amount, "currency": currency.to_lowercase(), "metadata": {"order_id": order_id}});
+    payments_service.deliver_offline_event(kind, object).await?;
+    let view = db::run(&state.pool, move |conn| load_view(conn, order_id)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
