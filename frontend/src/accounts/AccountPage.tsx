@@ -5,7 +5,7 @@ import { api, call } from "../api/client";
 import { problemOf, type ProblemSummary } from "../api/problem";
 import type { Address, User } from "../api/types";
 import { useResource } from "../api/useResource";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Dialog } from "../ui/Dialog";
 import { Field } from "../ui/Field";

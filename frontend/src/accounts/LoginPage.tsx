@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
 import { problemOf, type ProblemSummary } from "../api/problem";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";

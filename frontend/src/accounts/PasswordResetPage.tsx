@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, call } from "../api/client";
 import { problemOf, type ProblemSummary } from "../api/problem";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";

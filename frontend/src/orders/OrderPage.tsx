@@ -5,7 +5,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import { api, call } from "../api/client";
 import { problemOf, type ProblemSummary } from "../api/problem";
 import type { Order } from "../api/types";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Dialog } from "../ui/Dialog";
 import { FormError } from "../ui/FormError";

@@ -3,7 +3,7 @@ import { Link } from "react-router-dom";
 import { api, call } from "../api/client";
 import type { Order } from "../api/types";
 import { useResource } from "../api/useResource";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { isFinal, isModifiable } from "./status";
