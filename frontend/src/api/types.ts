@@ -31,3 +31,4 @@ export type QuoteRequest = Schemas["QuoteRequest"];
 export type OrderRequest = Schemas["OrderRequest"];
 export type ModifyRequest = Schemas["ModifyRequest"];
 export type DeliveryAddress = Schemas["DeliveryAddress"];
+export type PaymentStart = Schemas["PaymentStart"];
