@@ -4,10 +4,10 @@
 // following the difference. A pizzeria that starts preparing meanwhile gets a clear "too late".
 import { useMemo, useReducer, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, call } from "../api/client";
-import { fieldProblem, problemOf, type ProblemSummary } from "../api/problem";
+import { AddressFields } from "../addresses/AddressFields";
+import { draftOf, toDeliveryAddress } from "../addresses/address";
+import { fieldProblem } from "../api/problem";
 import type { Menu, ModifyRequest, Order, Product, QuoteRequest, Shop } from "../api/types";
-import { useResource } from "../api/useResource";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { cartReducer, type NewLine } from "../cart/cart";
 import { CartLineItem } from "../cart/CartLineItem";
@@ -19,18 +19,17 @@ import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
 import { useToast } from "../ui/Toast";
-import { AddressFields } from "./AddressFields";
+import { useDebounced } from "../ui/useDebounced";
+import { useSubmit } from "../ui/useSubmit";
+import { modifyOrder, useOrder, useQuote } from "./api";
 import { NotesField } from "./NotesField";
-import { draftOf, toDeliveryAddress, useDebounced } from "./address";
 import { cartFromOrder, missingIngredients, splitItemErrors, toCartItems } from "./cartItems";
 import { isModifiable } from "./status";
 
 export function EditOrderPage() {
   const { t } = useI18n();
   const { orderId = "" } = useParams();
-  const order = useResource(`order:${orderId}`, (signal) =>
-    call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } }, signal })),
-  );
+  const order = useOrder(orderId);
   const shopId = order.status === "ready" ? order.data.shop_id : null;
   const shop = useShop(shopId);
   const menu = useMenu(shopId);
@@ -75,8 +74,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
   const [notes, setNotes] = useState(order.notes ?? "");
   const [draft, setDraft] = useState(() => draftOf(order.delivery_address));
   const [adding, setAdding] = useState<Product | null>(null);
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit, fail, reset } = useSubmit();
 
   const delivery = order.fulfilment === "delivery";
   const items = toCartItems(cart);
@@ -95,8 +93,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
     delivery_address: delivery ? quotedAddress : null,
     items,
   };
-  const quoteKey = cart.lines.length ? `quote:${JSON.stringify(quoteRequest)}` : null;
-  const quote = useResource(quoteKey, (signal) => call(api.POST("/api/v1/orders/quote", { body: quoteRequest, signal })));
+  const quote = useQuote(cart.lines.length ? quoteRequest : null);
 
   const { byLine, other } = splitItemErrors({ ...fieldMessages(t, quote.problem), ...fieldMessages(t, problem) });
   const missing = missingIngredients(problem);
@@ -107,15 +104,15 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
     toast(t("edit.added", { count: line.quantity, name: line.productName }));
   }
 
-  async function save(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
-    setProblem(null);
+    reset();
     if (!changed) {
       navigate(`/orders/${order.id}`);
       return;
     }
     if (delivery && addressChanged && !typedAddress) {
-      setProblem(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
+      fail(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
       return;
     }
     const body: ModifyRequest = {
@@ -123,15 +120,14 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
       ...(addressChanged ? { delivery_address: typedAddress } : {}),
       ...(notesChanged ? { notes: notes.trim() } : {}),
     };
-    setBusy(true);
-    try {
-      await call(api.PATCH("/api/v1/orders/{order_id}", { params: { path: { order_id: order.id } }, body }));
-      toast(t("edit.saved"));
-      navigate(`/orders/${order.id}`, { replace: true });
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
+    void submit(
+      async () => {
+        await modifyOrder(order.id, body);
+        toast(t("edit.saved"));
+        navigate(`/orders/${order.id}`, { replace: true });
+      },
+      { leaves: true },
+    );
   }
 
   const newTotal = quote.status === "ready" ? quote.data.total_cents : null;
@@ -173,7 +169,9 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
           {delivery && (
             <fieldset className="card choice-group">
               <legend>{t("checkout.address")}</legend>
-              <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />
+              <div className="address-form">
+                <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />
+              </div>
               {addressError && (
                 <p className="field__error" role="alert">
                   {addressError}
