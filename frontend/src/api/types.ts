@@ -20,7 +20,6 @@ export type FieldError = Schemas["FieldError"];
 export type RegisterRequest = Schemas["RegisterRequest"];
 export type UpdateMeRequest = Schemas["UpdateMeRequest"];
 export type Order = Schemas["Order"];
-export type OrderLine = Schemas["OrderLineView"];
 export type OrderEvent = Schemas["OrderEvent"];
 export type OrderStatus = Schemas["Status"];
 export type Fulfilment = Schemas["Fulfilment"];
