@@ -11,7 +11,7 @@ const proxy = Object.fromEntries(
 );
 
 // The checkout is switched on by the spec itself: while the orders endpoints are not in
-// openapi.json the cart says "bientôt disponible" (see src/orders/availability.ts).
+// openapi.json the cart says "bientôt disponible" (see src/api/availability.ts).
 const spec = JSON.parse(
   readFileSync(fileURLToPath(new URL("../openapi/openapi.json", import.meta.url)), "utf8"),
 ) as { paths: Record<string, unknown> };

@@ -1,10 +1,10 @@
 // Who is logged in. Tokens live in api/tokens.ts; this keeps the profile (GET /me) in step with
 // them and offers login, registration and logout to the pages.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, call } from "../api/client";
-import { ApiError, problemOf, type ProblemSummary } from "../api/problem";
+import { problemOf, type ProblemSummary } from "../api/problem";
 import { tokens } from "../api/tokens";
 import type { RegisterRequest, User } from "../api/types";
+import { fetchMe, logIn, logOut, registerCustomer } from "./api";
 
 export type AuthState =
   | { status: "checking" }
@@ -26,10 +26,6 @@ interface Auth {
 }
 
 const AuthContext = createContext<Auth | null>(null);
-
-async function fetchMe(): Promise<User> {
-  return call(api.GET("/api/v1/me"));
-}
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>(() =>
@@ -71,14 +67,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const login = useCallback(async (email: string, password: string) => {
-    const pair = await call(api.POST("/api/v1/auth/login", { body: { email, password } }));
+    const pair = await logIn(email, password);
     // The token subscription below moves the state to "checking", which loads the profile.
     tokens.set(pair);
   }, []);
 
   const register = useCallback(
     async (input: RegisterRequest) => {
-      await call(api.POST("/api/v1/auth/register", { body: input }));
+      await registerCustomer(input);
       await login(input.email, input.password);
     },
     [login],
@@ -90,7 +86,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState({ status: "anonymous", expired: false });
     if (refreshToken) {
       // Best effort: the session is gone locally either way.
-      await call(api.POST("/api/v1/auth/logout", { body: { refresh_token: refreshToken } })).catch(() => undefined);
+      await logOut(refreshToken).catch(() => undefined);
     }
   }, []);
 
@@ -126,5 +122,3 @@ export function useAuth(): Auth {
   if (!value) throw new Error("useAuth outside AuthProvider");
   return value;
 }
-
-export { ApiError };

@@ -1,12 +1,12 @@
 // Logging in, then back where the customer was going (or to the account page).
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
-import { problemOf, type ProblemSummary } from "../api/problem";
-import { useDocumentTitle } from "../app/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { fieldMessages } from "../ui/problemText";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { useSubmit } from "../ui/useSubmit";
 import { useAuth } from "./AuthContext";
 
 export function returnPath(state: unknown): string {
@@ -22,22 +22,19 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit: send } = useSubmit();
 
   if (state.status === "authenticated" && !busy) return <Navigate to={returnPath(location.state)} replace />;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await login(email.trim(), password);
-      navigate(returnPath(location.state), { replace: true });
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
+    void send(
+      async () => {
+        await login(email.trim(), password);
+        navigate(returnPath(location.state), { replace: true });
+      },
+      { leaves: true },
+    );
   }
 
   const errors = fieldMessages(t, problem);

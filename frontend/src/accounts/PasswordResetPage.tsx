@@ -3,13 +3,13 @@
 // /reset-password?token=… which lands directly on the second step.
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { api, call } from "../api/client";
-import { problemOf, type ProblemSummary } from "../api/problem";
-import { useDocumentTitle } from "../app/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { fieldMessages } from "../ui/problemText";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { useSubmit } from "../ui/useSubmit";
+import { confirmPasswordReset, requestPasswordReset } from "./api";
 
 export function PasswordResetPage() {
   const { t } = useI18n();
@@ -20,35 +20,22 @@ export function PasswordResetPage() {
   const [email, setEmail] = useState("");
   const [token, setToken] = useState(linkToken ?? "");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
 
-  async function request(event: FormEvent) {
+  function request(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await call(api.POST("/api/v1/auth/password-reset", { body: { email: email.trim() } }));
+    void submit(async () => {
+      await requestPasswordReset(email.trim());
       setStep("sent");
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function confirm(event: FormEvent) {
+  function confirm(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await call(api.POST("/api/v1/auth/password-reset/confirm", { body: { token: token.trim(), password } }));
+    void submit(async () => {
+      await confirmPasswordReset(token.trim(), password);
       setStep("done");
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const errors = fieldMessages(t, problem);

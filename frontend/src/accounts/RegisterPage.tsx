@@ -1,12 +1,12 @@
 // Creating a customer account; the server's field errors appear next to their fields.
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
-import { problemOf, type ProblemSummary } from "../api/problem";
-import { useDocumentTitle } from "../app/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { fieldMessages } from "../ui/problemText";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { useSubmit } from "../ui/useSubmit";
 import { useAuth } from "./AuthContext";
 import { returnPath } from "./LoginPage";
 
@@ -17,30 +17,27 @@ export function RegisterPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const [form, setForm] = useState({ full_name: "", email: "", phone: "", password: "" });
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit: send } = useSubmit();
 
   if (state.status === "authenticated" && !busy) return <Navigate to={returnPath(location.state)} replace />;
 
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [name]: e.target.value }));
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      await register({
-        full_name: form.full_name.trim(),
-        email: form.email.trim(),
-        phone: form.phone.trim() || null,
-        password: form.password,
-      });
-      navigate(returnPath(location.state), { replace: true });
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
+    void send(
+      async () => {
+        await register({
+          full_name: form.full_name.trim(),
+          email: form.email.trim(),
+          phone: form.phone.trim() || null,
+          password: form.password,
+        });
+        navigate(returnPath(location.state), { replace: true });
+      },
+      { leaves: true },
+    );
   }
 
   const errors = fieldMessages(t, problem);

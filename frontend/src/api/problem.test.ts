@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { translate } from "../i18n";
-import { fieldMessages, problemDetail } from "../ui/problemText";
 import { toProblem } from "./problem";
 
 const registration422 = {
@@ -48,28 +46,5 @@ describe("problem+json becomes a detail and one message per field", () => {
 
   it("status 0 means the server was not reached", () => {
     expect(toProblem(undefined, 0).kind).toBe("network");
-  });
-});
-
-describe("problems are worded in the UI's language", () => {
-  const tFr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate("fr", key, params);
-  const tEn = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate("en", key, params);
-
-  it("known field codes get our translated message, unknown ones the server's", () => {
-    const messages = fieldMessages(tFr, toProblem(registration422, 422));
-    expect(messages.email).toBe("Cette adresse e-mail n'est pas valide.");
-    expect(messages.password).toBe("Le mot de passe doit faire au moins 10 caractères.");
-    expect(messages["items[0].quantity"]).toBe("Quantité entre 1 et 50.");
-    expect(messages.notes).toBe("a brand new rule");
-    expect(fieldMessages(tEn, toProblem(registration422, 422)).email).toBe("This e-mail address is not valid.");
-  });
-
-  it("a network failure is explained as such", () => {
-    expect(problemDetail(tFr, toProblem(undefined, 0))).toMatch(/connexion/i);
-  });
-
-  it("a page may word a status its own way", () => {
-    const problem = toProblem({ status: 401, detail: "wrong e-mail address or password" }, 401);
-    expect(problemDetail(tFr, problem, { 401: "login.wrongCredentials" })).toBe("Adresse e-mail ou mot de passe incorrect.");
   });
 });

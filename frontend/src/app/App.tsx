@@ -10,7 +10,7 @@ import { CartProvider } from "../cart/CartContext";
 import { CartPage } from "../cart/CartPage";
 import { MenuPage } from "../catalog/MenuPage";
 import { I18nProvider } from "../i18n";
-import { ordersApiAvailable } from "../orders/availability";
+import { ordersApiAvailable } from "../api/availability";
 import { CheckoutPage } from "../orders/CheckoutPage";
 import { EditOrderPage } from "../orders/EditOrderPage";
 import { OrderPage } from "../orders/OrderPage";

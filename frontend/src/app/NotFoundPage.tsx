@@ -1,6 +1,6 @@
 import { Link } from "react-router-dom";
 import { useI18n } from "../i18n";
-import { useDocumentTitle } from "./useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 
 export function NotFoundPage() {
   const { t } = useI18n();

@@ -2,20 +2,19 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Menu, Product, Shop } from "../api/types";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useCart } from "../cart/CartContext";
 import { estimateSubtotal, type NewLine } from "../cart/cart";
 import { useI18n } from "../i18n";
 import { useChosenShop } from "../shops/chosenShop";
 import { todayHours } from "../shops/hours";
-import { useShop } from "../shops/useShops";
+import { useMenu, useShop } from "../shops/api";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useToast } from "../ui/Toast";
 import { allergenName } from "./allergens";
 import { filterMenu, hasActiveFilters, menuAllergens, NO_FILTERS, type MenuFilters } from "./menuSearch";
 import { ProductDialog } from "./ProductDialog";
 import { showsVegetarian } from "./productFacts";
-import { useMenu } from "./useMenu";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -258,7 +258,6 @@ export const en: Record<MessageKey, string> = {
   "checkout.payment.cash.delivery": "Cash on delivery",
   "checkout.payment.cash.pickup": "Cash at pickup",
   "checkout.payment.online": "Pay online by card",
-  "checkout.onlineSoon": "Coming soon",
   "checkout.notes": "Note for the pizzeria",
   "checkout.notesHint": "Optional, 500 characters at most.",
   "checkout.summary": "Your order",

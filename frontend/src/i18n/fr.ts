@@ -256,7 +256,6 @@ export const fr = {
   "checkout.payment.cash.delivery": "Espèces à la livraison",
   "checkout.payment.cash.pickup": "Espèces au retrait",
   "checkout.payment.online": "Paiement en ligne par carte",
-  "checkout.onlineSoon": "Bientôt disponible",
   "checkout.notes": "Remarque pour la pizzeria",
   "checkout.notesHint": "Facultatif, 500 caractères au plus.",
   "checkout.summary": "Votre commande",

@@ -4,34 +4,32 @@
 // following the difference. A pizzeria that starts preparing meanwhile gets a clear "too late".
 import { useMemo, useReducer, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, call } from "../api/client";
-import { fieldProblem, problemOf, type ProblemSummary } from "../api/problem";
+import { AddressFields } from "../addresses/AddressFields";
+import { draftOf, toDeliveryAddress } from "../addresses/address";
+import { fieldProblem } from "../api/problem";
 import type { Menu, ModifyRequest, Order, Product, QuoteRequest, Shop } from "../api/types";
-import { useResource } from "../api/useResource";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { cartReducer, type NewLine } from "../cart/cart";
-import { CartLineItem } from "../cart/CartPage";
-import { filterMenu, NO_FILTERS } from "../catalog/menuSearch";
+import { CartLineItem } from "../cart/CartLineItem";
 import { ProductDialog } from "../catalog/ProductDialog";
-import { useMenu } from "../catalog/useMenu";
 import { useI18n } from "../i18n";
-import { useShop } from "../shops/useShops";
+import { useMenu, useShop } from "../shops/api";
 import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { fieldMessages } from "../ui/problemText";
 import { useToast } from "../ui/Toast";
-import { AddressFields } from "./AddressFields";
+import { useDebounced } from "../ui/useDebounced";
+import { useSubmit } from "../ui/useSubmit";
+import { modifyOrder, useOrder, useQuote } from "./api";
+import { AddProducts } from "./AddProducts";
 import { NotesField } from "./NotesField";
-import { draftOf, toDeliveryAddress, useDebounced } from "./address";
 import { cartFromOrder, missingIngredients, splitItemErrors, toCartItems } from "./cartItems";
 import { isModifiable } from "./status";
 
 export function EditOrderPage() {
   const { t } = useI18n();
   const { orderId = "" } = useParams();
-  const order = useResource(`order:${orderId}`, (signal) =>
-    call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } }, signal })),
-  );
+  const order = useOrder(orderId);
   const shopId = order.status === "ready" ? order.data.shop_id : null;
   const shop = useShop(shopId);
   const menu = useMenu(shopId);
@@ -76,8 +74,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
   const [notes, setNotes] = useState(order.notes ?? "");
   const [draft, setDraft] = useState(() => draftOf(order.delivery_address));
   const [adding, setAdding] = useState<Product | null>(null);
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit, fail, reset } = useSubmit();
 
   const delivery = order.fulfilment === "delivery";
   const items = toCartItems(cart);
@@ -96,8 +93,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
     delivery_address: delivery ? quotedAddress : null,
     items,
   };
-  const quoteKey = cart.lines.length ? `quote:${JSON.stringify(quoteRequest)}` : null;
-  const quote = useResource(quoteKey, (signal) => call(api.POST("/api/v1/orders/quote", { body: quoteRequest, signal })));
+  const quote = useQuote(cart.lines.length ? quoteRequest : null);
 
   const { byLine, other } = splitItemErrors({ ...fieldMessages(t, quote.problem), ...fieldMessages(t, problem) });
   const missing = missingIngredients(problem);
@@ -108,15 +104,15 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
     toast(t("edit.added", { count: line.quantity, name: line.productName }));
   }
 
-  async function save(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
-    setProblem(null);
+    reset();
     if (!changed) {
       navigate(`/orders/${order.id}`);
       return;
     }
     if (delivery && addressChanged && !typedAddress) {
-      setProblem(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
+      fail(fieldProblem("delivery_address", "incomplete", t("checkout.addressIncomplete")));
       return;
     }
     const body: ModifyRequest = {
@@ -124,15 +120,14 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
       ...(addressChanged ? { delivery_address: typedAddress } : {}),
       ...(notesChanged ? { notes: notes.trim() } : {}),
     };
-    setBusy(true);
-    try {
-      await call(api.PATCH("/api/v1/orders/{order_id}", { params: { path: { order_id: order.id } }, body }));
-      toast(t("edit.saved"));
-      navigate(`/orders/${order.id}`, { replace: true });
-    } catch (error) {
-      setProblem(problemOf(error));
-      setBusy(false);
-    }
+    void submit(
+      async () => {
+        await modifyOrder(order.id, body);
+        toast(t("edit.saved"));
+        navigate(`/orders/${order.id}`, { replace: true });
+      },
+      { leaves: true },
+    );
   }
 
   const newTotal = quote.status === "ready" ? quote.data.total_cents : null;
@@ -174,7 +169,9 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
           {delivery && (
             <fieldset className="card choice-group">
               <legend>{t("checkout.address")}</legend>
-              <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />
+              <div className="address-form">
+                <AddressFields draft={draft} setDraft={setDraft} zone={shop.delivery_postal_codes} />
+              </div>
               {addressError && (
                 <p className="field__error" role="alert">
                   {addressError}
@@ -224,49 +221,5 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
         <ProductDialog product={adding} menu={menu} onClose={() => setAdding(null)} onAdd={addLine} />
       )}
     </div>
-  );
-}
-
-/** The shop's menu as a compact list to pick products from, with a search. */
-function AddProducts({ menu, onPick }: { menu: Menu; onPick: (product: Product) => void }) {
-  const { t, price } = useI18n();
-  const [query, setQuery] = useState("");
-  const categories = filterMenu(menu.categories, { ...NO_FILTERS, query });
-  return (
-    <section className="card" aria-labelledby="edit-add-title">
-      <h2 id="edit-add-title" className="subheading">
-        {t("edit.addTitle")}
-      </h2>
-      <div className="field field--search">
-        <label htmlFor="edit-search">{t("menu.searchLabel")}</label>
-        <input id="edit-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
-      </div>
-      {categories.length === 0 && <p className="muted">{t("edit.noMatch")}</p>}
-      {categories.map((category) => (
-        <div key={category.id} className="pick-list">
-          <h3 className="small muted">{category.name}</h3>
-          <ul>
-            {category.products.map((product) => {
-              const from = Math.min(...product.sizes.map((s) => s.price_cents));
-              const off = product.available === false || product.sizes.length === 0;
-              return (
-                <li key={product.id}>
-                  <button type="button" className="pick-list__item" disabled={off} onClick={() => onPick(product)}>
-                    <span>{product.name}</span>
-                    <span className="muted">
-                      {off
-                        ? t("menu.unavailable")
-                        : product.sizes.length > 1
-                          ? t("edit.from", { price: price(from, menu.currency) })
-                          : price(from, menu.currency)}
-                    </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      ))}
-    </section>
   );
 }

@@ -2,15 +2,15 @@
 // cancelling it while the kitchen has not started.
 import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
-import { api, call } from "../api/client";
-import { problemOf, type ProblemSummary } from "../api/problem";
 import type { Order } from "../api/types";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { Dialog } from "../ui/Dialog";
 import { FormError } from "../ui/FormError";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useToast } from "../ui/Toast";
+import { useSubmit } from "../ui/useSubmit";
+import { cancelOrder } from "./api";
 import { PayOnline } from "./PayOnline";
 import { isModifiable, statusSteps } from "./status";
 import { useLiveOrder, type LiveState } from "./useLiveOrder";
@@ -166,24 +166,14 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
   const { t } = useI18n();
   const toast = useToast();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
+  const { busy, problem, submit } = useSubmit();
 
-  async function cancel() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const cancelled = await call(
-        api.POST("/api/v1/orders/{order_id}/cancel", { params: { path: { order_id: order.id } }, body: {} }),
-      );
-      onCancelled(cancelled);
+  function cancel() {
+    void submit(async () => {
+      onCancelled(await cancelOrder(order.id));
       setOpen(false);
       toast(t("order.cancelled"));
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

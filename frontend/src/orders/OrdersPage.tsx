@@ -1,20 +1,15 @@
 // My orders, newest first, each linking to its live page.
 import { Link } from "react-router-dom";
-import { api, call } from "../api/client";
-import type { Order } from "../api/types";
-import { useResource } from "../api/useResource";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { ErrorPanel, Loading } from "../ui/LoadState";
+import { useMyOrders } from "./api";
 import { isFinal, isModifiable } from "./status";
 
 export function OrdersPage() {
   const { t, price, intlLocale } = useI18n();
   useDocumentTitle(t("orders.title"));
-  const orders = useResource("orders", async (signal) => {
-    const page = await call(api.GET("/api/v1/orders", { params: { query: { limit: 50 } }, signal }));
-    return page.items as Order[];
-  });
+  const orders = useMyOrders();
   const date = (iso: string) =>
     new Intl.DateTimeFormat(intlLocale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 

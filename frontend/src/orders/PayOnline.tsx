@@ -3,39 +3,27 @@
 // plays the bank (a test card that succeeds or is declined). Either way the order moves on when the
 // server settles the payment, which the live stream then shows.
 import { useEffect, useRef, useState } from "react";
-import { api, call } from "../api/client";
-import { problemOf, type ProblemSummary } from "../api/problem";
-import type { Order } from "../api/types";
-import type { components } from "../api/schema";
+import type { Order, PaymentStart } from "../api/types";
 import { useI18n } from "../i18n";
 import { FormError } from "../ui/FormError";
+import { useSubmit } from "../ui/useSubmit";
+import { confirmOfflinePayment, startOnlinePayment } from "./api";
 import { stripeClient, type StripeClient, type StripeElements } from "./stripe";
-
-type PaymentStart = components["schemas"]["PaymentStart"];
 
 export function PayOnline({ order, onOrder }: { order: Order; onOrder: (order: Order) => void }) {
   const { t, price, intlLocale } = useI18n();
   const [start, setStart] = useState<PaymentStart | null>(null);
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
   const expires = order.expires_at
     ? new Intl.DateTimeFormat(intlLocale, { timeStyle: "short" }).format(new Date(order.expires_at))
     : null;
 
-  async function begin() {
-    setBusy(true);
-    setProblem(null);
-    try {
+  function begin() {
+    void submit(async () => {
       // 200 answers a PaymentStart (online); 201 a PaymentList is for staff counter payments.
-      const answer = await call(
-        api.POST("/api/v1/orders/{order_id}/payments", { params: { path: { order_id: order.id } }, body: { method: "online" } }),
-      );
+      const answer = await startOnlinePayment(order.id);
       if ("payment_intent_id" in answer) setStart(answer);
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -65,24 +53,15 @@ export function PayOnline({ order, onOrder }: { order: Order; onOrder: (order: O
 /** The offline test provider: no real card, two buttons playing the bank's answer. */
 function OfflineCard({ start, onOrder }: { start: PaymentStart; onOrder: (order: Order) => void }) {
   const { t } = useI18n();
-  const [problem, setProblem] = useState<ProblemSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
   const [declined, setDeclined] = useState(false);
 
-  async function confirm(outcome: "succeeded" | "failed") {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const order = await call(
-        api.POST("/api/v1/payments/offline/confirm", { body: { payment_intent_id: start.payment_intent_id, outcome } }),
-      );
+  function confirm(outcome: "succeeded" | "failed") {
+    void submit(async () => {
+      const order = await confirmOfflinePayment(start.payment_intent_id, outcome);
       setDeclined(outcome === "failed");
       onOrder(order);
-    } catch (error) {
-      setProblem(problemOf(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

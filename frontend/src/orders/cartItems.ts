@@ -33,10 +33,6 @@ export function splitItemErrors(messages: Record<string, string>): {
   return { byLine, other };
 }
 
-export interface Shortage {
-  name: string;
-}
-
 /** Names of the ingredients a 409 says the shop lacks. */
 export function missingIngredients(problem: ProblemSummary | null): string[] {
   const list = problem?.extra?.missing_ingredients;

@@ -1,9 +1,8 @@
 // One order, kept current: loaded once, then followed through its server-sent events until it
 // reaches a final status. The stream is reopened (with growing pauses) when the connection drops.
 import { useEffect, useEffectEvent, useState } from "react";
-import { api, call } from "../api/client";
 import type { Order } from "../api/types";
-import { useResource } from "../api/useResource";
+import { fetchOrder, orderEvents, useOrder } from "./api";
 import { readSse } from "./sse";
 import { isFinal } from "./status";
 
@@ -20,9 +19,7 @@ function pause(ms: number, signal: AbortSignal) {
 }
 
 export function useLiveOrder(orderId: string) {
-  const order = useResource(`order:${orderId}`, (signal) =>
-    call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } }, signal })),
-  );
+  const order = useOrder(orderId);
   const [live, setLive] = useState<LiveState>("connecting");
   const ready = order.status === "ready";
   const final = ready && isFinal(order.data.status);
@@ -35,19 +32,13 @@ export function useLiveOrder(orderId: string) {
     if (!ready || final) return undefined;
     const controller = new AbortController();
     const { signal } = controller;
-    const path = { order_id: orderId };
-    const reload = () =>
-      call(api.GET("/api/v1/orders/{order_id}", { params: { path }, signal })).then(show, () => undefined);
+    const reload = () => fetchOrder(orderId, signal).then(show, () => undefined);
 
     void (async () => {
       let failures = 0;
       while (!signal.aborted) {
         try {
-          const { data, response } = await api.GET("/api/v1/orders/{order_id}/events", {
-            params: { path },
-            parseAs: "stream",
-            signal,
-          });
+          const { data, response } = await orderEvents(orderId, signal);
           if (response.status === 404 || response.status === 403) return;
           if (!response.ok || !data) throw new Error(`HTTP ${response.status}`);
           setLive("live");

@@ -2,12 +2,12 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import type { Shop } from "../api/types";
-import { useDocumentTitle } from "../app/useDocumentTitle";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useChosenShop } from "./chosenShop";
 import { todayHours, weekHours } from "./hours";
-import { useShops } from "./useShops";
+import { useShops } from "./api";
 
 const POSTAL_CODE = /^\d{5}$/;
 

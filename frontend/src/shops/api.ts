@@ -1,4 +1,6 @@
-// The shops list and one shop, from the API.
+// The shops area's reads from the API: the shops list, one shop, and a shop's menu
+// (GET /shops/{id}/menu: products, sizes, availability from its stock, extra toppings). The menu
+// is read here, below the cart and the catalog, because both show it.
 import { api, call } from "../api/client";
 import type { Shop } from "../api/types";
 import { useResource } from "../api/useResource";
@@ -14,5 +16,11 @@ export function useShops(postalCode: string | null) {
 export function useShop(shopId: string | null) {
   return useResource(shopId ? `shop:${shopId}` : null, (signal) =>
     call(api.GET("/api/v1/shops/{shop_id}", { params: { path: { shop_id: shopId ?? "" } }, signal })),
+  );
+}
+
+export function useMenu(shopId: string | null) {
+  return useResource(shopId ? `menu:${shopId}` : null, (signal) =>
+    call(api.GET("/api/v1/shops/{shop_id}/menu", { params: { path: { shop_id: shopId ?? "" } }, signal })),
   );
 }

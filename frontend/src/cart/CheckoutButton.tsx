@@ -2,9 +2,9 @@
 // the client regenerated), this leads to the checkout page that asks POST /api/v1/orders/quote for
 // the real prices and then places the order with POST /api/v1/orders.
 import { Link } from "react-router-dom";
-import type { Cart } from "../cart/cart";
+import type { Cart } from "./cart";
 import { useI18n } from "../i18n";
-import { ordersApiAvailable } from "./availability";
+import { ordersApiAvailable } from "../api/availability";
 
 export function CheckoutButton({ cart, blocked }: { cart: Cart; blocked: boolean }) {
   const { t } = useI18n();

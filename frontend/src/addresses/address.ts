@@ -1,14 +1,15 @@
-// A delivery address as typed in a form, and what the orders API takes.
-import { useEffect, useState } from "react";
-import type { Address, DeliveryAddress } from "../api/types";
+// An address as typed in the address form, and what the API takes: a delivery address for an
+// order, or a saved address (with its name) for the customer's address book.
+import type { Address, AddressInput, DeliveryAddress } from "../api/types";
 
-export const EMPTY_ADDRESS = { line1: "", line2: "", postal_code: "", city: "", instructions: "" };
+export const EMPTY_ADDRESS = { label: "", line1: "", line2: "", postal_code: "", city: "", instructions: "" };
 export type AddressDraft = typeof EMPTY_ADDRESS;
 
 /** The draft of an address already given (an order's), for editing. */
 export function draftOf(address: DeliveryAddress | null | undefined): AddressDraft {
   if (!address) return EMPTY_ADDRESS;
   return {
+    label: "",
     line1: address.line1,
     line2: address.line2 ?? "",
     postal_code: address.postal_code,
@@ -32,11 +33,15 @@ export function toDeliveryAddress(draft: AddressDraft | Address): DeliveryAddres
   };
 }
 
-export function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
+/** A saved address as typed; the server checks it and names each bad field. */
+export function toAddressInput(draft: AddressDraft, defaultLabel: string): AddressInput {
+  const optional = (value: string) => value.trim() || null;
+  return {
+    label: draft.label.trim() || defaultLabel,
+    line1: draft.line1.trim(),
+    line2: optional(draft.line2),
+    postal_code: draft.postal_code.trim(),
+    city: draft.city.trim(),
+    instructions: optional(draft.instructions),
+  };
 }
