@@ -80,7 +80,7 @@ struct SizeInfo {
     kind: String,
 }
 
-/// Prices `items` for `shop`, adding every problem to `v` (with the field path under `prefix`).
+/// Prices `items` for `shop`, adding every problem to `v` (with the field path of each item).
 /// Returns `None` when a line could not be priced at all.
 pub fn price_cart(
     conn: &mut PgConnection,
@@ -97,200 +97,239 @@ pub fn price_cart(
         v.add("items", "too_many", format!("at most {MAX_LINES} lines"));
         return Ok(None);
     }
-    let product_ids: Vec<Uuid> = items.iter().map(|i| i.product_id).collect();
-    let sizes: Vec<SizeInfo> = product_sizes::table
-        .inner_join(products::table)
-        .filter(product_sizes::product_id.eq_any(&product_ids))
-        .filter(products::active.eq(true))
-        .select((
-            product_sizes::id,
-            product_sizes::product_id,
-            product_sizes::code,
-            product_sizes::label,
-            product_sizes::price_cents,
-            products::name,
-            products::kind,
-        ))
-        .load(conn)?;
-    let size_by_key: HashMap<(Uuid, &str), &SizeInfo> = sizes
-        .iter()
-        .map(|s| ((s.product_id, s.code.as_str()), s))
-        .collect();
-    let known_products: HashSet<Uuid> = sizes.iter().map(|s| s.product_id).collect();
-    let size_ids: Vec<Uuid> = sizes.iter().map(|s| s.size_id).collect();
-    let recipe_rows: Vec<(Uuid, Uuid, i32)> = recipe_items::table
-        .filter(recipe_items::product_size_id.eq_any(&size_ids))
-        .select((
-            recipe_items::product_size_id,
-            recipe_items::ingredient_id,
-            recipe_items::quantity,
-        ))
-        .load(conn)?;
-    let mut recipes: HashMap<Uuid, Vec<(Uuid, i32)>> = HashMap::new();
-    for (size, ing, q) in recipe_rows {
-        recipes.entry(size).or_default().push((ing, q));
-    }
-    let mut ingredient_ids: HashSet<Uuid> = items
-        .iter()
-        .flat_map(|i| i.add_ingredient_ids.iter().chain(&i.remove_ingredient_ids))
-        .copied()
-        .collect();
-    ingredient_ids.extend(recipes.values().flatten().map(|(i, _)| *i));
-    let ingredient_info: HashMap<Uuid, (String, bool, i32, i32)> = ingredients::table
-        .filter(ingredients::id.eq_any(ingredient_ids.into_iter().collect::<Vec<_>>()))
-        .select((
-            ingredients::id,
-            ingredients::name,
-            ingredients::can_be_extra,
-            ingredients::extra_quantity,
-            ingredients::extra_price_cents,
-        ))
-        .load::<(Uuid, String, bool, i32, i32)>(conn)?
-        .into_iter()
-        .map(|(id, name, extra, q, p)| (id, (name, extra, q, p)))
-        .collect();
-
-    let mut lines = Vec::new();
-    let mut needs: BTreeMap<Uuid, i64> = BTreeMap::new();
-    let mut complete = true;
-    for (n, item) in items.iter().enumerate() {
-        let at = |field: &str| format!("items[{n}].{field}");
-        if !(1..=MAX_QUANTITY).contains(&item.quantity) {
-            v.add(
-                at("quantity"),
-                "out_of_range",
-                format!("between 1 and {MAX_QUANTITY}"),
-            );
-        }
-        if !known_products.contains(&item.product_id) {
-            v.add(
-                at("product_id"),
-                "unknown",
-                "no product on sale has this id",
-            );
-            complete = false;
-            continue;
-        }
-        let Some(size) = size_by_key.get(&(item.product_id, item.size.as_str())) else {
-            v.add(at("size"), "unknown", "this product has no such size");
-            complete = false;
-            continue;
-        };
-        let recipe = recipes.get(&size.size_id).cloned().unwrap_or_default();
-        let in_recipe: HashSet<Uuid> = recipe.iter().map(|(i, _)| *i).collect();
-        let customisable = size.kind == "pizza";
-        let customised =
-            !item.add_ingredient_ids.is_empty() || !item.remove_ingredient_ids.is_empty();
-        if customised && !customisable {
-            v.add(
-                at("add_ingredient_ids"),
-                "not_customisable",
-                "only pizzas take extra or removed ingredients",
-            );
-        }
-        if item.add_ingredient_ids.len() > MAX_EXTRAS {
-            v.add(
-                at("add_ingredient_ids"),
-                "too_many",
-                format!("at most {MAX_EXTRAS} extras"),
-            );
-        }
-        let mut added = Vec::new();
-        let mut seen = HashSet::new();
-        for (k, id) in item.add_ingredient_ids.iter().enumerate() {
-            match ingredient_info.get(id) {
-                Some((name, true, _, price)) if seen.insert(*id) => added.push(LineModification {
-                    ingredient_id: *id,
-                    name: name.clone(),
-                    price_cents: *price,
-                }),
-                Some((_, true, _, _)) => v.add(
-                    format!("items[{n}].add_ingredient_ids[{k}]"),
-                    "duplicate",
-                    "already added",
-                ),
-                Some(_) => v.add(
-                    format!("items[{n}].add_ingredient_ids[{k}]"),
-                    "not_extra",
-                    "this ingredient cannot be added as a topping",
-                ),
-                None => v.add(
-                    format!("items[{n}].add_ingredient_ids[{k}]"),
-                    "unknown",
-                    "no ingredient has this id",
-                ),
-            }
-        }
-        let mut removed = Vec::new();
-        for (k, id) in item.remove_ingredient_ids.iter().enumerate() {
-            if !in_recipe.contains(id) {
-                v.add(
-                    format!("items[{n}].remove_ingredient_ids[{k}]"),
-                    "not_in_recipe",
-                    "this ingredient is not in the recipe",
-                );
-            } else if item.add_ingredient_ids.contains(id) {
-                v.add(
-                    format!("items[{n}].remove_ingredient_ids[{k}]"),
-                    "conflict",
-                    "cannot be both added and removed",
-                );
-            } else if !removed
-                .iter()
-                .any(|r: &LineModification| r.ingredient_id == *id)
-            {
-                let name = ingredient_info
-                    .get(id)
-                    .map(|i| i.0.clone())
-                    .unwrap_or_default();
-                removed.push(LineModification {
-                    ingredient_id: *id,
-                    name,
-                    price_cents: 0,
-                });
-            }
-        }
-        let quantity = i64::from(item.quantity.clamp(0, MAX_QUANTITY));
-        for (ing, q) in &recipe {
-            if !removed.iter().any(|r| r.ingredient_id == *ing) {
-                *needs.entry(*ing).or_insert(0) += i64::from(*q) * quantity;
-            }
-        }
-        for a in &added {
-            let extra_quantity = ingredient_info
-                .get(&a.ingredient_id)
-                .map(|i| i.2)
-                .unwrap_or(0);
-            *needs.entry(a.ingredient_id).or_insert(0) += i64::from(extra_quantity) * quantity;
-        }
-        let unit_price_cents = size.price_cents + added.iter().map(|a| a.price_cents).sum::<i32>();
-        lines.push(PricedLine {
-            product_id: item.product_id,
-            product_name: size.product_name.clone(),
-            size: size.code.clone(),
-            size_label: size.label.clone(),
-            quantity: item.quantity,
-            unit_price_cents,
-            line_total_cents: unit_price_cents * item.quantity.clamp(0, MAX_QUANTITY),
-            added,
-            removed,
-        });
-    }
-    if !complete {
-        return Ok(None);
-    }
-    let subtotal_cents: i32 = lines.iter().map(|l| l.line_total_cents).sum();
-    let delivery_fee_cents = match fulfilment {
+    let prices = PriceList::load(conn, items)?;
+    let fee = match fulfilment {
         Fulfilment::Delivery => shop.delivery_fee_cents,
         Fulfilment::Pickup => 0,
     };
-    needs.retain(|_, q| *q > 0);
-    Ok(Some(PricedCart {
-        lines,
-        subtotal_cents,
-        delivery_fee_cents,
-        total_cents: subtotal_cents + delivery_fee_cents,
-        currency: shop.currency.clone(),
-        needs,
-    }))
+    Ok(prices.price(items, fee, &shop.currency, v))
+}
+
+/// What pricing a cart needs from the catalog: the sizes of its products on sale, their recipes,
+/// and the ingredients it adds or removes.
+#[derive(Default)]
+pub struct PriceList {
+    sizes: Vec<SizeInfo>,
+    recipes: HashMap<Uuid, Vec<(Uuid, i32)>>,
+    /// Name, whether it can be an extra, the extra's portion and price.
+    ingredients: HashMap<Uuid, (String, bool, i32, i32)>,
+}
+
+impl PriceList {
+    /// Loads what `items` need, in three queries.
+    pub fn load(conn: &mut PgConnection, items: &[CartItem]) -> AppResult<PriceList> {
+        let product_ids: Vec<Uuid> = items.iter().map(|i| i.product_id).collect();
+        let sizes: Vec<SizeInfo> = product_sizes::table
+            .inner_join(products::table)
+            .filter(product_sizes::product_id.eq_any(&product_ids))
+            .filter(products::active.eq(true))
+            .select((
+                product_sizes::id,
+                product_sizes::product_id,
+                product_sizes::code,
+                product_sizes::label,
+                product_sizes::price_cents,
+                products::name,
+                products::kind,
+            ))
+            .load(conn)?;
+        let size_ids: Vec<Uuid> = sizes.iter().map(|s| s.size_id).collect();
+        let recipe_rows: Vec<(Uuid, Uuid, i32)> = recipe_items::table
+            .filter(recipe_items::product_size_id.eq_any(&size_ids))
+            .select((
+                recipe_items::product_size_id,
+                recipe_items::ingredient_id,
+                recipe_items::quantity,
+            ))
+            .load(conn)?;
+        let mut recipes: HashMap<Uuid, Vec<(Uuid, i32)>> = HashMap::new();
+        for (size, ing, q) in recipe_rows {
+            recipes.entry(size).or_default().push((ing, q));
+        }
+        let mut ingredient_ids: HashSet<Uuid> = items
+            .iter()
+            .flat_map(|i| i.add_ingredient_ids.iter().chain(&i.remove_ingredient_ids))
+            .copied()
+            .collect();
+        ingredient_ids.extend(recipes.values().flatten().map(|(i, _)| *i));
+        let ingredient_info: HashMap<Uuid, (String, bool, i32, i32)> = ingredients::table
+            .filter(ingredients::id.eq_any(ingredient_ids.into_iter().collect::<Vec<_>>()))
+            .select((
+                ingredients::id,
+                ingredients::name,
+                ingredients::can_be_extra,
+                ingredients::extra_quantity,
+                ingredients::extra_price_cents,
+            ))
+            .load::<(Uuid, String, bool, i32, i32)>(conn)?
+            .into_iter()
+            .map(|(id, name, extra, q, p)| (id, (name, extra, q, p)))
+            .collect();
+        Ok(PriceList {
+            sizes,
+            recipes,
+            ingredients: ingredient_info,
+        })
+    }
+
+    /// Prices `items` from this list: sizes, extras and removals per line, the delivery `fee`, and
+    /// the ingredients the cart takes from the stock. Every problem goes to `v`; `None` when a line
+    /// could not be priced at all.
+    pub fn price(
+        &self,
+        items: &[CartItem],
+        fee: i32,
+        currency: &str,
+        v: &mut Violations,
+    ) -> Option<PricedCart> {
+        let (recipes, ingredient_info) = (&self.recipes, &self.ingredients);
+        let size_by_key: HashMap<(Uuid, &str), &SizeInfo> = self
+            .sizes
+            .iter()
+            .map(|s| ((s.product_id, s.code.as_str()), s))
+            .collect();
+        let known_products: HashSet<Uuid> = self.sizes.iter().map(|s| s.product_id).collect();
+        let mut lines = Vec::new();
+        let mut needs: BTreeMap<Uuid, i64> = BTreeMap::new();
+        let mut complete = true;
+        for (n, item) in items.iter().enumerate() {
+            let at = |field: &str| format!("items[{n}].{field}");
+            if !(1..=MAX_QUANTITY).contains(&item.quantity) {
+                v.add(
+                    at("quantity"),
+                    "out_of_range",
+                    format!("between 1 and {MAX_QUANTITY}"),
+                );
+            }
+            if !known_products.contains(&item.product_id) {
+                v.add(
+                    at("product_id"),
+                    "unknown",
+                    "no product on sale has this id",
+                );
+                complete = false;
+                continue;
+            }
+            let Some(size) = size_by_key.get(&(item.product_id, item.size.as_str())) else {
+                v.add(at("size"), "unknown", "this product has no such size");
+                complete = false;
+                continue;
+            };
+            let recipe = recipes.get(&size.size_id).cloned().unwrap_or_default();
+            let in_recipe: HashSet<Uuid> = recipe.iter().map(|(i, _)| *i).collect();
+            let customisable = size.kind == "pizza";
+            let customised =
+                !item.add_ingredient_ids.is_empty() || !item.remove_ingredient_ids.is_empty();
+            if customised && !customisable {
+                v.add(
+                    at("add_ingredient_ids"),
+                    "not_customisable",
+                    "only pizzas take extra or removed ingredients",
+                );
+            }
+            if item.add_ingredient_ids.len() > MAX_EXTRAS {
+                v.add(
+                    at("add_ingredient_ids"),
+                    "too_many",
+                    format!("at most {MAX_EXTRAS} extras"),
+                );
+            }
+            let mut added = Vec::new();
+            let mut seen = HashSet::new();
+            for (k, id) in item.add_ingredient_ids.iter().enumerate() {
+                match ingredient_info.get(id) {
+                    Some((name, true, _, price)) if seen.insert(*id) => {
+                        added.push(LineModification {
+                            ingredient_id: *id,
+                            name: name.clone(),
+                            price_cents: *price,
+                        })
+                    }
+                    Some((_, true, _, _)) => v.add(
+                        format!("items[{n}].add_ingredient_ids[{k}]"),
+                        "duplicate",
+                        "already added",
+                    ),
+                    Some(_) => v.add(
+                        format!("items[{n}].add_ingredient_ids[{k}]"),
+                        "not_extra",
+                        "this ingredient cannot be added as a topping",
+                    ),
+                    None => v.add(
+                        format!("items[{n}].add_ingredient_ids[{k}]"),
+                        "unknown",
+                        "no ingredient has this id",
+                    ),
+                }
+            }
+            let mut removed = Vec::new();
+            for (k, id) in item.remove_ingredient_ids.iter().enumerate() {
+                if !in_recipe.contains(id) {
+                    v.add(
+                        format!("items[{n}].remove_ingredient_ids[{k}]"),
+                        "not_in_recipe",
+                        "this ingredient is not in the recipe",
+                    );
+                } else if item.add_ingredient_ids.contains(id) {
+                    v.add(
+                        format!("items[{n}].remove_ingredient_ids[{k}]"),
+                        "conflict",
+                        "cannot be both added and removed",
+                    );
+                } else if !removed
+                    .iter()
+                    .any(|r: &LineModification| r.ingredient_id == *id)
+                {
+                    let name = ingredient_info
+                        .get(id)
+                        .map(|i| i.0.clone())
+                        .unwrap_or_default();
+                    removed.push(LineModification {
+                        ingredient_id: *id,
+                        name,
+                        price_cents: 0,
+                    });
+                }
+            }
+            let quantity = i64::from(item.quantity.clamp(0, MAX_QUANTITY));
+            for (ing, q) in &recipe {
+                if !removed.iter().any(|r| r.ingredient_id == *ing) {
+                    *needs.entry(*ing).or_insert(0) += i64::from(*q) * quantity;
+                }
+            }
+            for a in &added {
+                let extra_quantity = ingredient_info
+                    .get(&a.ingredient_id)
+                    .map(|i| i.2)
+                    .unwrap_or(0);
+                *needs.entry(a.ingredient_id).or_insert(0) += i64::from(extra_quantity) * quantity;
+            }
+            let unit_price_cents =
+                size.price_cents + added.iter().map(|a| a.price_cents).sum::<i32>();
+            lines.push(PricedLine {
+                product_id: item.product_id,
+                product_name: size.product_name.clone(),
+                size: size.code.clone(),
+                size_label: size.label.clone(),
+                quantity: item.quantity,
+                unit_price_cents,
+                line_total_cents: unit_price_cents * item.quantity.clamp(0, MAX_QUANTITY),
+                added,
+                removed,
+            });
+        }
+        if !complete {
+            return None;
+        }
+        let subtotal_cents: i32 = lines.iter().map(|l| l.line_total_cents).sum();
+        needs.retain(|_, q| *q > 0);
+        Some(PricedCart {
+            lines,
+            subtotal_cents,
+            delivery_fee_cents: fee,
+            total_cents: subtotal_cents + fee,
+            currency: currency.to_string(),
+            needs,
+        })
+    }
 }
