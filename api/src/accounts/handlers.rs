@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
 use crate::auth::{CurrentUser, Role, TokenKeys};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::error::{AppError, AppResult, Problem, UniqueField, Violations};
 use crate::http::ApiJson;
 use crate::mail::Mail;
 use crate::schema::{addresses, users};
@@ -294,7 +294,7 @@ pub async fn update_me(
             Some(p) => crate::auth::hash_password(p)?,
             None => current.password_hash.clone(),
         };
-        let result = diesel::update(users::table.find(user.id))
+        diesel::update(users::table.find(user.id))
             .set((
                 users::full_name.eq(body
                     .full_name
@@ -307,22 +307,8 @@ pub async fn update_me(
                 users::updated_at.eq(Utc::now()),
             ))
             .returning(rules::User::as_returning())
-            .get_result(conn);
-        match result {
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => Err(AppError::Conflict {
-                detail: "an account already exists with this e-mail address".into(),
-                errors: vec![crate::error::FieldError::new(
-                    "email",
-                    "taken",
-                    "an account already exists with this e-mail address",
-                )],
-                extra: None,
-            }),
-            other => Ok(other?),
-        }
+            .get_result(conn)
+            .taken("email", rules::EMAIL_TAKEN)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(updated)))

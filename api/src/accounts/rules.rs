@@ -8,12 +8,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{self, Role, TokenKeys};
-use crate::error::{AppError, AppResult, Violations};
+use crate::error::{AppError, AppResult, UniqueField, Violations};
 use crate::schema::{addresses, orders, password_reset_tokens, refresh_tokens, users};
 
 pub const MAX_FAILED_LOGINS: i32 = 3;
 pub const LOCKOUT_MINUTES: i64 = 5;
 pub const RESET_TOKEN_MINUTES: i64 = 60;
+pub const EMAIL_TAKEN: &str = "an account already exists with this e-mail address";
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = users)]
@@ -208,7 +209,7 @@ pub fn create_account(conn: &mut PgConnection, account: NewAccount) -> AppResult
         }
     }
     let password_hash = auth::hash_password(&account.password)?;
-    let inserted = diesel::insert_into(users::table)
+    diesel::insert_into(users::table)
         .values((
             users::email.eq(&email),
             users::password_hash.eq(password_hash),
@@ -217,19 +218,9 @@ pub fn create_account(conn: &mut PgConnection, account: NewAccount) -> AppResult
             users::role.eq(account.role.as_str()),
             users::shop_id.eq(account.shop_id),
         ))
-        .on_conflict_do_nothing()
         .returning(User::as_returning())
         .get_result::<User>(conn)
-        .optional()?;
-    inserted.ok_or_else(|| AppError::Conflict {
-        detail: "an account already exists with this e-mail address".to_string(),
-        errors: vec![crate::error::FieldError::new(
-            "email",
-            "taken",
-            "an account already exists with this e-mail address",
-        )],
-        extra: None,
-    })
+        .taken("email", EMAIL_TAKEN)
 }
 
 pub fn find_user(conn: &mut PgConnection, id: Uuid) -> AppResult<User> {

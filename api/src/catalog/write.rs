@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use actix_web::{delete, patch, post, web, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -15,7 +14,7 @@ use super::menu::CatalogCache;
 use super::read::{load_product, Category, Ingredient, IngredientRow};
 use crate::auth::{Authorized, Managers};
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, Problem, Violations};
+use crate::error::{AppError, AppResult, Problem, UniqueField, Violations};
 use crate::http::ApiJson;
 use crate::schema::{
     categories, ingredients, product_sizes, products, recipe_items, recipe_steps, shops, stock,
@@ -45,28 +44,6 @@ fn is_slug(s: &str) -> bool {
     (2..=64).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn taken(field: &str, what: &str) -> AppError {
-    AppError::Conflict {
-        detail: format!("another {what} already has this {field}"),
-        errors: vec![FieldError::new(
-            field,
-            "taken",
-            format!("another {what} already has this {field}"),
-        )],
-        extra: None,
-    }
-}
-
-/// Turns a unique violation into a 409 naming the field.
-fn unique_as_conflict<T>(result: Result<T, DieselError>, field: &str, what: &str) -> AppResult<T> {
-    match result {
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            Err(taken(field, what))
-        }
-        other => Ok(other?),
-    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -117,18 +94,15 @@ pub async fn create_category(
     check_category(&c, true)?;
     let actor = who.user.id;
     let created = db::transaction(&state.pool, move |conn| {
-        let created: Category = unique_as_conflict(
-            diesel::insert_into(categories::table)
-                .values((
-                    categories::slug.eq(c.slug.unwrap_or_default()),
-                    categories::name.eq(c.name.unwrap_or_default().trim()),
-                    categories::position.eq(c.position.unwrap_or(0)),
-                ))
-                .returning(Category::as_returning())
-                .get_result(conn),
-            "slug",
-            "category",
-        )?;
+        let created: Category = diesel::insert_into(categories::table)
+            .values((
+                categories::slug.eq(c.slug.unwrap_or_default()),
+                categories::name.eq(c.name.unwrap_or_default().trim()),
+                categories::position.eq(c.position.unwrap_or(0)),
+            ))
+            .returning(Category::as_returning())
+            .get_result(conn)
+            .taken("slug", "another category already has this slug")?;
         crate::audit::record(
             conn,
             Some(actor),
@@ -172,19 +146,15 @@ pub async fn update_category(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found("category"))?;
-        let updated: Category = unique_as_conflict(
-            diesel::update(categories::table.find(id))
-                .set((
-                    categories::slug.eq(c.slug.unwrap_or(current.slug)),
-                    categories::name
-                        .eq(c.name.map(|n| n.trim().to_string()).unwrap_or(current.name)),
-                    categories::position.eq(c.position.unwrap_or(current.position)),
-                ))
-                .returning(Category::as_returning())
-                .get_result(conn),
-            "slug",
-            "category",
-        )?;
+        let updated: Category = diesel::update(categories::table.find(id))
+            .set((
+                categories::slug.eq(c.slug.unwrap_or(current.slug)),
+                categories::name.eq(c.name.map(|n| n.trim().to_string()).unwrap_or(current.name)),
+                categories::position.eq(c.position.unwrap_or(current.position)),
+            ))
+            .returning(Category::as_returning())
+            .get_result(conn)
+            .taken("slug", "another category already has this slug")?;
         crate::audit::record(
             conn,
             Some(actor),
@@ -299,28 +269,25 @@ pub async fn create_ingredient(
     v.into_result()?;
     let actor = who.user.id;
     let created = db::transaction(&state.pool, move |conn| {
-        let row: IngredientRow = unique_as_conflict(
-            diesel::insert_into(ingredients::table)
-                .values((
-                    ingredients::slug.eq(&i.slug),
-                    ingredients::name.eq(i.name.trim()),
-                    ingredients::unit.eq(&i.unit),
-                    ingredients::allergens.eq(i
-                        .allergens
-                        .iter()
-                        .cloned()
-                        .map(Some)
-                        .collect::<Vec<_>>()),
-                    ingredients::vegetarian.eq(i.vegetarian),
-                    ingredients::can_be_extra.eq(i.can_be_extra),
-                    ingredients::extra_quantity.eq(i.extra_quantity),
-                    ingredients::extra_price_cents.eq(i.extra_price_cents),
-                ))
-                .returning(IngredientRow::as_returning())
-                .get_result(conn),
-            "slug",
-            "ingredient",
-        )?;
+        let row: IngredientRow = diesel::insert_into(ingredients::table)
+            .values((
+                ingredients::slug.eq(&i.slug),
+                ingredients::name.eq(i.name.trim()),
+                ingredients::unit.eq(&i.unit),
+                ingredients::allergens.eq(i
+                    .allergens
+                    .iter()
+                    .cloned()
+                    .map(Some)
+                    .collect::<Vec<_>>()),
+                ingredients::vegetarian.eq(i.vegetarian),
+                ingredients::can_be_extra.eq(i.can_be_extra),
+                ingredients::extra_quantity.eq(i.extra_quantity),
+                ingredients::extra_price_cents.eq(i.extra_price_cents),
+            ))
+            .returning(IngredientRow::as_returning())
+            .get_result(conn)
+            .taken("slug", "another ingredient already has this slug")?;
         let shop_ids: Vec<Uuid> = shops::table.select(shops::id).load(conn)?;
         let rows: Vec<_> = shop_ids
             .into_iter()
@@ -612,23 +579,20 @@ pub async fn create_product(
     let product = db::transaction(&state.pool, move |conn| {
         let category_id =
             super::read::resolve_category(conn, p.category.as_deref().unwrap_or_default())?;
-        let id: Uuid = unique_as_conflict(
-            diesel::insert_into(products::table)
-                .values((
-                    products::category_id.eq(category_id),
-                    products::slug.eq(p.slug.clone().unwrap_or_default()),
-                    products::name.eq(p.name.clone().unwrap_or_default().trim()),
-                    products::description.eq(p.description.clone().unwrap_or_default()),
-                    products::kind.eq(p.kind.clone().unwrap_or_default()),
-                    products::image_url.eq(p.image_url.clone()),
-                    products::position.eq(p.position.unwrap_or(0)),
-                    products::active.eq(p.active.unwrap_or(true)),
-                ))
-                .returning(products::id)
-                .get_result(conn),
-            "slug",
-            "product",
-        )?;
+        let id: Uuid = diesel::insert_into(products::table)
+            .values((
+                products::category_id.eq(category_id),
+                products::slug.eq(p.slug.clone().unwrap_or_default()),
+                products::name.eq(p.name.clone().unwrap_or_default().trim()),
+                products::description.eq(p.description.clone().unwrap_or_default()),
+                products::kind.eq(p.kind.clone().unwrap_or_default()),
+                products::image_url.eq(p.image_url.clone()),
+                products::position.eq(p.position.unwrap_or(0)),
+                products::active.eq(p.active.unwrap_or(true)),
+            ))
+            .returning(products::id)
+            .get_result(conn)
+            .taken("slug", "another product already has this slug")?;
         replace_sizes_and_steps(conn, id, p.sizes.as_deref(), p.steps.as_deref())?;
         crate::audit::record(
             conn,
@@ -678,23 +642,20 @@ pub async fn update_product(
             Some(c) => super::read::resolve_category(conn, c)?,
             None => current.category_id,
         };
-        unique_as_conflict(
-            diesel::update(products::table.find(id))
-                .set((
-                    products::category_id.eq(category_id),
-                    products::slug.eq(p.slug.clone().unwrap_or(current.slug)),
-                    products::name.eq(p.name.as_deref().map(str::trim).unwrap_or(&current.name)),
-                    products::description.eq(p.description.clone().unwrap_or(current.description)),
-                    products::kind.eq(p.kind.clone().unwrap_or(current.kind)),
-                    products::image_url.eq(p.image_url.clone().or(current.image_url)),
-                    products::position.eq(p.position.unwrap_or(current.position)),
-                    products::active.eq(p.active.unwrap_or(current.active)),
-                    products::updated_at.eq(Utc::now()),
-                ))
-                .execute(conn),
-            "slug",
-            "product",
-        )?;
+        diesel::update(products::table.find(id))
+            .set((
+                products::category_id.eq(category_id),
+                products::slug.eq(p.slug.clone().unwrap_or(current.slug)),
+                products::name.eq(p.name.as_deref().map(str::trim).unwrap_or(&current.name)),
+                products::description.eq(p.description.clone().unwrap_or(current.description)),
+                products::kind.eq(p.kind.clone().unwrap_or(current.kind)),
+                products::image_url.eq(p.image_url.clone().or(current.image_url)),
+                products::position.eq(p.position.unwrap_or(current.position)),
+                products::active.eq(p.active.unwrap_or(current.active)),
+                products::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)
+            .taken("slug", "another product already has this slug")?;
         replace_sizes_and_steps(conn, id, p.sizes.as_deref(), p.steps.as_deref())?;
         crate::audit::record(
             conn,

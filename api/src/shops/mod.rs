@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::{Admins, Authorized};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::error::{AppError, AppResult, Problem, UniqueField, Violations};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{shop_delivery_zones, shop_hours, shops};
 use crate::state::AppState;
@@ -415,17 +415,7 @@ fn replace_hours_and_zones(
     Ok(())
 }
 
-fn slug_taken() -> AppError {
-    AppError::Conflict {
-        detail: "another shop already has this slug".into(),
-        errors: vec![crate::error::FieldError::new(
-            "slug",
-            "taken",
-            "another shop already has this slug",
-        )],
-        extra: None,
-    }
-}
+const SLUG_TAKEN: &str = "another shop already has this slug";
 
 /// Opens a new shop (admins).
 #[utoipa::path(post, path = "/api/v1/shops", tag = "shops", security(("bearer" = [])),
@@ -445,7 +435,7 @@ pub async fn create_shop(
     let ranges = validate_shop(&input, true)?;
     let actor = admin.user.id;
     let view = db::transaction(&state.pool, move |conn| {
-        let id: Option<Uuid> = diesel::insert_into(shops::table)
+        let id: Uuid = diesel::insert_into(shops::table)
             .values((
                 shops::slug.eq(input.slug.clone().unwrap_or_default()),
                 shops::name.eq(input.name.clone().unwrap_or_default().trim()),
@@ -462,11 +452,9 @@ pub async fn create_shop(
                 shops::min_order_cents.eq(input.min_order_cents.unwrap_or(0)),
                 shops::active.eq(input.active.unwrap_or(true)),
             ))
-            .on_conflict_do_nothing()
             .returning(shops::id)
             .get_result(conn)
-            .optional()?;
-        let id = id.ok_or_else(slug_taken)?;
+            .taken("slug", SLUG_TAKEN)?;
         replace_hours_and_zones(conn, id, &input, ranges)?;
         crate::audit::record(
             conn,
@@ -511,7 +499,7 @@ pub async fn update_shop(
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found("shop"))?;
-        let result = diesel::update(shops::table.find(id))
+        diesel::update(shops::table.find(id))
             .set((
                 shops::slug.eq(input.slug.clone().unwrap_or(current.slug)),
                 shops::name.eq(input
@@ -544,14 +532,8 @@ pub async fn update_shop(
                 shops::active.eq(input.active.unwrap_or(current.active)),
                 shops::updated_at.eq(Utc::now()),
             ))
-            .execute(conn);
-        match result {
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => return Err(slug_taken()),
-            other => other?,
-        };
+            .execute(conn)
+            .taken("slug", SLUG_TAKEN)?;
         replace_hours_and_zones(conn, id, &input, ranges)?;
         crate::audit::record(
             conn,
