@@ -313,6 +313,11 @@ impl Violations {
         self.0.is_empty()
     }
 
+    /// How many errors so far: a check can tell whether it added any.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn into_result(self) -> AppResult<()> {
         if self.0.is_empty() {
             Ok(())

@@ -1,19 +1,20 @@
 //! HTTP handlers of accounts: parse, authorize, call the rules, answer.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
 use crate::auth::{CurrentUser, Role, TokenKeys};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem, UniqueField, Violations};
 use crate::http::ApiJson;
 use crate::mail::Mail;
-use crate::schema::{addresses, users};
+use crate::schema::{addresses as address_rows, users};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -329,74 +330,10 @@ pub async fn delete_me(state: web::Data<AppState>, user: CurrentUser) -> AppResu
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = addresses)]
-pub struct Address {
-    pub id: Uuid,
-    #[schema(example = "Maison")]
-    pub label: String,
-    #[schema(example = "12 rue de la République")]
-    pub line1: String,
-    pub line2: Option<String>,
-    #[schema(example = "69002")]
-    pub postal_code: String,
-    #[schema(example = "Lyon")]
-    pub city: String,
-    pub instructions: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddressInput {
-    pub label: Option<String>,
-    pub line1: Option<String>,
-    pub line2: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    /// Door code, floor…
-    pub instructions: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AddressList {
     pub items: Vec<Address>,
     pub next_cursor: Option<String>,
-}
-
-fn check_address(v: &mut Violations, a: &AddressInput, creating: bool) {
-    let text = |v: &mut Violations, field: &str, value: &Option<String>, max: usize| match value {
-        None if creating => v.add(field, "required", "this field is required"),
-        Some(s) if s.trim().is_empty() || s.chars().count() > max => {
-            v.add(field, "length", format!("must have 1 to {max} characters"))
-        }
-        _ => {}
-    };
-    text(v, "line1", &a.line1, 200);
-    text(v, "city", &a.city, 100);
-    match &a.postal_code {
-        None if creating => v.add("postal_code", "required", "this field is required"),
-        Some(p) if !(p.len() == 5 && p.chars().all(|c| c.is_ascii_digit())) => v.add(
-            "postal_code",
-            "invalid",
-            "a French postal code has 5 digits",
-        ),
-        _ => {}
-    }
-    if a.label.as_ref().is_some_and(|l| l.chars().count() > 60) {
-        v.add("label", "too_long", "at most 60 characters");
-    }
-    for (field, value) in [("line2", &a.line2), ("instructions", &a.instructions)] {
-        if value.as_ref().is_some_and(|s| s.chars().count() > 300) {
-            v.add(field, "too_long", "at most 300 characters");
-        }
-    }
-}
-
-fn blank_to_none(value: Option<String>) -> Option<String> {
-    value
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 /// The caller's saved delivery addresses.
@@ -408,9 +345,9 @@ pub async fn list_addresses(
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
     let items = db::run(&state.pool, move |conn| {
-        Ok(addresses::table
-            .filter(addresses::user_id.eq(user.id))
-            .order((addresses::created_at, addresses::id))
+        Ok(address_rows::table
+            .filter(address_rows::user_id.eq(user.id))
+            .order((address_rows::created_at, address_rows::id))
             .select(Address::as_select())
             .load(conn)?)
     })
@@ -433,32 +370,9 @@ pub async fn create_address(
     user: CurrentUser,
     body: ApiJson<AddressInput>,
 ) -> AppResult<HttpResponse> {
-    let a = body.0;
-    let mut v = Violations::new();
-    check_address(&mut v, &a, true);
-    v.into_result()?;
+    let address = NewSavedAddress::validate(user.id, body.0)?;
     let address = db::run(&state.pool, move |conn| {
-        let count: i64 = addresses::table
-            .filter(addresses::user_id.eq(user.id))
-            .count()
-            .get_result(conn)?;
-        if count >= 20 {
-            return Err(AppError::conflict(
-                "at most 20 addresses can be saved; delete one first",
-            ));
-        }
-        Ok(diesel::insert_into(addresses::table)
-            .values((
-                addresses::user_id.eq(user.id),
-                addresses::label.eq(a.label.unwrap_or_default().trim()),
-                addresses::line1.eq(a.line1.unwrap_or_default().trim()),
-                addresses::line2.eq(blank_to_none(a.line2)),
-                addresses::postal_code.eq(a.postal_code.unwrap_or_default()),
-                addresses::city.eq(a.city.unwrap_or_default().trim()),
-                addresses::instructions.eq(blank_to_none(a.instructions)),
-            ))
-            .returning(Address::as_returning())
-            .get_result(conn)?)
+        addresses::save_address(conn, address)
     })
     .await?;
     Ok(HttpResponse::Created().json(address))
@@ -479,45 +393,10 @@ pub async fn update_address(
     path: web::Path<Uuid>,
     body: ApiJson<AddressInput>,
 ) -> AppResult<HttpResponse> {
-    let a = body.0;
-    let mut v = Violations::new();
-    check_address(&mut v, &a, false);
-    v.into_result()?;
+    let form = SavedAddressForm::validate(body.0)?;
     let id = path.into_inner();
-    let address = db::transaction(&state.pool, move |conn| {
-        let current: Address = addresses::table
-            .filter(addresses::id.eq(id))
-            .filter(addresses::user_id.eq(user.id))
-            .select(Address::as_select())
-            .for_update()
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("address"))?;
-        Ok(diesel::update(addresses::table.find(id))
-            .set((
-                addresses::label.eq(a
-                    .label
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or(current.label)),
-                addresses::line1.eq(a
-                    .line1
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or(current.line1)),
-                addresses::line2.eq(if a.line2.is_some() {
-                    blank_to_none(a.line2)
-                } else {
-                    current.line2
-                }),
-                addresses::postal_code.eq(a.postal_code.unwrap_or(current.postal_code)),
-                addresses::city.eq(a.city.map(|s| s.trim().to_string()).unwrap_or(current.city)),
-                addresses::instructions.eq(if a.instructions.is_some() {
-                    blank_to_none(a.instructions)
-                } else {
-                    current.instructions
-                }),
-            ))
-            .returning(Address::as_returning())
-            .get_result(conn)?)
+    let address = db::run(&state.pool, move |conn| {
+        addresses::change_address(conn, user.id, id, form)
     })
     .await?;
     Ok(HttpResponse::Ok().json(address))
@@ -538,9 +417,9 @@ pub async fn delete_address(
     let id = path.into_inner();
     let deleted = db::run(&state.pool, move |conn| {
         Ok(diesel::delete(
-            addresses::table
-                .filter(addresses::id.eq(id))
-                .filter(addresses::user_id.eq(user.id)),
+            address_rows::table
+                .filter(address_rows::id.eq(id))
+                .filter(address_rows::user_id.eq(user.id)),
         )
         .execute(conn)?)
     })
