@@ -168,3 +168,23 @@ pub fn change_address(
     };
     found.ok_or_else(|| AppError::not_found("address"))
 }
+
+/// The customer's saved addresses, oldest first.
+pub fn saved_addresses(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Vec<Address>> {
+    Ok(addresses::table
+        .filter(addresses::user_id.eq(user_id))
+        .order((addresses::created_at, addresses::id))
+        .select(Address::as_select())
+        .load(conn)?)
+}
+
+/// Deletes one of the customer's own addresses; false when they have no such address.
+pub fn forget_address(conn: &mut PgConnection, user_id: Uuid, id: Uuid) -> AppResult<bool> {
+    let deleted = diesel::delete(
+        addresses::table
+            .filter(addresses::id.eq(id))
+            .filter(addresses::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}

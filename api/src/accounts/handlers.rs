@@ -1,20 +1,18 @@
 //! HTTP handlers of accounts: parse, authorize, call the rules, answer.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
+use super::profile::{self, ProfileChange};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
 use crate::auth::{CurrentUser, Role, TokenKeys};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, UniqueField, Violations};
+use crate::error::{AppError, AppResult, Problem};
 use crate::http::ApiJson;
 use crate::mail::Mail;
-use crate::schema::{addresses as address_rows, users};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -236,80 +234,15 @@ pub async fn update_me(
     body: ApiJson<UpdateMeRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    let change = ProfileChange {
+        full_name: body.full_name,
+        phone: body.phone,
+        email: body.email,
+        new_password: body.new_password,
+        current_password: body.current_password,
+    };
     let updated = db::transaction(&state.pool, move |conn| {
-        let current = rules::find_user(conn, user.id)?;
-        let mut v = Violations::new();
-        if let Some(name) = &body.full_name {
-            rules::check_full_name(&mut v, "full_name", name);
-        }
-        let phone = match body.phone.as_deref().map(str::trim) {
-            None => current.phone.clone(),
-            Some("") => None,
-            Some(raw) => {
-                let phone = rules::normalize_phone(raw);
-                v.check(
-                    phone.is_some(),
-                    "phone",
-                    "invalid",
-                    "this is not a valid phone number",
-                );
-                phone
-            }
-        };
-        let email = body.email.as_deref().map(rules::normalize_email);
-        if let Some(email) = &email {
-            v.check(
-                rules::email_is_valid(email),
-                "email",
-                "invalid",
-                "this is not a valid e-mail address",
-            );
-        }
-        if let Some(password) = &body.new_password {
-            rules::check_password(
-                &mut v,
-                "new_password",
-                password,
-                email.as_deref().unwrap_or(&current.email),
-            );
-        }
-        let sensitive =
-            body.new_password.is_some() || email.as_ref().is_some_and(|e| *e != current.email);
-        if sensitive {
-            match &body.current_password {
-                None => v.add(
-                    "current_password",
-                    "required",
-                    "confirm with your current password",
-                ),
-                Some(p) if !crate::auth::verify_password(p, &current.password_hash) => v.add(
-                    "current_password",
-                    "wrong",
-                    "this is not your current password",
-                ),
-                _ => {}
-            }
-        }
-        v.into_result()?;
-        let password_hash = match &body.new_password {
-            Some(p) => crate::auth::hash_password(p)?,
-            None => current.password_hash.clone(),
-        };
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::full_name.eq(body
-                    .full_name
-                    .as_deref()
-                    .map(str::trim)
-                    .unwrap_or(&current.full_name)),
-                users::phone.eq(phone),
-                users::email.eq(email.as_deref().unwrap_or(&current.email)),
-                users::password_hash.eq(password_hash),
-                users::updated_at.eq(Utc::now()),
-            ))
-            .returning(rules::User::as_returning())
-            .get_result(conn)
-            .taken("email", rules::EMAIL_TAKEN)
+        profile::update_profile(conn, user.id, change)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(updated)))
@@ -345,11 +278,7 @@ pub async fn list_addresses(
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
     let items = db::run(&state.pool, move |conn| {
-        Ok(address_rows::table
-            .filter(address_rows::user_id.eq(user.id))
-            .order((address_rows::created_at, address_rows::id))
-            .select(Address::as_select())
-            .load(conn)?)
+        addresses::saved_addresses(conn, user.id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AddressList {
@@ -416,15 +345,10 @@ pub async fn delete_address(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let deleted = db::run(&state.pool, move |conn| {
-        Ok(diesel::delete(
-            address_rows::table
-                .filter(address_rows::id.eq(id))
-                .filter(address_rows::user_id.eq(user.id)),
-        )
-        .execute(conn)?)
+        addresses::forget_address(conn, user.id, id)
     })
     .await?;
-    if deleted == 0 {
+    if !deleted {
         return Err(AppError::not_found("address"));
     }
     Ok(HttpResponse::NoContent().finish())

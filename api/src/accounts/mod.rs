@@ -3,6 +3,7 @@
 
 pub mod addresses;
 mod handlers;
+pub mod profile;
 pub mod rules;
 
 pub use addresses::{Address, AddressInput};

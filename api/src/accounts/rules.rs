@@ -24,17 +24,11 @@ pub struct User {
     pub password_hash: String,
     pub full_name: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub shop_id: Option<Uuid>,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Customer)
-    }
 }
 
 /// A user as the API shows it (never the password hash).
@@ -56,7 +50,7 @@ pub struct UserView {
 impl From<User> for UserView {
     fn from(u: User) -> Self {
         UserView {
-            role: u.role(),
+            role: u.role,
             id: u.id,
             email: u.email,
             full_name: u.full_name,
@@ -215,7 +209,7 @@ pub fn create_account(conn: &mut PgConnection, account: NewAccount) -> AppResult
             users::password_hash.eq(password_hash),
             users::full_name.eq(account.full_name.trim()),
             users::phone.eq(phone),
-            users::role.eq(account.role.as_str()),
+            users::role.eq(account.role),
             users::shop_id.eq(account.shop_id),
         ))
         .returning(User::as_returning())
@@ -329,7 +323,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     Ok(TokenPair {
-        access_token: keys.issue(user.id, user.role(), user.shop_id)?,
+        access_token: keys.issue(user.id, user.role, user.shop_id)?,
         refresh_token,
         token_type: "Bearer".to_string(),
         expires_in: keys.access_ttl_seconds,
@@ -502,7 +496,7 @@ pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) 
 
 /// Deletes a customer's account. Their orders stay for the shop's books, anonymised.
 pub fn delete_customer(conn: &mut PgConnection, user: &User) -> AppResult<()> {
-    if user.role() != Role::Customer {
+    if user.role != Role::Customer {
         return Err(AppError::Forbidden(
             "staff accounts are removed by an administrator".to_string(),
         ));
