@@ -2,22 +2,20 @@
 //! this instance's menu cache.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::categories::{self, CategoryForm, CategoryInput};
 use super::ingredients::{self, IngredientInput};
-use super::loading::{load_product, load_products, resolve_category, ProductQuery};
+use super::loading::{self, load_product, load_products, resolve_category, ProductQuery};
 use super::menu::CatalogCache;
-use super::model::{Category, Ingredient, IngredientRow, Product, ProductKind};
+use super::model::{Category, Ingredient, Product, ProductKind};
 use super::products::{self, ProductInput};
 use crate::auth::{Authorized, Managers};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
-use crate::schema::{categories as category_rows, ingredients as ingredient_rows};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -31,13 +29,7 @@ pub struct CategoryList {
     responses((status = 200, description = "Categories", body = CategoryList)))]
 #[get("/categories")]
 pub async fn list_categories(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = db::run(&state.pool, |conn| {
-        Ok(category_rows::table
-            .order((category_rows::position, category_rows::name))
-            .select(Category::as_select())
-            .load(conn)?)
-    })
-    .await?;
+    let items = db::run(&state.pool, loading::menu_categories).await?;
     Ok(HttpResponse::Ok().json(CategoryList {
         items,
         next_cursor: None,
@@ -68,17 +60,7 @@ pub async fn list_ingredients(
 ) -> AppResult<HttpResponse> {
     let extra = filter.extra;
     let items = db::run(&state.pool, move |conn| {
-        let mut q = ingredient_rows::table
-            .order(ingredient_rows::name)
-            .select(IngredientRow::as_select())
-            .into_boxed();
-        if let Some(e) = extra {
-            q = q.filter(ingredient_rows::can_be_extra.eq(e));
-        }
-        Ok(q.load(conn)?
-            .into_iter()
-            .map(Ingredient::from)
-            .collect::<Vec<_>>())
+        loading::all_ingredients(conn, extra)
     })
     .await?;
     Ok(HttpResponse::Ok().json(IngredientList {

@@ -133,3 +133,49 @@ pub fn add_ingredient(
     )?;
     Ok(Ingredient::from(row))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn truffle() -> IngredientInput {
+        IngredientInput {
+            slug: "truffe-noire".into(),
+            name: "Truffe noire".into(),
+            unit: "g".into(),
+            allergens: vec![],
+            vegetarian: true,
+            can_be_extra: true,
+            extra_quantity: 5,
+            extra_price_cents: 400,
+            low_threshold: 50,
+        }
+    }
+
+    #[test]
+    fn units_and_allergens_are_typed_lists() {
+        assert_eq!(check_ingredient(&truffle()).unwrap(), Unit::Gram);
+        let piece = IngredientInput {
+            unit: "piece".into(),
+            ..truffle()
+        };
+        assert_eq!(check_ingredient(&piece).unwrap(), Unit::Piece);
+        let bad = IngredientInput {
+            unit: "kg".into(),
+            allergens: vec!["milk".into(), "truffle".into()],
+            extra_quantity: 0,
+            low_threshold: -1,
+            ..truffle()
+        };
+        match check_ingredient(&bad) {
+            Err(AppError::Validation(e)) => {
+                let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(
+                    fields,
+                    ["unit", "allergens[1]", "extra_quantity", "low_threshold"]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

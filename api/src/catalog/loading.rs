@@ -1,5 +1,5 @@
-//! Loading products with sizes, recipes, steps and allergens in a fixed number of queries, and
-//! finding a category by id or slug.
+//! Reading the catalog: products loaded with sizes, recipes, steps and allergens in a fixed
+//! number of queries, categories (found by id or slug) and ingredients.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::model::{
-    IngredientRow, Product, ProductKind, ProductRow, ProductSize, RecipeLine, SizeRow,
+    Category, Ingredient, IngredientRow, Product, ProductKind, ProductRow, ProductSize, RecipeLine,
+    SizeRow,
 };
 use crate::error::{AppError, AppResult};
 use crate::schema::{categories, ingredients, product_sizes, products, recipe_items, recipe_steps};
@@ -186,4 +187,24 @@ pub fn resolve_category(conn: &mut PgConnection, key: &str) -> AppResult<Uuid> {
             .optional()?,
     };
     found.ok_or_else(|| AppError::field("category", "unknown", "no category has this id or slug"))
+}
+
+/// Menu categories, in menu order.
+pub fn menu_categories(conn: &mut PgConnection) -> AppResult<Vec<Category>> {
+    Ok(categories::table
+        .order((categories::position, categories::name))
+        .select(Category::as_select())
+        .load(conn)?)
+}
+
+/// Every ingredient by name, or only those that can (or cannot) be extra toppings.
+pub fn all_ingredients(conn: &mut PgConnection, extra: Option<bool>) -> AppResult<Vec<Ingredient>> {
+    let mut q = ingredients::table
+        .order(ingredients::name)
+        .select(IngredientRow::as_select())
+        .into_boxed();
+    if let Some(e) = extra {
+        q = q.filter(ingredients::can_be_extra.eq(e));
+    }
+    Ok(q.load(conn)?.into_iter().map(Ingredient::from).collect())
 }

@@ -385,3 +385,118 @@ pub fn withdraw_product(conn: &mut PgConnection, actor: Uuid, id: Uuid) -> AppRe
         serde_json::json!({}),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size(code: &str, price_cents: i32, recipe: &[(u128, i32)]) -> SizeInput {
+        SizeInput {
+            code: code.into(),
+            label: "Moyenne (30 cm)".into(),
+            price_cents,
+            recipe: recipe
+                .iter()
+                .map(|(id, quantity)| RecipeLineInput {
+                    ingredient_id: Uuid::from_u128(*id),
+                    quantity: *quantity,
+                })
+                .collect(),
+        }
+    }
+
+    fn reine() -> ProductInput {
+        ProductInput {
+            category: Some("pizzas-classiques".into()),
+            slug: Some("reine".into()),
+            name: Some(" Reine ".into()),
+            description: None,
+            kind: Some("pizza".into()),
+            image_url: None,
+            position: None,
+            active: None,
+            sizes: Some(vec![size("medium", 1150, &[(1, 120), (2, 80)])]),
+            steps: None,
+        }
+    }
+
+    fn bad_fields(p: ProductInput, creating: bool) -> Vec<String> {
+        match check_product(p, creating) {
+            Ok(_) => vec![],
+            Err(AppError::Validation(e)) => e.into_iter().map(|e| e.field).collect(),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_good_product_becomes_a_trimmed_typed_form() {
+        let change = check_product(reine(), true).unwrap();
+        assert_eq!(change.form.name.as_deref(), Some("Reine"));
+        assert_eq!(change.form.kind, Some(ProductKind::Pizza));
+        assert_eq!(change.category.as_deref(), Some("pizzas-classiques"));
+        assert_eq!(change.form.category_id, None, "resolved when written");
+    }
+
+    #[test]
+    fn every_bad_field_of_a_product_is_named() {
+        let empty = ProductInput {
+            category: None,
+            slug: None,
+            name: None,
+            kind: None,
+            sizes: None,
+            ..reine()
+        };
+        let cases: Vec<(ProductInput, bool, Vec<&str>)> = vec![
+            (reine(), true, vec![]),
+            (
+                ProductInput { ..empty },
+                true,
+                vec!["category", "slug", "name", "kind", "sizes"],
+            ),
+            (
+                ProductInput {
+                    kind: Some("calzone".into()),
+                    slug: Some("La Reine".into()),
+                    image_url: Some("http://example.com/reine.jpg".into()),
+                    ..reine()
+                },
+                false,
+                vec!["slug", "kind", "image_url"],
+            ),
+            (
+                ProductInput {
+                    sizes: Some(vec![
+                        size("medium", 1150, &[(1, 120), (1, 80)]),
+                        size("medium", -1, &[]),
+                        size("XL", 100_001, &[(3, 0)]),
+                    ]),
+                    steps: Some(vec!["Étaler la pâte".into(), " ".into()]),
+                    ..reine()
+                },
+                false,
+                vec![
+                    "sizes[0].recipe[1].ingredient_id",
+                    "sizes[1].code",
+                    "sizes[1].price_cents",
+                    "sizes[1].recipe",
+                    "sizes[2].code",
+                    "sizes[2].price_cents",
+                    "sizes[2].recipe[0].quantity",
+                    "steps[1]",
+                ],
+            ),
+            (
+                ProductInput {
+                    sizes: Some(vec![]),
+                    ..reine()
+                },
+                false,
+                vec!["sizes"],
+            ),
+        ];
+        for (p, creating, expected) in cases {
+            assert_eq!(bad_fields(p, creating), expected);
+        }
+    }
+}
