@@ -247,6 +247,37 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+/// A unique constraint refused a write: the value of `field` is already used. One 409 problem for
+/// every area, naming the field (`taken`) so that forms can show it next to the input.
+impl AppError {
+    pub fn taken(field: &str, message: impl Into<String>) -> AppError {
+        let message = message.into();
+        AppError::Conflict {
+            detail: message.clone(),
+            errors: vec![FieldError::new(field, "taken", message)],
+            extra: None,
+        }
+    }
+}
+
+/// `insert(…).get_result(conn).taken("slug", "another shop already has this slug")?`: a unique
+/// violation becomes [`AppError::taken`], any other database error goes through `From`.
+pub trait UniqueField<T> {
+    fn taken(self, field: &str, message: impl Into<String>) -> AppResult<T>;
+}
+
+impl<T> UniqueField<T> for Result<T, diesel::result::Error> {
+    fn taken(self, field: &str, message: impl Into<String>) -> AppResult<T> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(AppError::taken(field, message))
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(err: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(format!("database pool: {err}"))
@@ -282,11 +313,74 @@ impl Violations {
         self.0.is_empty()
     }
 
+    /// How many errors so far: a check can tell whether it added any.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub fn into_result(self) -> AppResult<()> {
         if self.0.is_empty() {
             Ok(())
         } else {
             Err(AppError::Validation(self.0))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    fn violation(kind: DatabaseErrorKind) -> Result<(), DieselError> {
+        Err(DieselError::DatabaseError(
+            kind,
+            Box::new("duplicate key value".to_string()),
+        ))
+    }
+
+    #[test]
+    fn a_unique_violation_is_a_409_naming_the_field() {
+        let err = violation(DatabaseErrorKind::UniqueViolation)
+            .taken("slug", "another shop already has this slug")
+            .unwrap_err();
+        let problem = err.to_problem();
+        assert_eq!(problem.status, 409);
+        assert_eq!(problem.detail, "another shop already has this slug");
+        assert_eq!(
+            problem.errors,
+            vec![FieldError::new(
+                "slug",
+                "taken",
+                "another shop already has this slug"
+            )]
+        );
+    }
+
+    #[test]
+    fn other_database_errors_keep_their_meaning() {
+        let cases = [
+            (DieselError::NotFound, 404),
+            (
+                DieselError::DatabaseError(
+                    DatabaseErrorKind::SerializationFailure,
+                    Box::new("could not serialize".to_string()),
+                ),
+                409,
+            ),
+            (
+                DieselError::DatabaseError(
+                    DatabaseErrorKind::ForeignKeyViolation,
+                    Box::new("fk".to_string()),
+                ),
+                500,
+            ),
+        ];
+        for (error, status) in cases {
+            let err = Err::<(), _>(error).taken("slug", "taken").unwrap_err();
+            assert_eq!(err.to_problem().status, status);
+            assert!(err.to_problem().errors.is_empty());
+        }
+        assert_eq!(Ok::<_, DieselError>(7).taken("slug", "taken").unwrap(), 7);
     }
 }

@@ -1,9 +1,11 @@
 //! OC Pizza: the ordering and management system of a chain of pizzerias.
 //!
 //! Business areas (`accounts`, `shops`, `catalog`, `search`…) each hold their models, rules and HTTP
-//! handlers; `config`, `db`, `error`, `auth`, `http` are the shared plumbing.
+//! handlers; `config`, `db`, `error`, `auth`, `http` are the shared plumbing, `address` the shared domain
+//! types of a postal address.
 
 pub mod accounts;
+pub mod address;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -1,19 +1,18 @@
 //! HTTP handlers of accounts: parse, authorize, call the rules, answer.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
+use super::profile::{self, ProfileChange};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
 use crate::auth::{CurrentUser, Role, TokenKeys};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::error::{AppError, AppResult, Problem};
 use crate::http::ApiJson;
 use crate::mail::Mail;
-use crate::schema::{addresses, users};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -235,94 +234,15 @@ pub async fn update_me(
     body: ApiJson<UpdateMeRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    let change = ProfileChange {
+        full_name: body.full_name,
+        phone: body.phone,
+        email: body.email,
+        new_password: body.new_password,
+        current_password: body.current_password,
+    };
     let updated = db::transaction(&state.pool, move |conn| {
-        let current = rules::find_user(conn, user.id)?;
-        let mut v = Violations::new();
-        if let Some(name) = &body.full_name {
-            rules::check_full_name(&mut v, "full_name", name);
-        }
-        let phone = match body.phone.as_deref().map(str::trim) {
-            None => current.phone.clone(),
-            Some("") => None,
-            Some(raw) => {
-                let phone = rules::normalize_phone(raw);
-                v.check(
-                    phone.is_some(),
-                    "phone",
-                    "invalid",
-                    "this is not a valid phone number",
-                );
-                phone
-            }
-        };
-        let email = body.email.as_deref().map(rules::normalize_email);
-        if let Some(email) = &email {
-            v.check(
-                rules::email_is_valid(email),
-                "email",
-                "invalid",
-                "this is not a valid e-mail address",
-            );
-        }
-        if let Some(password) = &body.new_password {
-            rules::check_password(
-                &mut v,
-                "new_password",
-                password,
-                email.as_deref().unwrap_or(&current.email),
-            );
-        }
-        let sensitive =
-            body.new_password.is_some() || email.as_ref().is_some_and(|e| *e != current.email);
-        if sensitive {
-            match &body.current_password {
-                None => v.add(
-                    "current_password",
-                    "required",
-                    "confirm with your current password",
-                ),
-                Some(p) if !crate::auth::verify_password(p, &current.password_hash) => v.add(
-                    "current_password",
-                    "wrong",
-                    "this is not your current password",
-                ),
-                _ => {}
-            }
-        }
-        v.into_result()?;
-        let password_hash = match &body.new_password {
-            Some(p) => crate::auth::hash_password(p)?,
-            None => current.password_hash.clone(),
-        };
-        let result = diesel::update(users::table.find(user.id))
-            .set((
-                users::full_name.eq(body
-                    .full_name
-                    .as_deref()
-                    .map(str::trim)
-                    .unwrap_or(&current.full_name)),
-                users::phone.eq(phone),
-                users::email.eq(email.as_deref().unwrap_or(&current.email)),
-                users::password_hash.eq(password_hash),
-                users::updated_at.eq(Utc::now()),
-            ))
-            .returning(rules::User::as_returning())
-            .get_result(conn);
-        match result {
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => Err(AppError::Conflict {
-                detail: "an account already exists with this e-mail address".into(),
-                errors: vec![crate::error::FieldError::new(
-                    "email",
-                    "taken",
-                    "an account already exists with this e-mail address",
-                )],
-                extra: None,
-            }),
-            other => Ok(other?),
-        }
+        profile::update_profile(conn, user.id, change)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(updated)))
@@ -343,74 +263,10 @@ pub async fn delete_me(state: web::Data<AppState>, user: CurrentUser) -> AppResu
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Queryable, Selectable, Serialize, ToSchema)]
-#[diesel(table_name = addresses)]
-pub struct Address {
-    pub id: Uuid,
-    #[schema(example = "Maison")]
-    pub label: String,
-    #[schema(example = "12 rue de la République")]
-    pub line1: String,
-    pub line2: Option<String>,
-    #[schema(example = "69002")]
-    pub postal_code: String,
-    #[schema(example = "Lyon")]
-    pub city: String,
-    pub instructions: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddressInput {
-    pub label: Option<String>,
-    pub line1: Option<String>,
-    pub line2: Option<String>,
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    /// Door code, floor…
-    pub instructions: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AddressList {
     pub items: Vec<Address>,
     pub next_cursor: Option<String>,
-}
-
-fn check_address(v: &mut Violations, a: &AddressInput, creating: bool) {
-    let text = |v: &mut Violations, field: &str, value: &Option<String>, max: usize| match value {
-        None if creating => v.add(field, "required", "this field is required"),
-        Some(s) if s.trim().is_empty() || s.chars().count() > max => {
-            v.add(field, "length", format!("must have 1 to {max} characters"))
-        }
-        _ => {}
-    };
-    text(v, "line1", &a.line1, 200);
-    text(v, "city", &a.city, 100);
-    match &a.postal_code {
-        None if creating => v.add("postal_code", "required", "this field is required"),
-        Some(p) if !(p.len() == 5 && p.chars().all(|c| c.is_ascii_digit())) => v.add(
-            "postal_code",
-            "invalid",
-            "a French postal code has 5 digits",
-        ),
-        _ => {}
-    }
-    if a.label.as_ref().is_some_and(|l| l.chars().count() > 60) {
-        v.add("label", "too_long", "at most 60 characters");
-    }
-    for (field, value) in [("line2", &a.line2), ("instructions", &a.instructions)] {
-        if value.as_ref().is_some_and(|s| s.chars().count() > 300) {
-            v.add(field, "too_long", "at most 300 characters");
-        }
-    }
-}
-
-fn blank_to_none(value: Option<String>) -> Option<String> {
-    value
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 /// The caller's saved delivery addresses.
@@ -422,11 +278,7 @@ pub async fn list_addresses(
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
     let items = db::run(&state.pool, move |conn| {
-        Ok(addresses::table
-            .filter(addresses::user_id.eq(user.id))
-            .order((addresses::created_at, addresses::id))
-            .select(Address::as_select())
-            .load(conn)?)
+        addresses::saved_addresses(conn, user.id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AddressList {
@@ -447,32 +299,9 @@ pub async fn create_address(
     user: CurrentUser,
     body: ApiJson<AddressInput>,
 ) -> AppResult<HttpResponse> {
-    let a = body.0;
-    let mut v = Violations::new();
-    check_address(&mut v, &a, true);
-    v.into_result()?;
+    let address = NewSavedAddress::validate(user.id, body.0)?;
     let address = db::run(&state.pool, move |conn| {
-        let count: i64 = addresses::table
-            .filter(addresses::user_id.eq(user.id))
-            .count()
-            .get_result(conn)?;
-        if count >= 20 {
-            return Err(AppError::conflict(
-                "at most 20 addresses can be saved; delete one first",
-            ));
-        }
-        Ok(diesel::insert_into(addresses::table)
-            .values((
-                addresses::user_id.eq(user.id),
-                addresses::label.eq(a.label.unwrap_or_default().trim()),
-                addresses::line1.eq(a.line1.unwrap_or_default().trim()),
-                addresses::line2.eq(blank_to_none(a.line2)),
-                addresses::postal_code.eq(a.postal_code.unwrap_or_default()),
-                addresses::city.eq(a.city.unwrap_or_default().trim()),
-                addresses::instructions.eq(blank_to_none(a.instructions)),
-            ))
-            .returning(Address::as_returning())
-            .get_result(conn)?)
+        addresses::save_address(conn, address)
     })
     .await?;
     Ok(HttpResponse::Created().json(address))
@@ -493,45 +322,10 @@ pub async fn update_address(
     path: web::Path<Uuid>,
     body: ApiJson<AddressInput>,
 ) -> AppResult<HttpResponse> {
-    let a = body.0;
-    let mut v = Violations::new();
-    check_address(&mut v, &a, false);
-    v.into_result()?;
+    let form = SavedAddressForm::validate(body.0)?;
     let id = path.into_inner();
-    let address = db::transaction(&state.pool, move |conn| {
-        let current: Address = addresses::table
-            .filter(addresses::id.eq(id))
-            .filter(addresses::user_id.eq(user.id))
-            .select(Address::as_select())
-            .for_update()
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("address"))?;
-        Ok(diesel::update(addresses::table.find(id))
-            .set((
-                addresses::label.eq(a
-                    .label
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or(current.label)),
-                addresses::line1.eq(a
-                    .line1
-                    .map(|s| s.trim().to_string())
-                    .unwrap_or(current.line1)),
-                addresses::line2.eq(if a.line2.is_some() {
-                    blank_to_none(a.line2)
-                } else {
-                    current.line2
-                }),
-                addresses::postal_code.eq(a.postal_code.unwrap_or(current.postal_code)),
-                addresses::city.eq(a.city.map(|s| s.trim().to_string()).unwrap_or(current.city)),
-                addresses::instructions.eq(if a.instructions.is_some() {
-                    blank_to_none(a.instructions)
-                } else {
-                    current.instructions
-                }),
-            ))
-            .returning(Address::as_returning())
-            .get_result(conn)?)
+    let address = db::run(&state.pool, move |conn| {
+        addresses::change_address(conn, user.id, id, form)
     })
     .await?;
     Ok(HttpResponse::Ok().json(address))
@@ -551,15 +345,10 @@ pub async fn delete_address(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let deleted = db::run(&state.pool, move |conn| {
-        Ok(diesel::delete(
-            addresses::table
-                .filter(addresses::id.eq(id))
-                .filter(addresses::user_id.eq(user.id)),
-        )
-        .execute(conn)?)
+        addresses::forget_address(conn, user.id, id)
     })
     .await?;
-    if deleted == 0 {
+    if !deleted {
         return Err(AppError::not_found("address"));
     }
     Ok(HttpResponse::NoContent().finish())

@@ -1,9 +1,12 @@
 //! Accounts: registration, login with lockout, rotating refresh tokens, password reset, the
 //! caller's profile and addresses, account deletion (orders keep an anonymised copy).
 
+pub mod addresses;
 mod handlers;
+pub mod profile;
 pub mod rules;
 
+pub use addresses::{Address, AddressInput};
 pub use handlers::*;
 pub use rules::{create_account, NewAccount};
 

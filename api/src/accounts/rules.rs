@@ -8,12 +8,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::{self, Role, TokenKeys};
-use crate::error::{AppError, AppResult, Violations};
+use crate::error::{AppError, AppResult, UniqueField, Violations};
 use crate::schema::{addresses, orders, password_reset_tokens, refresh_tokens, users};
 
 pub const MAX_FAILED_LOGINS: i32 = 3;
 pub const LOCKOUT_MINUTES: i64 = 5;
 pub const RESET_TOKEN_MINUTES: i64 = 60;
+pub const EMAIL_TAKEN: &str = "an account already exists with this e-mail address";
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = users)]
@@ -23,17 +24,11 @@ pub struct User {
     pub password_hash: String,
     pub full_name: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub shop_id: Option<Uuid>,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Customer)
-    }
 }
 
 /// A user as the API shows it (never the password hash).
@@ -55,7 +50,7 @@ pub struct UserView {
 impl From<User> for UserView {
     fn from(u: User) -> Self {
         UserView {
-            role: u.role(),
+            role: u.role,
             id: u.id,
             email: u.email,
             full_name: u.full_name,
@@ -208,28 +203,18 @@ pub fn create_account(conn: &mut PgConnection, account: NewAccount) -> AppResult
         }
     }
     let password_hash = auth::hash_password(&account.password)?;
-    let inserted = diesel::insert_into(users::table)
+    diesel::insert_into(users::table)
         .values((
             users::email.eq(&email),
             users::password_hash.eq(password_hash),
             users::full_name.eq(account.full_name.trim()),
             users::phone.eq(phone),
-            users::role.eq(account.role.as_str()),
+            users::role.eq(account.role),
             users::shop_id.eq(account.shop_id),
         ))
-        .on_conflict_do_nothing()
         .returning(User::as_returning())
         .get_result::<User>(conn)
-        .optional()?;
-    inserted.ok_or_else(|| AppError::Conflict {
-        detail: "an account already exists with this e-mail address".to_string(),
-        errors: vec![crate::error::FieldError::new(
-            "email",
-            "taken",
-            "an account already exists with this e-mail address",
-        )],
-        extra: None,
-    })
+        .taken("email", EMAIL_TAKEN)
 }
 
 pub fn find_user(conn: &mut PgConnection, id: Uuid) -> AppResult<User> {
@@ -338,7 +323,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     Ok(TokenPair {
-        access_token: keys.issue(user.id, user.role(), user.shop_id)?,
+        access_token: keys.issue(user.id, user.role, user.shop_id)?,
         refresh_token,
         token_type: "Bearer".to_string(),
         expires_in: keys.access_ttl_seconds,
@@ -511,7 +496,7 @@ pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) 
 
 /// Deletes a customer's account. Their orders stay for the shop's books, anonymised.
 pub fn delete_customer(conn: &mut PgConnection, user: &User) -> AppResult<()> {
-    if user.role() != Role::Customer {
+    if user.role != Role::Customer {
         return Err(AppError::Forbidden(
             "staff accounts are removed by an administrator".to_string(),
         ));

@@ -11,7 +11,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::read::{load_products, Category, IngredientRow, Product, ProductQuery};
+use super::loading::{load_products, ProductQuery};
+use super::model::{Category, IngredientRow, Product, RecipeLine};
 use crate::db;
 use crate::error::{AppResult, Problem};
 use crate::schema::{categories, ingredients, stock};
@@ -136,7 +137,7 @@ fn load_snapshot(conn: &mut PgConnection) -> AppResult<CatalogSnapshot> {
     })
 }
 
-fn size_available(recipe: &[super::read::RecipeLine], stock: &HashMap<Uuid, i64>) -> bool {
+fn size_available(recipe: &[RecipeLine], stock: &HashMap<Uuid, i64>) -> bool {
     !recipe.is_empty()
         && recipe.iter().all(|line| {
             stock.get(&line.ingredient_id).copied().unwrap_or(0) >= i64::from(line.quantity)

@@ -1,26 +1,39 @@
 //! The catalog: categories, ingredients (units, allergens, extra-topping prices), products with
 //! their sizes, prices, recipes and steps, and each shop's menu with availability from its stock.
+//!
+//! `model` holds the rows, views and typed kinds, `loading` assembles products, `categories`,
+//! `ingredients` and `products` hold the rules of changing them, `menu` a shop's menu and its
+//! cache, `handlers` the HTTP side. Each file imports only those below it; other areas use the
+//! re-exports here.
 
+pub mod categories;
+mod handlers;
+pub mod ingredients;
+pub mod loading;
 mod menu;
-mod read;
-mod write;
+pub mod model;
+pub mod products;
 
+pub use categories::CategoryInput;
+pub use handlers::*;
+pub use ingredients::IngredientInput;
+pub use loading::{load_product, load_products, resolve_category, ProductQuery};
 pub use menu::*;
-pub use read::*;
-pub use write::*;
+pub use model::*;
+pub use products::{ProductInput, RecipeLineInput, SizeInput};
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(read::list_categories)
-        .service(write::create_category)
-        .service(write::update_category)
-        .service(read::list_ingredients)
-        .service(write::create_ingredient)
-        .service(read::list_products)
-        .service(read::get_product)
-        .service(write::create_product)
-        .service(write::update_product)
-        .service(write::delete_product)
+    cfg.service(handlers::list_categories)
+        .service(handlers::create_category)
+        .service(handlers::update_category)
+        .service(handlers::list_ingredients)
+        .service(handlers::create_ingredient)
+        .service(handlers::list_products)
+        .service(handlers::get_product)
+        .service(handlers::create_product)
+        .service(handlers::update_product)
+        .service(handlers::delete_product)
         .service(menu::shop_menu);
 }

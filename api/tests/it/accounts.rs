@@ -581,3 +581,77 @@ async fn a_password_reset_mail_goes_out_over_smtp_and_an_smtp_outage_is_a_clear_
     assert!(!problem.to_string().contains("127.0.0.1"));
     assert_eq!(smtp.messages().len(), 1);
 }
+
+#[tokio::test]
+async fn a_saved_address_keeps_what_a_change_leaves_out_and_clears_a_blank_line() {
+    let app = TestApp::spawn().await;
+    register(&app, "c@example.fr").await;
+    let token = app.login("c@example.fr", "une-bonne-pizza").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app.post("/api/v1/me/addresses", Some(&token), json!({"label": " Bureau ", "line1": " 3 place Bellecour ", "line2": "Bâtiment B", "postal_code": "69002", "city": "Lyon", "instructions": "Code 42"})).await;
+    assert_eq!(res.status(), 201);
+    let address: Value = res.json().await.unwrap();
+    assert_eq!(address["label"], "Bureau");
+    assert_eq!(address["line1"], "3 place Bellecour");
+    let path = format!("/api/v1/me/addresses/{}", address["id"].as_str().unwrap());
+    // Nothing to change: the address comes back as it is.
+    let same: Value = app
+        .send("PATCH", &path, Some(&token), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(same, address);
+    // A blank line clears it; null and absent keep it.
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&token),
+            json!({"line2": "  ", "instructions": null}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["line2"], Value::Null);
+    assert_eq!(changed["instructions"], "Code 42");
+    assert_eq!(changed["city"], "Lyon");
+}
+
+#[tokio::test]
+async fn a_profile_change_keeps_the_phone_unless_it_is_sent_blank() {
+    let app = TestApp::spawn().await;
+    register(&app, "d@example.fr").await;
+    let token = app.login("d@example.fr", "une-bonne-pizza").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .send(
+            "PATCH",
+            "/api/v1/me",
+            Some(&token),
+            json!({"full_name": " Marie D. "}),
+        )
+        .await;
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["full_name"], "Marie D.");
+    assert_eq!(me["phone"], "+33611223344");
+    let me: Value = app
+        .send("PATCH", "/api/v1/me", Some(&token), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["phone"], "+33611223344");
+    let me: Value = app
+        .send("PATCH", "/api/v1/me", Some(&token), json!({"phone": ""}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["phone"], Value::Null);
+    assert_eq!(me["role"], "customer");
+}

@@ -246,3 +246,85 @@ async fn a_manager_adds_a_pizza_and_every_menu_shows_it() {
     );
     assert_eq!(app.get(&path, None).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_manager_renames_a_category_and_an_empty_change_leaves_it_as_it_is() {
+    let app = TestApp::spawn().await;
+    let manager = app.token_for(Role::Admin, None).await;
+    let res = app
+        .post(
+            "/api/v1/categories",
+            Some(&manager),
+            json!({"slug": "calzones", "name": " Calzones "}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["name"], "Calzones");
+    let path = format!("/api/v1/categories/{}", created["id"].as_str().unwrap());
+    let same: Value = app
+        .send("PATCH", &path, Some(&manager), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(same, created);
+    let renamed: Value = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&manager),
+            json!({"name": "Chaussons", "position": 9}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(renamed["name"], "Chaussons");
+    assert_eq!(renamed["slug"], "calzones");
+    assert_eq!(renamed["position"], 9);
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(&manager),
+            json!({"slug": "pizzas-classiques"}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "slug");
+    assert_eq!(body["errors"][0]["code"], "taken");
+    let missing = format!("/api/v1/categories/{}", uuid::Uuid::new_v4());
+    for change in [json!({}), json!({"name": "Fantôme"})] {
+        let res = app.send("PATCH", &missing, Some(&manager), change).await;
+        assert_eq!(res.status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn an_admin_edit_of_a_shop_keeps_its_email_when_sent_null() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_for(Role::Admin, None).await;
+    let shop = app.shop_ids().await.into_values().next().unwrap();
+    let path = format!("/api/v1/shops/{shop}");
+    let before: Value = app.get(&path, None).await.json().await.unwrap();
+    let res = app
+        .send("PATCH", &path, Some(&admin), json!({"email": null, "name": " Nouveau nom ", "delivery_postal_codes": ["69001", "69001", "69002"]}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["email"], before["email"]);
+    assert_eq!(after["name"], "Nouveau nom");
+    assert_eq!(after["hours"], before["hours"]);
+    assert_eq!(after["delivery_postal_codes"], json!(["69001", "69002"]));
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/shops/{}", uuid::Uuid::new_v4()),
+            Some(&admin),
+            json!({"name": "Fantôme"}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+}

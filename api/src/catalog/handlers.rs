@@ -1,0 +1,303 @@
+//! HTTP handlers of the catalog: parse, authorize, call the rules, answer. Every change drops
+//! this instance's menu cache.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::categories::{self, CategoryForm, CategoryInput};
+use super::ingredients::{self, IngredientInput};
+use super::loading::{self, load_product, load_products, resolve_category, ProductQuery};
+use super::menu::CatalogCache;
+use super::model::{Category, Ingredient, Product, ProductKind};
+use super::products::{self, ProductInput};
+use crate::auth::{Authorized, Managers};
+use crate::db;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryList {
+    pub items: Vec<Category>,
+    pub next_cursor: Option<String>,
+}
+
+/// Menu categories, in menu order.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog",
+    responses((status = 200, description = "Categories", body = CategoryList)))]
+#[get("/categories")]
+pub async fn list_categories(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let items = db::run(&state.pool, loading::menu_categories).await?;
+    Ok(HttpResponse::Ok().json(CategoryList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IngredientList {
+    pub items: Vec<Ingredient>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IngredientFilter {
+    /// Only the ingredients customers may add as extra toppings.
+    pub extra: Option<bool>,
+}
+
+/// Every ingredient, by name.
+#[utoipa::path(get, path = "/api/v1/ingredients", tag = "catalog",
+    params(IngredientFilter),
+    responses((status = 200, description = "Ingredients", body = IngredientList)))]
+#[get("/ingredients")]
+pub async fn list_ingredients(
+    state: web::Data<AppState>,
+    filter: ApiQuery<IngredientFilter>,
+) -> AppResult<HttpResponse> {
+    let extra = filter.extra;
+    let items = db::run(&state.pool, move |conn| {
+        loading::all_ingredients(conn, extra)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(IngredientList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductFilter {
+    /// Category id or slug.
+    pub category: Option<String>,
+    /// `pizza`, `drink`, `dessert` or `starter`.
+    pub kind: Option<String>,
+    pub vegetarian: Option<bool>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The products on sale, in menu order.
+#[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
+    params(ProductFilter),
+    responses(
+        (status = 200, description = "Products", body = inline(Page<Product>)),
+        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json")))]
+#[get("/products")]
+pub async fn list_products(
+    state: web::Data<AppState>,
+    filter: ApiQuery<ProductFilter>,
+) -> AppResult<HttpResponse> {
+    let filter = filter.into_inner();
+    let paging = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor.clone(),
+    };
+    let (limit, offset) = (paging.limit()?, paging.offset()?);
+    let kind = filter
+        .kind
+        .as_deref()
+        .map(|k| {
+            ProductKind::parse(k)
+                .ok_or_else(|| AppError::field("kind", "invalid", ProductKind::INVALID))
+        })
+        .transpose()?;
+    let list = db::run(&state.pool, move |conn| {
+        let category_id = filter
+            .category
+            .as_deref()
+            .map(|c| resolve_category(conn, c))
+            .transpose()?;
+        load_products(
+            conn,
+            &ProductQuery {
+                category_id,
+                kind,
+                vegetarian: filter.vegetarian,
+                limit: Some(limit + 1),
+                offset,
+                ..Default::default()
+            },
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(paging.page(list)?))
+}
+
+/// One product with its sizes, recipes, steps and allergens.
+#[utoipa::path(get, path = "/api/v1/products/{product_id}", tag = "catalog",
+    params(("product_id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "Product", body = Product),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
+#[get("/products/{product_id}")]
+pub async fn get_product(
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let product = db::run(&state.pool, move |conn| load_product(conn, id, false)).await?;
+    Ok(HttpResponse::Ok().json(product))
+}
+
+/// Adds a menu category (managers).
+#[utoipa::path(post, path = "/api/v1/categories", tag = "catalog", security(("bearer" = [])),
+    request_body = CategoryInput,
+    responses(
+        (status = 201, description = "Created", body = Category),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/categories")]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    body: ApiJson<CategoryInput>,
+) -> AppResult<HttpResponse> {
+    let form = CategoryForm::validate(body.0, true)?;
+    let actor = who.user.id;
+    let created = db::transaction(&state.pool, move |conn| {
+        categories::add_category(conn, actor, form)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Renames or moves a category (managers).
+#[utoipa::path(patch, path = "/api/v1/categories/{category_id}", tag = "catalog", security(("bearer" = [])),
+    params(("category_id" = Uuid, Path, description = "Category id")),
+    request_body = CategoryInput,
+    responses(
+        (status = 200, description = "Updated", body = Category),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/categories/{category_id}")]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    path: web::Path<Uuid>,
+    body: ApiJson<CategoryInput>,
+) -> AppResult<HttpResponse> {
+    let form = CategoryForm::validate(body.0, false)?;
+    let id = path.into_inner();
+    let actor = who.user.id;
+    let updated = db::transaction(&state.pool, move |conn| {
+        categories::change_category(conn, actor, id, form)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Adds an ingredient; every shop gets an empty stock line for it (managers).
+#[utoipa::path(post, path = "/api/v1/ingredients", tag = "catalog", security(("bearer" = [])),
+    request_body = IngredientInput,
+    responses(
+        (status = 201, description = "Created", body = Ingredient),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/ingredients")]
+pub async fn create_ingredient(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    body: ApiJson<IngredientInput>,
+) -> AppResult<HttpResponse> {
+    let input = body.0;
+    let unit = ingredients::check_ingredient(&input)?;
+    let actor = who.user.id;
+    let created = db::transaction(&state.pool, move |conn| {
+        ingredients::add_ingredient(conn, actor, input, unit)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Adds a product with its sizes, prices, recipes and steps (managers).
+#[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])),
+    request_body = ProductInput,
+    responses(
+        (status = 201, description = "Created", body = Product),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[post("/products")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    body: ApiJson<ProductInput>,
+) -> AppResult<HttpResponse> {
+    let change = products::check_product(body.0, true)?;
+    let actor = who.user.id;
+    let product = db::transaction(&state.pool, move |conn| {
+        let id = products::add_product(conn, actor, change)?;
+        load_product(conn, id, true)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::Created().json(product))
+}
+
+/// Changes a product: text, category, prices, recipes, steps, or withdraws it (managers).
+#[utoipa::path(patch, path = "/api/v1/products/{product_id}", tag = "catalog", security(("bearer" = [])),
+    params(("product_id" = Uuid, Path, description = "Product id")),
+    request_body = ProductInput,
+    responses(
+        (status = 200, description = "Updated", body = Product),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+#[patch("/products/{product_id}")]
+pub async fn update_product(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    path: web::Path<Uuid>,
+    body: ApiJson<ProductInput>,
+) -> AppResult<HttpResponse> {
+    let change = products::check_product(body.0, false)?;
+    let id = path.into_inner();
+    let actor = who.user.id;
+    let product = db::transaction(&state.pool, move |conn| {
+        products::change_product(conn, actor, id, change)?;
+        load_product(conn, id, true)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::Ok().json(product))
+}
+
+/// Withdraws a product from the menu; past orders keep their copy (managers).
+#[utoipa::path(delete, path = "/api/v1/products/{product_id}", tag = "catalog", security(("bearer" = [])),
+    params(("product_id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
+#[delete("/products/{product_id}")]
+pub async fn delete_product(
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+    who: Authorized<Managers>,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let actor = who.user.id;
+    db::transaction(&state.pool, move |conn| {
+        products::withdraw_product(conn, actor, id)
+    })
+    .await?;
+    catalog.invalidate();
+    Ok(HttpResponse::NoContent().finish())
+}
