@@ -139,7 +139,7 @@ pub fn load_products(conn: &mut PgConnection, q: &ProductQuery) -> AppResult<Vec
                 slug: p.slug,
                 name: p.name,
                 description: p.description,
-                kind: p.kind.to_string(),
+                kind: p.kind,
                 category_id: p.category_id,
                 vegetarian: p.vegetarian,
                 image_url: p.image_url,

@@ -2,7 +2,7 @@
 //! sizes and recipes; the kinds of product and the units of ingredients are typed.
 
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -10,6 +10,8 @@ use crate::schema::{categories, ingredients, product_sizes, products};
 
 crate::text_enum! {
     /// What a product is on the menu.
+    #[derive(Serialize, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
     pub enum ProductKind {
         Pizza = "pizza",
         Drink = "drink",
@@ -172,9 +174,7 @@ pub struct Product {
     #[schema(example = "Reine")]
     pub name: String,
     pub description: String,
-    /// `pizza`, `drink`, `dessert` or `starter`.
-    #[schema(example = "pizza")]
-    pub kind: String,
+    pub kind: ProductKind,
     pub category_id: Uuid,
     pub vegetarian: bool,
     pub image_url: Option<String>,

@@ -49,6 +49,7 @@ pub fn modify_order(
     let shop = find_shop(conn, order.shop_id)?;
     let fulfilment = order.fulfilment;
     let mut v = Violations::new();
+    let mut address = None;
     if let Some(a) = &req.delivery_address {
         if fulfilment == Fulfilment::Pickup {
             v.add(
@@ -57,7 +58,7 @@ pub fn modify_order(
                 "a pickup order has no delivery address",
             );
         } else {
-            check_address(conn, &shop, a, "delivery_address", &mut v)?;
+            address = check_address(conn, &shop, a, "delivery_address", &mut v)?;
         }
     }
     check_notes(req.notes.as_deref(), &mut v);
@@ -105,13 +106,13 @@ pub fn modify_order(
             ))
             .execute(conn)?;
     }
-    if let Some(a) = &req.delivery_address {
+    if let Some(a) = &address {
         diesel::update(orders::table.find(id))
             .set((
-                orders::delivery_line1.eq(a.line1.trim()),
+                orders::delivery_line1.eq(&a.line1),
                 orders::delivery_line2.eq(&a.line2),
                 orders::delivery_postal_code.eq(&a.postal_code),
-                orders::delivery_city.eq(a.city.trim()),
+                orders::delivery_city.eq(&a.city),
                 orders::delivery_instructions.eq(&a.instructions),
             ))
             .execute(conn)?;

@@ -6,8 +6,10 @@ use uuid::Uuid;
 
 use super::model::DeliveryAddress;
 use super::pricing::PricedCart;
+use crate::address::{Address, AddressFields, PostalCode};
 use crate::error::{AppError, AppResult, Violations};
-use crate::schema::{shop_delivery_zones, shop_hours};
+use crate::schema::shop_hours;
+use crate::shops::zones::shop_delivers_to;
 use crate::shops::{find_shop, OpeningRange, Shop};
 
 /// The shop with its opening ranges, checked to be active.
@@ -28,51 +30,45 @@ pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Vec
     Ok((shop, ranges))
 }
 
+/// Checks a delivery address (the rules of `crate::address`, fields named under `field`) and that
+/// the shop delivers to its postal code. Returns the address as it is kept (trimmed) when good.
 pub(super) fn check_address(
     conn: &mut PgConnection,
     shop: &Shop,
     address: &DeliveryAddress,
     field: &str,
     v: &mut Violations,
-) -> AppResult<()> {
-    let at = |f: &str| format!("{field}.{f}");
-    if address.line1.trim().is_empty() || address.line1.chars().count() > 200 {
-        v.add(at("line1"), "length", "1 to 200 characters");
-    }
-    if address.city.trim().is_empty() || address.city.chars().count() > 100 {
-        v.add(at("city"), "length", "1 to 100 characters");
-    }
-    for (f, value) in [
-        ("line2", &address.line2),
-        ("instructions", &address.instructions),
-    ] {
-        if value.as_ref().is_some_and(|s| s.chars().count() > 300) {
-            v.add(at(f), "too_long", "at most 300 characters");
+) -> AppResult<Option<DeliveryAddress>> {
+    let fields = AddressFields {
+        line1: Some(address.line1.clone()),
+        line2: address.line2.clone(),
+        postal_code: Some(address.postal_code.clone()),
+        city: Some(address.city.clone()),
+        instructions: address.instructions.clone(),
+    };
+    let valid = Address::validate(field, fields, v);
+    // The zone is checked even when another field is wrong, so every problem is told at once.
+    let code = match &valid {
+        Some(a) => Some(a.postal_code.clone()),
+        None => PostalCode::parse(&address.postal_code),
+    };
+    if let Some(code) = &code {
+        if !shop_delivers_to(conn, shop.id, code)? {
+            v.add(
+                format!("{field}.postal_code"),
+                "outside_delivery_zone",
+                format!("{} does not deliver to {code}", shop.name),
+            );
+            return Ok(None);
         }
     }
-    if !(address.postal_code.len() == 5 && address.postal_code.chars().all(|c| c.is_ascii_digit()))
-    {
-        v.add(
-            at("postal_code"),
-            "invalid",
-            "a French postal code has 5 digits",
-        );
-        return Ok(());
-    }
-    let delivered: bool = diesel::select(diesel::dsl::exists(
-        shop_delivery_zones::table
-            .filter(shop_delivery_zones::shop_id.eq(shop.id))
-            .filter(shop_delivery_zones::postal_code.eq(&address.postal_code)),
-    ))
-    .get_result(conn)?;
-    if !delivered {
-        v.add(
-            at("postal_code"),
-            "outside_delivery_zone",
-            format!("{} does not deliver to {}", shop.name, address.postal_code),
-        );
-    }
-    Ok(())
+    Ok(valid.map(|a| DeliveryAddress {
+        line1: a.line1,
+        line2: a.line2,
+        postal_code: a.postal_code.into_string(),
+        city: a.city,
+        instructions: a.instructions,
+    }))
 }
 
 pub(super) fn check_minimum(shop: &Shop, cart: &PricedCart, v: &mut Violations) {

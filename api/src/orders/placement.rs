@@ -64,7 +64,7 @@ pub fn quote(conn: &mut PgConnection, req: &QuoteRequest) -> AppResult<(Shop, Pr
     let mut v = Violations::new();
     match (&req.fulfilment, &req.delivery_address) {
         (Fulfilment::Delivery, Some(a)) => {
-            check_address(conn, &shop, a, "delivery_address", &mut v)?
+            check_address(conn, &shop, a, "delivery_address", &mut v)?;
         }
         (Fulfilment::Pickup, Some(_)) => v.add(
             "delivery_address",
@@ -247,14 +247,10 @@ pub fn place_order(
             None
         }
         (Fulfilment::Delivery, Some(a), None) => {
-            check_address(conn, &shop, a, "delivery_address", &mut v)?;
-            Some(a.clone())
+            check_address(conn, &shop, a, "delivery_address", &mut v)?
         }
         (Fulfilment::Delivery, None, Some(id)) => match saved_address(conn, id, customer.id)? {
-            Some(a) => {
-                check_address(conn, &shop, &a, "address_id", &mut v)?;
-                Some(a)
-            }
+            Some(a) => check_address(conn, &shop, &a, "address_id", &mut v)?,
             None => {
                 v.add(
                     "address_id",
@@ -323,11 +319,6 @@ pub fn place_order(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    let address = address.map(|a| DeliveryAddress {
-        line1: a.line1.trim().to_string(),
-        city: a.city.trim().to_string(),
-        ..a
-    });
     let created_at: chrono::DateTime<Utc> = diesel::insert_into(orders::table)
         .values((
             orders::id.eq(order_id),

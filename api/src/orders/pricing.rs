@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::catalog::ProductKind;
 use crate::error::{AppResult, Violations};
 use crate::schema::{ingredients, product_sizes, products, recipe_items};
 use crate::shops::Shop;
@@ -77,7 +78,7 @@ struct SizeInfo {
     label: String,
     price_cents: i32,
     product_name: String,
-    kind: String,
+    kind: ProductKind,
 }
 
 /// Prices `items` for `shop`, adding every problem to `v` (with the field path of each item).
@@ -217,7 +218,7 @@ impl PriceList {
             };
             let recipe = recipes.get(&size.size_id).cloned().unwrap_or_default();
             let in_recipe: HashSet<Uuid> = recipe.iter().map(|(i, _)| *i).collect();
-            let customisable = size.kind == "pizza";
+            let customisable = size.kind == ProductKind::Pizza;
             let customised =
                 !item.add_ingredient_ids.is_empty() || !item.remove_ingredient_ids.is_empty();
             if customised && !customisable {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::model::{load_views, Order, OrderRow};
 use super::pricing::LineModification;
 use crate::auth::{Authorized, Deliveries, Kitchen, Role, ShopAccess};
-use crate::catalog::{load_products, Product, ProductQuery, RecipeLine};
+use crate::catalog::{load_products, Product, ProductKind, ProductQuery, RecipeLine};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem, Violations};
 use crate::http::ApiJson;
@@ -36,9 +36,8 @@ pub struct RecipeMemo {
 #[derive(Serialize, ToSchema)]
 pub struct TicketLine {
     pub product_name: String,
-    /// `pizza`, `drink`, `dessert` or `starter`: what is cooked, what is packed.
-    #[schema(example = "pizza")]
-    pub kind: String,
+    /// What is cooked, what is packed; null for a product since deleted.
+    pub kind: Option<ProductKind>,
     /// The size's code.
     #[schema(example = "medium")]
     pub size: String,
@@ -263,7 +262,7 @@ fn ticket(
                 .collect();
             let recipe = recipe_for_item(base, &line.removed, &added);
             TicketLine {
-                kind: product.map(|p| p.kind.to_string()).unwrap_or_default(),
+                kind: product.map(|p| p.kind),
                 size: line.size.clone(),
                 allergens: product.map(|p| p.allergens.clone()).unwrap_or_default(),
                 recipe,

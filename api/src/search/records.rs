@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::algolia::{BatchOperation, IndexSettings, ObjectId};
-use crate::catalog::{load_products, Category, Product, ProductQuery};
+use crate::catalog::{load_products, Category, Product, ProductKind, ProductQuery};
 use crate::error::AppResult;
 use crate::schema::{categories, products};
 
@@ -50,13 +50,14 @@ impl ProductRecord {
             slug: p.slug.clone(),
             name: p.name.clone(),
             description: p.description.clone(),
-            kind: p.kind.clone(),
+            kind: p.kind.to_string(),
             category: category.slug.clone(),
             category_name: category.name.clone(),
             vegetarian: p.vegetarian,
             allergens: p.allergens.clone(),
             ingredients: ingredients.into_iter().map(str::to_string).collect(),
-            keywords: if p.vegetarian && matches!(p.kind.as_str(), "pizza" | "starter") {
+            keywords: if p.vegetarian && matches!(p.kind, ProductKind::Pizza | ProductKind::Starter)
+            {
                 vec!["végétarien".to_string()]
             } else {
                 Vec::new()

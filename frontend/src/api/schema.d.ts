@@ -1301,11 +1301,7 @@ export interface components {
             image_url?: string | null;
             /** @description Names of its ingredients (largest quantity first in the medium size). */
             ingredients: string[];
-            /**
-             * @description `pizza`, `drink`, `dessert` or `starter`.
-             * @example pizza
-             */
-            kind: string;
+            kind: components["schemas"]["ProductKind"];
             /** @example Reine */
             name: string;
             sizes: components["schemas"]["ProductSize"][];
@@ -1332,6 +1328,11 @@ export interface components {
             /** @description Replaces the preparation steps when given. */
             steps?: string[] | null;
         };
+        /**
+         * @description What a product is on the menu.
+         * @enum {string}
+         */
+        ProductKind: "pizza" | "drink" | "dessert" | "starter";
         ProductSize: {
             /** @description Whether the shop's stock can make this size now; null outside a shop's menu. */
             available?: boolean | null;
@@ -1607,11 +1608,7 @@ export interface components {
         TicketLine: {
             added: string[];
             allergens: string[];
-            /**
-             * @description `pizza`, `drink`, `dessert` or `starter`: what is cooked, what is packed.
-             * @example pizza
-             */
-            kind: string;
+            kind?: null | components["schemas"]["ProductKind"];
             memos: components["schemas"]["RecipeMemo"][];
             product_name: string;
             /** Format: int32 */
@@ -3135,11 +3132,7 @@ export interface operations {
                             image_url?: string | null;
                             /** @description Names of its ingredients (largest quantity first in the medium size). */
                             ingredients: string[];
-                            /**
-                             * @description `pizza`, `drink`, `dessert` or `starter`.
-                             * @example pizza
-                             */
-                            kind: string;
+                            kind: components["schemas"]["ProductKind"];
                             /** @example Reine */
                             name: string;
                             sizes: components["schemas"]["ProductSize"][];
