@@ -22,6 +22,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod payments;
+pub mod routes;
 pub mod schema;
 pub mod search;
 pub mod seed;

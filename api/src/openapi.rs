@@ -1,10 +1,14 @@
-//! The OpenAPI document, generated from the handlers' annotations. `ocpizza openapi` prints it;
+//! The OpenAPI document's frame: info, tags, security and the shared schemas. Its paths come from
+//! the route registrations themselves (`crate::routes`); every error response is a problem
+//! (`application/problem+json`), filled in once here. `ocpizza openapi` prints the document;
 //! `openapi/openapi.json` is its committed copy, checked by a test.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, catalog, ops, orders, payments, shops};
+use utoipa::openapi::{Content, Ref, RefOr};
+
+use crate::orders;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,25 +16,6 @@ use crate::{accounts, catalog, ops, orders, payments, shops};
         title = "OC Pizza API",
         description = "Ordering and management API of the OC Pizza chain of pizzerias.\n\nAmounts are integer cents with a currency, times RFC 3339 UTC, ids UUIDs. Errors are `application/problem+json` (RFC 9457) with an `errors` list naming each bad field. Lists answer `{\"items\": [...], \"next_cursor\": null | \"…\"}`.\n\nAuthenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`.",
         license(name = "Proprietary")
-    ),
-    paths(
-        ops::healthz, ops::readyz, ops::metrics,
-        accounts::register, accounts::login, accounts::refresh, accounts::logout,
-        accounts::request_password_reset, accounts::confirm_password_reset,
-        accounts::get_me, accounts::update_me, accounts::delete_me,
-        accounts::list_addresses, accounts::create_address, accounts::update_address, accounts::delete_address,
-        shops::list_shops, shops::get_shop, shops::create_shop, shops::update_shop,
-        catalog::list_categories, catalog::create_category, catalog::update_category,
-        catalog::list_ingredients, catalog::create_ingredient,
-        catalog::list_products, catalog::get_product, catalog::create_product, catalog::update_product, catalog::delete_product,
-        catalog::shop_menu,
-        crate::inventory::shop_stock, crate::inventory::record_movement, crate::inventory::list_movements,
-        orders::quote, orders::place, orders::list, orders::get_order, orders::modify, orders::cancel,
-        orders::transition, orders::delivery_failure, orders::events, orders::shop_events, orders::kitchen, orders::deliveries,
-        orders::list_memos, orders::add_memo, orders::find_customers,
-        payments::start_payment, payments::list_payments, payments::refund_order,
-        payments::stripe_webhook, payments::offline_confirm,
-        crate::search::search,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError, orders::ShopSnapshot)),
     modifiers(&BearerAuth),
@@ -66,9 +51,43 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document before the routes add their paths.
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Completes the document once the routes added their paths: every error response (4xx, 5xx)
+/// declared without a body is a problem (RFC 9457), so handlers only say when and why.
+pub fn finish(document: &mut utoipa::openapi::OpenApi) {
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    response.content.insert(
+                        "application/problem+json".to_string(),
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// The spec as committed in `openapi/openapi.json` (pretty, trailing newline).
 pub fn spec_json() -> String {
-    let mut text = ApiDoc::openapi()
+    let mut text = crate::routes::document()
         .to_pretty_json()
         .expect("the spec serialises");
     text.push('\n');

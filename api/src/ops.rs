@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(healthz).service(readyz).service(metrics);
 }
 
@@ -28,7 +28,7 @@ pub struct Health {
 }
 
 /// The process is up (does not look at the database).
-#[utoipa::path(get, path = "/healthz", tag = "operations",
+#[utoipa::path(get, tag = "operations",
     responses((status = 200, description = "Process up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -40,10 +40,10 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers: ready to serve traffic. 503 while it is unreachable; turns back to 200
 /// by itself when it returns.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get, tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "Database unreachable", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 503, description = "Database unreachable")))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
@@ -142,7 +142,7 @@ impl Metrics {
 }
 
 /// Prometheus metrics of this instance (restrict it at the proxy in production).
-#[utoipa::path(get, path = "/metrics", tag = "operations",
+#[utoipa::path(get, tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {

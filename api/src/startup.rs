@@ -11,7 +11,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::TokenKeys;
@@ -61,11 +60,13 @@ pub fn run_with_mailer(
         .static_dir
         .clone()
         .filter(|dir| dir.join("index.html").is_file());
-    let openapi = crate::openapi::ApiDoc::openapi();
+    let openapi = crate::routes::document();
     spawn_expiry(pool.clone());
 
     let server = HttpServer::new(move || {
-        let mut app = App::new()
+        // The routes of every area, and the OpenAPI document from the same registrations.
+        let (app, _) = crate::routes::register(App::new());
+        let mut app = app
             .app_data(state.clone())
             .app_data(live.clone())
             .app_data(catalog.clone())
@@ -81,18 +82,6 @@ pub fn run_with_mailer(
             .wrap(from_fn(crate::ops::record_metrics))
             .wrap(TracingLogger::default())
             .wrap(sentry_actix::Sentry::new())
-            .configure(crate::ops::routes)
-            .service(
-                web::scope("/api/v1")
-                    .configure(crate::accounts::routes)
-                    .configure(crate::shops::routes)
-                    .configure(crate::catalog::routes)
-                    .configure(crate::inventory::routes)
-                    .configure(crate::orders::routes)
-                    .configure(crate::payments::routes)
-                    .configure(crate::search::routes)
-                    .default_service(web::to(plumbing::not_found)),
-            )
             .service(web::resource("/docs").route(web::get().to(|| async {
                 HttpResponse::MovedPermanently()
                     .insert_header((header::LOCATION, "/docs/"))

@@ -10,7 +10,7 @@ use super::profile::{self, ProfileChange};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
 use crate::auth::{CurrentUser, Role, TokenKeys};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::http::ApiJson;
 use crate::mail::Mail;
 use crate::state::AppState;
@@ -30,12 +30,12 @@ pub struct RegisterRequest {
 }
 
 /// Creates a customer account.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created", body = UserView),
-        (status = 409, description = "E-mail already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "E-mail already registered"),
+        (status = 422, description = "Invalid field")))]
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
@@ -68,12 +68,12 @@ pub struct LoginRequest {
 }
 
 /// Exchanges credentials for tokens. Three failures in a row lock the account for 5 minutes.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
-        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 423, description = "Account locked after too many failures; see Retry-After", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Wrong e-mail or password"),
+        (status = 423, description = "Account locked after too many failures; see Retry-After")))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -95,11 +95,11 @@ pub struct RefreshRequest {
 }
 
 /// Spends a refresh token for a new pair. Presenting a spent token again revokes its family.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Invalid, expired, revoked or reused token")))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
@@ -122,7 +122,7 @@ pub async fn refresh(
 }
 
 /// Ends the session of a refresh token (its whole family is revoked).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = RefreshRequest,
     responses((status = 204, description = "Logged out")))]
 #[post("/auth/logout")]
@@ -143,7 +143,7 @@ pub struct PasswordResetRequest {
 }
 
 /// Sends a password reset link valid one hour. Answers 202 whether the e-mail is known or not.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = PasswordResetRequest,
     responses((status = 202, description = "If the account exists, a link was sent")))]
 #[post("/auth/password-reset")]
@@ -179,11 +179,11 @@ pub struct PasswordResetConfirm {
 }
 
 /// Sets a new password with a reset code; unlocks the account and closes every session.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
+#[utoipa::path(post, tag = "accounts",
     request_body = PasswordResetConfirm,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 422, description = "Invalid code or password", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid code or password")))]
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
@@ -197,10 +197,10 @@ pub async fn confirm_password_reset(
 }
 
 /// The caller's profile.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 200, description = "Profile", body = UserView),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated")))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     let found = db::run(&state.pool, move |conn| rules::find_user(conn, user.id)).await?;
@@ -221,12 +221,12 @@ pub struct UpdateMeRequest {
 }
 
 /// Changes the caller's name, phone, e-mail or password.
-#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "accounts", security(("bearer" = [])),
     request_body = UpdateMeRequest,
     responses(
         (status = 200, description = "Updated profile", body = UserView),
-        (status = 409, description = "E-mail already used", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "E-mail already used"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/me")]
 pub async fn update_me(
     state: web::Data<AppState>,
@@ -249,10 +249,10 @@ pub async fn update_me(
 }
 
 /// Deletes the caller's customer account; past orders keep an anonymised copy.
-#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(delete, tag = "accounts", security(("bearer" = [])),
     responses(
         (status = 204, description = "Account deleted"),
-        (status = 403, description = "Staff accounts are removed by an admin", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Staff accounts are removed by an admin")))]
 #[delete("/me")]
 pub async fn delete_me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     db::transaction(&state.pool, move |conn| {
@@ -270,7 +270,7 @@ pub struct AddressList {
 }
 
 /// The caller's saved delivery addresses.
-#[utoipa::path(get, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(get, tag = "accounts", security(("bearer" = [])),
     responses((status = 200, description = "Addresses, newest last", body = AddressList)))]
 #[get("/me/addresses")]
 pub async fn list_addresses(
@@ -288,11 +288,11 @@ pub async fn list_addresses(
 }
 
 /// Saves a delivery address.
-#[utoipa::path(post, path = "/api/v1/me/addresses", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(post, tag = "accounts", security(("bearer" = [])),
     request_body = AddressInput,
     responses(
         (status = 201, description = "Saved", body = Address),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid field")))]
 #[post("/me/addresses")]
 pub async fn create_address(
     state: web::Data<AppState>,
@@ -308,13 +308,13 @@ pub async fn create_address(
 }
 
 /// Changes a saved address (only the caller's own).
-#[utoipa::path(patch, path = "/api/v1/me/addresses/{address_id}", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "accounts", security(("bearer" = [])),
     params(("address_id" = Uuid, Path, description = "Address id")),
     request_body = AddressInput,
     responses(
         (status = 200, description = "Updated", body = Address),
-        (status = 404, description = "No such address of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such address of yours"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/me/addresses/{address_id}")]
 pub async fn update_address(
     state: web::Data<AppState>,
@@ -332,11 +332,11 @@ pub async fn update_address(
 }
 
 /// Deletes a saved address (only the caller's own).
-#[utoipa::path(delete, path = "/api/v1/me/addresses/{address_id}", tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(delete, tag = "accounts", security(("bearer" = [])),
     params(("address_id" = Uuid, Path, description = "Address id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such address of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such address of yours")))]
 #[delete("/me/addresses/{address_id}")]
 pub async fn delete_address(
     state: web::Data<AppState>,

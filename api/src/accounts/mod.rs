@@ -10,9 +10,7 @@ pub use addresses::{Address, AddressInput};
 pub use handlers::*;
 pub use rules::{create_account, NewAccount};
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::register)
         .service(handlers::login)
         .service(handlers::refresh)

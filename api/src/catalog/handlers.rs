@@ -14,7 +14,7 @@ use super::model::{Category, Ingredient, Product, ProductKind};
 use super::products::{self, ProductInput};
 use crate::auth::{Authorized, Managers};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub struct CategoryList {
 }
 
 /// Menu categories, in menu order.
-#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog",
+#[utoipa::path(get, tag = "catalog",
     responses((status = 200, description = "Categories", body = CategoryList)))]
 #[get("/categories")]
 pub async fn list_categories(state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -50,7 +50,7 @@ pub struct IngredientFilter {
 }
 
 /// Every ingredient, by name.
-#[utoipa::path(get, path = "/api/v1/ingredients", tag = "catalog",
+#[utoipa::path(get, tag = "catalog",
     params(IngredientFilter),
     responses((status = 200, description = "Ingredients", body = IngredientList)))]
 #[get("/ingredients")]
@@ -82,11 +82,11 @@ pub struct ProductFilter {
 }
 
 /// The products on sale, in menu order.
-#[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
+#[utoipa::path(get, tag = "catalog",
     params(ProductFilter),
     responses(
         (status = 200, description = "Products", body = inline(Page<Product>)),
-        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid filter")))]
 #[get("/products")]
 pub async fn list_products(
     state: web::Data<AppState>,
@@ -129,11 +129,11 @@ pub async fn list_products(
 }
 
 /// One product with its sizes, recipes, steps and allergens.
-#[utoipa::path(get, path = "/api/v1/products/{product_id}", tag = "catalog",
+#[utoipa::path(get, tag = "catalog",
     params(("product_id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Product", body = Product),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such product")))]
 #[get("/products/{product_id}")]
 pub async fn get_product(
     state: web::Data<AppState>,
@@ -145,13 +145,13 @@ pub async fn get_product(
 }
 
 /// Adds a menu category (managers).
-#[utoipa::path(post, path = "/api/v1/categories", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, tag = "catalog", security(("bearer" = [])),
     request_body = CategoryInput,
     responses(
         (status = 201, description = "Created", body = Category),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "Slug taken"),
+        (status = 422, description = "Invalid field")))]
 #[post("/categories")]
 pub async fn create_category(
     state: web::Data<AppState>,
@@ -170,14 +170,14 @@ pub async fn create_category(
 }
 
 /// Renames or moves a category (managers).
-#[utoipa::path(patch, path = "/api/v1/categories/{category_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "catalog", security(("bearer" = [])),
     params(("category_id" = Uuid, Path, description = "Category id")),
     request_body = CategoryInput,
     responses(
         (status = 200, description = "Updated", body = Category),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such category"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/categories/{category_id}")]
 pub async fn update_category(
     state: web::Data<AppState>,
@@ -198,13 +198,13 @@ pub async fn update_category(
 }
 
 /// Adds an ingredient; every shop gets an empty stock line for it (managers).
-#[utoipa::path(post, path = "/api/v1/ingredients", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, tag = "catalog", security(("bearer" = [])),
     request_body = IngredientInput,
     responses(
         (status = 201, description = "Created", body = Ingredient),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "Slug taken"),
+        (status = 422, description = "Invalid field")))]
 #[post("/ingredients")]
 pub async fn create_ingredient(
     state: web::Data<AppState>,
@@ -224,13 +224,13 @@ pub async fn create_ingredient(
 }
 
 /// Adds a product with its sizes, prices, recipes and steps (managers).
-#[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(post, tag = "catalog", security(("bearer" = [])),
     request_body = ProductInput,
     responses(
         (status = 201, description = "Created", body = Product),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 409, description = "Slug taken"),
+        (status = 422, description = "Invalid field")))]
 #[post("/products")]
 pub async fn create_product(
     state: web::Data<AppState>,
@@ -250,14 +250,14 @@ pub async fn create_product(
 }
 
 /// Changes a product: text, category, prices, recipes, steps, or withdraws it (managers).
-#[utoipa::path(patch, path = "/api/v1/products/{product_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "catalog", security(("bearer" = [])),
     params(("product_id" = Uuid, Path, description = "Product id")),
     request_body = ProductInput,
     responses(
         (status = 200, description = "Updated", body = Product),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such product"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/products/{product_id}")]
 pub async fn update_product(
     state: web::Data<AppState>,
@@ -279,12 +279,12 @@ pub async fn update_product(
 }
 
 /// Withdraws a product from the menu; past orders keep their copy (managers).
-#[utoipa::path(delete, path = "/api/v1/products/{product_id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(delete, tag = "catalog", security(("bearer" = [])),
     params(("product_id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such product")))]
 #[delete("/products/{product_id}")]
 pub async fn delete_product(
     state: web::Data<AppState>,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::loading::{load_products, ProductQuery};
 use super::model::{Category, IngredientRow, Product, RecipeLine};
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::AppResult;
 use crate::schema::{categories, ingredients, stock};
 use crate::state::AppState;
 
@@ -243,11 +243,11 @@ fn assemble(
 }
 
 /// The shop's menu by category, each product and size marked available from the shop's stock.
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/menu", tag = "catalog",
+#[utoipa::path(get, tag = "catalog",
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     responses(
         (status = 200, description = "Menu", body = Menu),
-        (status = 404, description = "No such shop", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such shop")))]
 #[get("/shops/{shop_id}/menu")]
 pub async fn shop_menu(
     state: web::Data<AppState>,

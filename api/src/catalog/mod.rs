@@ -22,9 +22,7 @@ pub use menu::*;
 pub use model::*;
 pub use products::{ProductInput, RecipeLineInput, SizeInput};
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_categories)
         .service(handlers::create_category)
         .service(handlers::update_category)

@@ -16,12 +16,12 @@ use uuid::Uuid;
 
 use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::live::{announce, NewShopEvent, ShopEventKind};
 use crate::schema::{ingredients, stock};
 use crate::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(shop_stock)
         .service(movements::record_movement)
         .service(movements::list_movements);
@@ -272,13 +272,13 @@ pub fn load_stock(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<Vec<Stock
 }
 
 /// The shop's ingredient stock (shop staff).
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/stock", tag = "inventory", security(("bearer" = [])),
+#[utoipa::path(get, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     responses(
         (status = 200, description = "Stock lines by ingredient name", body = StockList),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not shop staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's staff", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not shop staff"),
+        (status = 404, description = "No such shop, or another shop's staff")))]
 #[get("/shops/{shop_id}/stock")]
 pub async fn shop_stock(
     state: web::Data<AppState>,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{change_stock, load_stock, Movement, Reason, StockLine};
 use crate::auth::{Managers, ShopAccess};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::error::{AppError, AppResult, Violations};
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{ingredients, stock_movements};
 use crate::state::AppState;
@@ -45,15 +45,15 @@ pub struct StockMovement {
 }
 
 /// Records a restock, waste or adjustment; a result below zero is refused (managers).
-#[utoipa::path(post, path = "/api/v1/shops/{shop_id}/stock/movements", tag = "inventory", security(("bearer" = [])),
+#[utoipa::path(post, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     request_body = MovementRequest,
     responses(
         (status = 201, description = "Recorded; the ingredient's new stock line", body = StockLine),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's manager", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The stock would go below zero", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such shop, or another shop's manager"),
+        (status = 409, description = "The stock would go below zero"),
+        (status = 422, description = "Invalid field")))]
 #[post("/shops/{shop_id}/stock/movements")]
 pub async fn record_movement(
     state: web::Data<AppState>,
@@ -148,13 +148,13 @@ pub struct MovementFilter {
 }
 
 /// The shop's stock movements, newest first (managers).
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/stock/movements", tag = "inventory", security(("bearer" = [])),
+#[utoipa::path(get, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id"), MovementFilter),
     responses(
         (status = 200, description = "Movements", body = inline(Page<StockMovement>)),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown reason, bad limit or cursor", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such shop, or another shop's manager"),
+        (status = 422, description = "Unknown reason, bad limit or cursor")))]
 #[get("/shops/{shop_id}/stock/movements")]
 pub async fn list_movements(
     state: web::Data<AppState>,

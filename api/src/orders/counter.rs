@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::accounts::rules::normalize_phone;
 use crate::auth::{Authorized, OrderDesk, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::http::ApiQuery;
 use crate::schema::users;
 use crate::state::AppState;
@@ -93,13 +93,13 @@ pub struct CustomerList {
 
 /// Finds customer accounts by phone number (whole or its last digits) or name, for phone orders
 /// (order takers, managers). At most 20, by name.
-#[utoipa::path(get, path = "/api/v1/customers", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(CustomerFilter),
     responses(
         (status = 200, description = "Matching customers", body = CustomerList),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an order taker or manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither a phone number (4 digits or more) nor a name (2 letters or more)", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not an order taker or manager"),
+        (status = 422, description = "Neither a phone number (4 digits or more) nor a name (2 letters or more)")))]
 #[get("/customers")]
 pub async fn find_customers(
     state: web::Data<AppState>,

@@ -20,7 +20,7 @@ use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, Problem};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, PageParams};
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
@@ -45,11 +45,11 @@ pub struct Quote {
 }
 
 /// Prices a cart on the server without keeping anything.
-#[utoipa::path(post, path = "/api/v1/orders/quote", tag = "orders",
+#[utoipa::path(post, tag = "orders",
     request_body = QuoteRequest,
     responses(
         (status = 200, description = "Priced cart", body = Quote),
-        (status = 422, description = "Invalid cart (field errors)", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid cart (field errors)")))]
 #[post("/orders/quote")]
 pub async fn quote(
     state: web::Data<AppState>,
@@ -83,15 +83,15 @@ pub async fn quote(
 /// Places an order (customers for themselves; order takers and managers for a customer of their
 /// shop). Send an `Idempotency-Key` header to make retries safe: the same key and body answer the
 /// first result and create nothing; the same key with another body is a 422.
-#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(post, tag = "orders", security(("bearer" = [])),
     request_body = OrderRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer (1 to 255 characters)")),
     responses(
         (status = 201, description = "Order placed (or the replay of the first answer for this key)", body = Order),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "This role cannot place orders", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not enough stock: `extra.missing_ingredients` names them; nothing is kept", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "This role cannot place orders"),
+        (status = 409, description = "Not enough stock: `extra.missing_ingredients` names them; nothing is kept"),
+        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body")))]
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
@@ -186,11 +186,11 @@ pub struct OrderFilter {
 
 /// Orders the caller may see, newest first: a customer's own, a staff member's shop's, all for
 /// admins.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(OrderFilter),
     responses(
         (status = 200, description = "Orders", body = inline(Page<Order>)),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated")))]
 #[get("/orders")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -229,11 +229,11 @@ pub async fn list(
 }
 
 /// One order with its lines, totals and history (its customer and its shop's staff).
-#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "Order", body = Order),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such order of yours")))]
 #[get("/orders/{order_id}")]
 pub async fn get_order(
     state: web::Data<AppState>,
@@ -251,15 +251,15 @@ pub async fn get_order(
 
 /// Changes the items, address or notes while the order is not in preparation (its customer,
 /// order takers, managers). Re-priced on the server; the stock follows.
-#[utoipa::path(patch, path = "/api/v1/orders/{order_id}", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = ModifyRequest,
     responses(
         (status = 200, description = "Modified order", body = Order),
-        (status = 403, description = "This role cannot modify orders", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Too late (in preparation), or not enough stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "This role cannot modify orders"),
+        (status = 404, description = "No such order of yours"),
+        (status = 409, description = "Too late (in preparation), or not enough stock"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/orders/{order_id}")]
 pub async fn modify(
     state: web::Data<AppState>,
@@ -284,14 +284,14 @@ pub struct CancelRequest {
 
 /// Cancels an order before preparation (its customer, order takers, managers); the ingredients go
 /// back to the stock.
-#[utoipa::path(post, path = "/api/v1/orders/{order_id}/cancel", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(post, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body(content = Option<CancelRequest>, description = "Optional reason"),
     responses(
         (status = 200, description = "Cancelled order", body = Order),
-        (status = 403, description = "This role cannot cancel orders", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Too late: already in preparation or finished", body = Problem, content_type = "application/problem+json")),
+        (status = 403, description = "This role cannot cancel orders"),
+        (status = 404, description = "No such order of yours"),
+        (status = 409, description = "Too late: already in preparation or finished")),
     description = "A paid online order is refunded in full once cancelled.")]
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
@@ -339,14 +339,14 @@ pub struct TransitionRequest {
 }
 
 /// Moves an order along its life cycle, recorded in its history.
-#[utoipa::path(post, path = "/api/v1/orders/{order_id}/transitions", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(post, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Order in its new status", body = Order),
-        (status = 403, description = "This role cannot make this move", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Impossible from the order's current status", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "This role cannot make this move"),
+        (status = 404, description = "No such order in your shop"),
+        (status = 409, description = "Impossible from the order's current status")))]
 #[post("/orders/{order_id}/transitions")]
 pub async fn transition(
     state: web::Data<AppState>,
@@ -373,16 +373,16 @@ pub struct DeliveryFailure {
 
 /// Reports that an order could not be delivered: it goes back to the shop (`ready`, no courier),
 /// the reason in its history; a manager then sends it again or cancels it.
-#[utoipa::path(post, path = "/api/v1/orders/{order_id}/delivery-failure", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(post, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = DeliveryFailure,
     responses(
         (status = 200, description = "The order, back at the shop", body = Order),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the delivery person of this order, nor a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The order is not out for delivery", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing or too long reason", body = Problem, content_type = "application/problem+json")))]
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not the delivery person of this order, nor a manager"),
+        (status = 404, description = "No such order in your shop"),
+        (status = 409, description = "The order is not out for delivery"),
+        (status = 422, description = "Missing or too long reason")))]
 #[post("/orders/{order_id}/delivery-failure")]
 pub async fn delivery_failure(
     state: web::Data<AppState>,
@@ -410,11 +410,11 @@ fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
 /// Live status of an order as server-sent events: first a `snapshot` of the order, then a `status`
 /// event at each change (from whichever API instance made it); the stream ends after a final
 /// status. A comment every 15 s keeps proxies from closing it.
-#[utoipa::path(get, path = "/api/v1/orders/{order_id}/events", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "text/event-stream of `snapshot` (an Order) then `status` (an OrderEvent) events", body = super::events::OrderEvent, content_type = "text/event-stream"),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such order of yours")))]
 #[get("/orders/{order_id}/events")]
 pub async fn events(
     state: web::Data<AppState>,

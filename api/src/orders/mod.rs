@@ -22,9 +22,7 @@ pub use handlers::*;
 pub use shop_feed::*;
 pub use staff::*;
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::quote)
         .service(handlers::place)
         .service(handlers::list)

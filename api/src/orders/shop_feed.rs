@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::model::{load_views, Order, OrderRow};
 use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::AppResult;
 use crate::live::{self, LiveEvents, ShopEvent, ShopEventKind};
 use crate::schema::orders;
 use crate::state::AppState;
@@ -76,15 +76,15 @@ pub fn open_orders(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<Vec<Orde
 }
 
 /// The shop's live feed as server-sent events (its staff, admins).
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/events", tag = "kitchen", security(("bearer" = [])),
+#[utoipa::path(get, tag = "kitchen", security(("bearer" = [])),
     params(
         ("shop_id" = Uuid, Path, description = "Shop id"),
         ("Last-Event-ID" = Option<String>, Header, description = "The last `id:` received: the events after it are sent first (or a fresh snapshot when they are no longer kept)")),
     responses(
         (status = 200, description = "text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect.", body = ShopEvent, content_type = "text/event-stream"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not shop staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's staff", body = Problem, content_type = "application/problem+json")),
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not shop staff"),
+        (status = 404, description = "No such shop, or another shop's staff")),
     description = "Also documents `ShopSnapshot`, the data of the first event.")]
 #[get("/shops/{shop_id}/events")]
 pub async fn shop_events(

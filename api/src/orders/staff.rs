@@ -15,7 +15,7 @@ use super::pricing::LineModification;
 use crate::auth::{Authorized, Deliveries, Kitchen, Role, ShopAccess};
 use crate::catalog::{load_products, Product, ProductKind, ProductQuery, RecipeLine};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem, Violations};
+use crate::error::{AppError, AppResult, Violations};
 use crate::http::ApiJson;
 use crate::schema::{ingredients, orders, products, recipe_memos, shops};
 use crate::state::AppState;
@@ -113,12 +113,12 @@ fn memos_for(
 
 /// The kitchen queue: placed and preparing orders, oldest first, each pizza with its recipe for
 /// its size (removals and extras applied), steps and memos.
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/kitchen", tag = "kitchen", security(("bearer" = [])),
+#[utoipa::path(get, tag = "kitchen", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     responses(
         (status = 200, description = "Tickets, oldest first", body = KitchenQueue),
-        (status = 403, description = "Not a pizzaiolo or manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's staff", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a pizzaiolo or manager"),
+        (status = 404, description = "No such shop, or another shop's staff")))]
 #[get("/shops/{shop_id}/kitchen")]
 pub async fn kitchen(
     state: web::Data<AppState>,
@@ -300,12 +300,12 @@ pub struct DeliveryList {
 }
 
 /// What delivery people see: ready orders to take and their own deliveries.
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}/deliveries", tag = "kitchen", security(("bearer" = [])),
+#[utoipa::path(get, tag = "kitchen", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     responses(
         (status = 200, description = "Deliveries", body = DeliveryList),
-        (status = 403, description = "Not a delivery person or manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop, or another shop's staff", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a delivery person or manager"),
+        (status = 404, description = "No such shop, or another shop's staff")))]
 #[get("/shops/{shop_id}/deliveries")]
 pub async fn deliveries(
     state: web::Data<AppState>,
@@ -348,11 +348,11 @@ pub struct MemoList {
 }
 
 /// Recipe memos of a product: chain-wide ones and the caller's shop's (pizzaiolos, managers).
-#[utoipa::path(get, path = "/api/v1/products/{product_id}/memos", tag = "kitchen", security(("bearer" = [])),
+#[utoipa::path(get, tag = "kitchen", security(("bearer" = [])),
     params(("product_id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Memos, oldest first", body = MemoList),
-        (status = 403, description = "Not a pizzaiolo or manager", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a pizzaiolo or manager")))]
 #[get("/products/{product_id}/memos")]
 pub async fn list_memos(
     state: web::Data<AppState>,
@@ -399,14 +399,14 @@ pub struct MemoRequest {
 }
 
 /// Adds a memo to a product's recipe, for the caller's shop (chain-wide for admins).
-#[utoipa::path(post, path = "/api/v1/products/{product_id}/memos", tag = "kitchen", security(("bearer" = [])),
+#[utoipa::path(post, tag = "kitchen", security(("bearer" = [])),
     params(("product_id" = Uuid, Path, description = "Product id")),
     request_body = MemoRequest,
     responses(
         (status = 201, description = "Memo added", body = RecipeMemo),
-        (status = 403, description = "Not a pizzaiolo or manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a pizzaiolo or manager"),
+        (status = 404, description = "No such product"),
+        (status = 422, description = "Empty or too long")))]
 #[post("/products/{product_id}/memos")]
 pub async fn add_memo(
     state: web::Data<AppState>,

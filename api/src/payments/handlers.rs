@@ -11,7 +11,7 @@ use super::ledger::{load_payments, PaymentList, RefundView};
 use super::{webhook, Payments};
 use crate::auth::{Authorized, CurrentUser, Managers, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::http::{parse_optional_json, ApiJson};
 use crate::orders::model::{find_visible, load_view};
 use crate::orders::settlement::{is_paid, record_collected, PaymentStatus};
@@ -43,15 +43,15 @@ pub struct PaymentStart {
 }
 
 /// Starts (or resumes) the online payment of an order, or records a counter payment.
-#[utoipa::path(post, path = "/api/v1/orders/{order_id}/payments", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(post, tag = "payments", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body(content = Option<PaymentRequest>, description = "Optional; online by default"),
     responses(
         (status = 200, description = "Online payment ready to be confirmed in the browser", body = PaymentStart),
         (status = 201, description = "Counter payment recorded", body = PaymentList),
-        (status = 403, description = "Only staff record counter payments", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already paid, cancelled, or not an online order", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Only staff record counter payments"),
+        (status = 404, description = "No such order of yours"),
+        (status = 409, description = "Already paid, cancelled, or not an online order")))]
 #[post("/orders/{order_id}/payments")]
 pub async fn start_payment(
     state: web::Data<AppState>,
@@ -159,11 +159,11 @@ pub async fn start_payment(
 }
 
 /// The order's payments and refunds (its customer and its shop's staff).
-#[utoipa::path(get, path = "/api/v1/orders/{order_id}/payments", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(get, tag = "payments", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "Payments, oldest first", body = PaymentList),
-        (status = 404, description = "No such order of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such order of yours")))]
 #[get("/orders/{order_id}/payments")]
 pub async fn list_payments(
     state: web::Data<AppState>,
@@ -191,15 +191,15 @@ pub struct RefundRequest {
 }
 
 /// Refunds part or all of a paid order, never more than was paid (managers of its shop).
-#[utoipa::path(post, path = "/api/v1/orders/{order_id}/refunds", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(post, tag = "payments", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = RefundRequest,
     responses(
         (status = 201, description = "Refund requested", body = RefundView),
-        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing paid online", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Amount above what is left to refund", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such order in your shop"),
+        (status = 409, description = "Nothing paid online"),
+        (status = 422, description = "Amount above what is left to refund")))]
 #[post("/orders/{order_id}/refunds")]
 pub async fn refund_order(
     state: web::Data<AppState>,
@@ -232,12 +232,12 @@ pub async fn refund_order(
 
 /// Stripe's events (signed): payment succeeded or failed, charge refunded. A bad signature or a
 /// stale timestamp is a 400 and changes nothing; a duplicate is a 200 and changes nothing.
-#[utoipa::path(post, path = "/api/v1/payments/stripe/webhook", tag = "payments",
+#[utoipa::path(post, tag = "payments",
     request_body(content = String, description = "The raw event JSON as Stripe sends it", content_type = "application/json"),
     params(("Stripe-Signature" = String, Header, description = "t=<timestamp>,v1=<HMAC-SHA256 hex>")),
     responses(
         (status = 200, description = "Received (applied once)"),
-        (status = 400, description = "Bad signature, stale timestamp or malformed event", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Bad signature, stale timestamp or malformed event")))]
 #[post("/payments/stripe/webhook")]
 pub async fn stripe_webhook(
     payments_service: web::Data<Payments>,
@@ -274,11 +274,11 @@ pub struct OfflineConfirm {
 
 /// Offline test provider only (no Stripe key configured): plays the customer's bank for a
 /// payment intent of one of the caller's orders and delivers the signed event to the webhook.
-#[utoipa::path(post, path = "/api/v1/payments/offline/confirm", tag = "payments", security(("bearer" = [])),
+#[utoipa::path(post, tag = "payments", security(("bearer" = [])),
     request_body = OfflineConfirm,
     responses(
         (status = 200, description = "Event delivered; the order's new state", body = crate::orders::model::Order),
-        (status = 404, description = "Stripe is configured, or no such payment of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "Stripe is configured, or no such payment of yours")))]
 #[post("/payments/offline/confirm")]
 pub async fn offline_confirm(
     state: web::Data<AppState>,

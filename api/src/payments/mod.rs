@@ -16,7 +16,6 @@ pub mod webhook;
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::web;
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -28,7 +27,7 @@ use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
 use crate::orders::lifecycle::Refunds;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(start_payment)
         .service(list_payments)
         .service(refund_order)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{run_search, SearchQuery, SearchResults};
 use crate::catalog::ALLERGENS;
-use crate::error::{AppResult, Problem, Violations};
+use crate::error::{AppResult, Violations};
 use crate::http::{ApiQuery, PageParams};
 use crate::state::AppState;
 
@@ -98,11 +98,11 @@ impl SearchParams {
 /// Searches the products on sale by name, ingredients, category and description, best match
 /// first, with the matching words highlighted and facet counts. Answered by Algolia when it is
 /// configured (and reachable), otherwise by PostgreSQL full-text search; `engine` says which.
-#[utoipa::path(get, path = "/api/v1/search", tag = "search",
+#[utoipa::path(get, tag = "search",
     params(SearchParams),
     responses(
         (status = 200, description = "Products found", body = SearchResults),
-        (status = 422, description = "Empty or too long query, unknown category, shop or allergen, bad limit or cursor", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Empty or too long query, unknown category, shop or allergen, bad limit or cursor")))]
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,

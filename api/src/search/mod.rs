@@ -18,7 +18,6 @@ pub use handlers::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use actix_web::web;
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,7 +32,7 @@ use crate::error::{AppError, AppResult};
 use crate::schema::categories;
 use algolia::AlgoliaClient;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::search);
 }
 

@@ -11,7 +11,7 @@ use super::rules::{self, ShopInput};
 use super::views::{load_view, load_views, ShopView};
 use crate::auth::{Admins, Authorized};
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::AppResult;
 use crate::http::{ApiJson, ApiQuery, Page, PageParams};
 use crate::schema::{shop_delivery_zones, shops};
 use crate::state::AppState;
@@ -26,11 +26,11 @@ pub struct ShopFilter {
 }
 
 /// The chain's open shops, by name, with hours, delivery zones and whether they are open now.
-#[utoipa::path(get, path = "/api/v1/shops", tag = "shops",
+#[utoipa::path(get, tag = "shops",
     params(ShopFilter),
     responses(
         (status = 200, description = "Shops", body = inline(Page<ShopView>)),
-        (status = 422, description = "Invalid filter", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid filter")))]
 #[get("/shops")]
 pub async fn list_shops(
     state: web::Data<AppState>,
@@ -67,11 +67,11 @@ pub async fn list_shops(
 }
 
 /// One shop.
-#[utoipa::path(get, path = "/api/v1/shops/{shop_id}", tag = "shops",
+#[utoipa::path(get, tag = "shops",
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     responses(
         (status = 200, description = "Shop", body = ShopView),
-        (status = 404, description = "No such shop", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such shop")))]
 #[get("/shops/{shop_id}")]
 pub async fn get_shop(
     state: web::Data<AppState>,
@@ -87,13 +87,13 @@ pub async fn get_shop(
 }
 
 /// Opens a new shop (admins).
-#[utoipa::path(post, path = "/api/v1/shops", tag = "shops", security(("bearer" = [])),
+#[utoipa::path(post, tag = "shops", security(("bearer" = [])),
     request_body = ShopInput,
     responses(
         (status = 201, description = "Shop created", body = ShopView),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not an admin"),
+        (status = 409, description = "Slug taken"),
+        (status = 422, description = "Invalid field")))]
 #[post("/shops")]
 pub async fn create_shop(
     state: web::Data<AppState>,
@@ -112,14 +112,14 @@ pub async fn create_shop(
 }
 
 /// Edits a shop, its hours or its delivery zone (admins).
-#[utoipa::path(patch, path = "/api/v1/shops/{shop_id}", tag = "shops", security(("bearer" = [])),
+#[utoipa::path(patch, tag = "shops", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     request_body = ShopInput,
     responses(
         (status = 200, description = "Shop updated", body = ShopView),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such shop", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid field", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not an admin"),
+        (status = 404, description = "No such shop"),
+        (status = 422, description = "Invalid field")))]
 #[patch("/shops/{shop_id}")]
 pub async fn update_shop(
     state: web::Data<AppState>,

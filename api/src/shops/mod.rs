@@ -18,9 +18,7 @@ pub use model::{find_shop, OpeningRange, Shop};
 pub use rules::ShopInput;
 pub use views::{load_views, ShopView};
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_shops)
         .service(handlers::get_shop)
         .service(handlers::create_shop)
