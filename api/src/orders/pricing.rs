@@ -555,7 +555,7 @@ mod tests {
         ];
         for (bad, field, code) in cases {
             let mut v = Violations::new();
-            m.list.price(&[bad.clone()], 0, "EUR", &mut v);
+            m.list.price(std::slice::from_ref(&bad), 0, "EUR", &mut v);
             let found = errors(v);
             assert!(
                 found.contains(&(field.to_string(), code.to_string())),
