@@ -47,7 +47,13 @@ where
     .map_err(AppError::from)?
 }
 
-/// Runs blocking work inside one transaction: everything or nothing is kept.
+/// How many times a transaction that lost against concurrent ones (deadlock, serialization
+/// failure) is run before the client is told to try again (503 with `Retry-After`).
+pub const ATTEMPTS: u32 = 4;
+
+/// Runs blocking work inside one transaction: everything or nothing is kept. A transaction
+/// PostgreSQL aborts for a deadlock or a serialization failure is a [`AppError::Contention`]
+/// (503 with `Retry-After`), never a 500.
 pub async fn transaction<F, T>(pool: &PgPool, work: F) -> AppResult<T>
 where
     F: FnOnce(&mut PgConnection) -> AppResult<T> + Send + 'static,
@@ -55,4 +61,35 @@ where
 {
     use diesel::Connection;
     run(pool, move |conn| conn.transaction(work)).await
+}
+
+/// Like [`transaction`], for the work that contends with itself (orders and stock): a transaction
+/// aborted for a deadlock or a serialization failure is run again (it was rolled back, nothing of
+/// it was kept), a few times with a short random pause, before the client is told to retry.
+pub async fn transaction_retrying<F, T>(pool: &PgPool, work: F) -> AppResult<T>
+where
+    F: Fn(&mut PgConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| retrying(conn, &work)).await
+}
+
+/// The retry loop of [`transaction`], on a connection the caller holds.
+pub fn retrying<F, T>(conn: &mut PgConnection, work: F) -> AppResult<T>
+where
+    F: Fn(&mut PgConnection) -> AppResult<T>,
+{
+    use diesel::Connection;
+    let mut attempt = 1;
+    loop {
+        match conn.transaction(&work) {
+            Err(AppError::Contention(why)) if attempt < ATTEMPTS => {
+                tracing::info!(attempt, error = %why, "transaction aborted by a concurrent one: retrying");
+                let pause = rand::random::<u64>() % (10 * u64::from(attempt)) + 5;
+                std::thread::sleep(Duration::from_millis(pause));
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }

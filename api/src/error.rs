@@ -83,6 +83,10 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A transaction lost against concurrent ones (deadlock, serialization failure) even after
+    /// the retries of `db::transaction`: the client tries again in a moment.
+    #[error("contention: {0}")]
+    Contention(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -121,6 +125,7 @@ impl AppError {
             AppError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::Contention(_) => ("busy", "Service busy"),
             AppError::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -166,6 +171,12 @@ impl AppError {
                 Vec::new(),
                 None,
             ),
+            AppError::Contention(_) => (
+                "too many requests changed the same data at once; try again in a moment"
+                    .to_string(),
+                Vec::new(),
+                None,
+            ),
             AppError::Internal(_) => (
                 "an unexpected error happened; it has been reported".to_string(),
                 Vec::new(),
@@ -196,7 +207,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Contention(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -208,6 +219,7 @@ impl ResponseError for AppError {
                 sentry::capture_message(message, sentry::Level::Error);
             }
             AppError::Unavailable(message) => tracing::warn!(error = %message, "unavailable"),
+            AppError::Contention(message) => tracing::warn!(error = %message, "contention"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -225,6 +237,9 @@ impl ResponseError for AppError {
             AppError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            AppError::Contention(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
             _ => {}
         }
         response.json(self.to_problem())
@@ -236,8 +251,15 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
             Error::NotFound => AppError::not_found("resource"),
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                AppError::conflict("the resource was changed concurrently; retry the request")
+            // PostgreSQL 40001 and 40P01: diesel names the first; the second is known by its
+            // message (the server's messages in English, as PostgreSQL's default lc_messages).
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                AppError::Contention(info.message().to_string())
+            }
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().starts_with("deadlock detected") =>
+            {
+                AppError::Contention(info.message().to_string())
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 AppError::Unavailable(info.message().to_string())
@@ -366,7 +388,14 @@ mod tests {
                     DatabaseErrorKind::SerializationFailure,
                     Box::new("could not serialize".to_string()),
                 ),
-                409,
+                503,
+            ),
+            (
+                DieselError::DatabaseError(
+                    DatabaseErrorKind::Unknown,
+                    Box::new("deadlock detected".to_string()),
+                ),
+                503,
             ),
             (
                 DieselError::DatabaseError(

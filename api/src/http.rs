@@ -77,13 +77,84 @@ pub fn parse_optional_json<T: DeserializeOwned + Default>(body: &[u8]) -> Result
     }
 }
 
-/// Parses a JSON document, reporting the path of a badly typed or missing field.
+/// Whether text holds a control character no field takes (tab, line feed and carriage return
+/// are text; NUL and the other C0 controls are not, and PostgreSQL refuses NUL outright).
+pub fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+fn control_error(field: String) -> FieldError {
+    FieldError::new(
+        field,
+        "control_character",
+        "control characters (such as NUL) are not accepted in text",
+    )
+}
+
+/// Every string of a JSON document (keys included) holding a control character, by path.
+fn control_characters(value: &serde_json::Value, path: &str, found: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if has_control(text) => found.push(control_error(if path.is_empty() {
+            "body".into()
+        } else {
+            path.into()
+        })),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                let at = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if has_control(key) {
+                    found.push(control_error(at.clone()));
+                }
+                control_characters(item, &at, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A control character reaches a JSON string escaped (`\u0000`…) or, for DEL and the C1
+/// controls, raw: the whole document is looked at only when one of those may be there.
+fn refuse_control_characters(body: &[u8]) -> Result<(), AppError> {
+    let maybe = body.windows(4).any(|w| w == b"\\u00")
+        || body.contains(&0x7f)
+        || body
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    if !maybe {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(()); // malformed: the parser says so
+    };
+    let mut found = Vec::new();
+    control_characters(&value, "", &mut found);
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(found))
+    }
+}
+
+/// Parses a JSON document, reporting the path of a badly typed or missing field, or of a text
+/// holding control characters.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(AppError::BadRequest(
             "the request body is empty".to_string(),
         ));
     }
+    refuse_control_characters(body)?;
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => value,
@@ -168,6 +239,13 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let query = req.query_string().as_bytes();
+        let controls: Vec<FieldError> = form_urlencoded::parse(query)
+            .filter(|(key, value)| has_control(key) || has_control(value))
+            .map(|(key, _)| control_error(key.into_owned()))
+            .collect();
+        if !controls.is_empty() {
+            return futures_util::future::ready(Err(AppError::Validation(controls)));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
         let result = serde_path_to_error::deserialize(deserializer)
             .map(ApiQuery)

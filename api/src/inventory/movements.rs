@@ -101,7 +101,7 @@ pub async fn record_movement(
     v.into_result()?;
     let reason = reason.ok_or_else(|| AppError::internal("reason checked above"))?;
     let (shop_id, actor) = (access.shop_id, access.user.id);
-    let line = db::transaction(&state.pool, move |conn| {
+    let line = db::transaction_retrying(&state.pool, move |conn| {
         crate::shops::find_shop(conn, shop_id)?;
         let known: bool = diesel::select(diesel::dsl::exists(
             ingredients::table.find(m.ingredient_id),

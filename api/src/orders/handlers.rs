@@ -117,7 +117,7 @@ pub async fn place(
     let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
     let user_id = user.id;
     let window = state.config.payment_expiry_minutes;
-    let outcome = db::transaction(&state.pool, move |conn| {
+    let outcome = db::transaction_retrying(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
             let inserted = diesel::insert_into(idempotency_keys::table)
@@ -268,7 +268,7 @@ pub async fn modify(
     body: ApiJson<ModifyRequest>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let order = db::transaction(&state.pool, move |conn| {
+    let order = db::transaction_retrying(&state.pool, move |conn| {
         modify_order(conn, id, &user, &body.0)
     })
     .await?;
@@ -315,7 +315,7 @@ pub async fn cancel(
     }
     let id = path.into_inner();
     let actor = user.id;
-    let order = db::transaction(&state.pool, move |conn| {
+    let order = db::transaction_retrying(&state.pool, move |conn| {
         lifecycle::cancel_order(conn, id, &user, request.reason.as_deref())
     })
     .await?;
@@ -356,7 +356,7 @@ pub async fn transition(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let TransitionRequest { to, collected } = body.0;
-    let order = db::transaction(&state.pool, move |conn| {
+    let order = db::transaction_retrying(&state.pool, move |conn| {
         lifecycle::transition(conn, id, to, &user, collected.as_deref())
     })
     .await?;
@@ -395,7 +395,7 @@ pub async fn delivery_failure(
     if reason.is_empty() || reason.chars().count() > 300 {
         return Err(AppError::field("reason", "length", "1 to 300 characters"));
     }
-    let order = db::transaction(&state.pool, move |conn| {
+    let order = db::transaction_retrying(&state.pool, move |conn| {
         lifecycle::delivery_failed(conn, id, &user, &reason)
     })
     .await?;

@@ -372,7 +372,7 @@ pub fn mark_paid(conn: &mut PgConnection, order: &OrderRow, note: &str) -> AppRe
 pub fn expire_unpaid(conn: &mut PgConnection) -> AppResult<usize> {
     let mut expired = 0;
     loop {
-        let done = conn.transaction::<bool, AppError, _>(|conn| {
+        let done = crate::db::retrying(conn, |conn| {
             let due: Option<OrderRow> = orders::table
                 .filter(orders::status.eq(Status::PendingPayment))
                 .filter(orders::expires_at.lt(Utc::now()))

@@ -267,3 +267,75 @@ async fn a_rolled_back_change_is_never_announced() {
         "the first event received is the committed one"
     );
 }
+
+#[tokio::test]
+async fn expiring_unpaid_orders_while_customers_order_is_never_a_server_error() {
+    let s = Scene::new().await;
+    let shop = s.shop;
+    s.app
+        .with_db(move |conn| {
+            use diesel::prelude::*;
+            diesel::sql_query("UPDATE shops SET min_order_cents = 0 WHERE id = $1")
+                .bind::<diesel::sql_types::Uuid, _>(shop)
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+    // 60 unpaid online orders, each holding the shop's tomato, mozzarella and flour.
+    let unpaid = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "online",
+        "items": [s.item("margherita", "medium", 1), s.item("reine", "medium", 1)]});
+    for _ in 0..60 {
+        assert_eq!(s.place(&s.customer, unpaid.clone()).await.status(), 201);
+    }
+    s.app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            diesel::sql_query("UPDATE orders SET expires_at = now() - interval '1 minute' WHERE status = 'pending_payment'")
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+    // The expiry runs (as the background task or `ocpizza expire-orders` would) while 16 clients
+    // order the same pizzas, taking the same stock rows.
+    let expiry = {
+        let url = s.app.db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::Connection;
+            let mut conn = diesel::PgConnection::establish(&url).unwrap();
+            ocpizza::orders::lifecycle::expire_unpaid(&mut conn)
+        })
+    };
+    let body = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "cash",
+        "items": [s.item("reine", "medium", 1), s.item("margherita", "medium", 1)]});
+    let placements = (0..64).map(|_| {
+        let (client, url, token, body) = (
+            s.app.client.clone(),
+            s.app.url("/api/v1/orders"),
+            s.customer.clone(),
+            body.clone(),
+        );
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap()
+        })
+    });
+    let statuses: Vec<u16> = join_all(placements)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let expired = expiry.await.unwrap().unwrap();
+    assert_eq!(expired, 60);
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409 || *s == 503),
+        "no server error: {statuses:?}"
+    );
+    assert!(statuses.iter().filter(|s| **s == 201).count() > 0);
+    s.app.assert_stock_matches_movements().await;
+}

@@ -179,3 +179,51 @@ async fn optional_bodies_may_be_empty_or_null() {
         .unwrap();
     assert_problem(res, 422).await;
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_naming_the_field_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let customer = app.token_for(ocpizza::auth::Role::Customer, None).await;
+    let cases = [
+        (
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "a\u{0}@x.fr", "password": "whatever-it-is"}),
+            "email",
+        ),
+        (
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "nul@example.fr", "password": "une-longue-phrase-2026", "full_name": "Jean\u{0}Nul"}),
+            "full_name",
+        ),
+        (
+            "/api/v1/me/addresses",
+            Some(customer.as_str()),
+            json!({"label": "Maison", "line1": "3 rue\u{1b}[31m Mercière", "postal_code": "69002", "city": "Lyon"}),
+            "line1",
+        ),
+        (
+            "/api/v1/orders/quote",
+            None,
+            json!({"shop_id": uuid::Uuid::nil(), "fulfilment": "pickup", "items": [{"product_id": uuid::Uuid::nil(), "size": "m\u{7f}", "quantity": 1}]}),
+            "items[0].size",
+        ),
+    ];
+    for (path, token, body, field) in cases {
+        let problem = assert_problem(app.post(path, token, body).await, 422).await;
+        assert_eq!(problem["errors"][0]["field"], field, "{path}");
+        assert_eq!(problem["errors"][0]["code"], "control_character", "{path}");
+    }
+    // In a query string too; tabs and new lines are still text.
+    let problem = assert_problem(app.get("/api/v1/search?q=%00-", None).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "q");
+    let res = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "tab@example.fr", "password": "une-longue-phrase-2026", "full_name": "Jean\tDupont"}),
+        )
+        .await;
+    assert_ne!(res.status(), 500);
+}
