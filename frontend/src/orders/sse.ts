@@ -1,9 +1,12 @@
 // A small reader for server-sent events over fetch. EventSource cannot send the Authorization
-// header, so the order's live status (GET /orders/{id}/events) is read from a fetch body stream.
+// header, so live streams (GET /orders/{id}/events, GET /shops/{id}/events) are read from a fetch
+// body stream. `id:` lines are kept so a reconnect can send `Last-Event-ID` and resume.
 
 export interface SseMessage {
   event: string;
   data: string;
+  /** The event's `id:` line, when it had one (the server numbers its events). */
+  id?: string;
 }
 
 /** Parses a chunk stream into messages; `feed` returns complete messages, keeping the rest. */
@@ -17,6 +20,7 @@ export function createSseParser() {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       let event = "message";
+      let id: string | undefined;
       const data: string[] = [];
       for (const line of block.split("\n")) {
         if (line === "" || line.startsWith(":")) continue; // comments keep the connection alive
@@ -25,8 +29,9 @@ export function createSseParser() {
         const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
         if (field === "event") event = value;
         else if (field === "data") data.push(value);
+        else if (field === "id" && !value.includes("\0")) id = value; // the spec ignores ids with NUL
       }
-      if (data.length > 0) messages.push({ event, data: data.join("\n") });
+      if (data.length > 0) messages.push(id === undefined ? { event, data: data.join("\n") } : { event, data: data.join("\n"), id });
     }
     return messages;
   };
