@@ -73,3 +73,24 @@ export function openShopEvents(shopId: string, lastEventId: string | null, signa
   const base = import.meta.env.VITE_API_BASE ?? "";
   return fetch(`${base}/api/v1/shops/${encodeURIComponent(shopId)}/events`, { headers, signal, cache: "no-store" });
 }
+
+/**
+ * POST /orders/{id}/delivery-failure {reason}: the order goes back to the shop (ready), its
+ * history noting "delivery failed: <reason>".
+ */
+export async function reportDeliveryFailure(orderId: string, reason: string): Promise<Order> {
+  const headers = new Headers({ "Content-Type": "application/json" });
+  const token = tokens.access();
+  if (token) headers.set("Authorization", `Bearer ${token}`);
+  const base = import.meta.env.VITE_API_BASE ?? "";
+  const request = fetch(`${base}/api/v1/orders/${encodeURIComponent(orderId)}/delivery-failure`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ reason }),
+  }).then(async (response) => {
+    const text = await response.text();
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    return response.ok ? { data: body as Order, response } : { error: body, response };
+  });
+  return call(request);
+}
