@@ -301,6 +301,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    shop_events (id) {
+        id -> Int8,
+        shop_id -> Uuid,
+        kind -> Text,
+        order_id -> Nullable<Uuid>,
+        number -> Nullable<Int4>,
+        status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        ingredient_ids -> Array<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     shops (id) {
         id -> Uuid,
         slug -> Text,
@@ -318,6 +332,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        kitchen_warn_minutes -> Int4,
+        kitchen_late_minutes -> Int4,
     }
 }
 
@@ -424,6 +440,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     refunds,
     search_documents,
+    shop_events,
     search_outbox,
     search_words,
     shop_delivery_zones,

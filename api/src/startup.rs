@@ -20,9 +20,9 @@ use crate::config::Config;
 use crate::db::PgPool;
 use crate::error::AppError;
 use crate::http::{self as plumbing, BodyLimit};
+use crate::live::LiveEvents;
 use crate::mail::Mailer;
 use crate::ops::Metrics;
-use crate::orders::events::OrderEvents;
 use crate::orders::lifecycle::Refunds;
 use crate::payments::Payments;
 use crate::search::SearchService;
@@ -47,7 +47,7 @@ pub fn run_with_mailer(
         pool: pool.clone(),
     });
     // Each area's service, asked for by the handlers that need it.
-    let order_events = web::Data::from(OrderEvents::start(config.database_url_with_tls()));
+    let live = web::Data::from(LiveEvents::start(config.database_url_with_tls()));
     let catalog = web::Data::new(CatalogCache::default());
     let payments = Arc::new(Payments::new(&config, pool.clone()));
     let refunds: web::Data<dyn Refunds> = web::Data::from(payments.clone() as Arc<dyn Refunds>);
@@ -67,7 +67,7 @@ pub fn run_with_mailer(
     let server = HttpServer::new(move || {
         let mut app = App::new()
             .app_data(state.clone())
-            .app_data(order_events.clone())
+            .app_data(live.clone())
             .app_data(catalog.clone())
             .app_data(payments.clone())
             .app_data(refunds.clone())
@@ -111,7 +111,8 @@ pub fn run_with_mailer(
     Ok(server)
 }
 
-/// Every minute, unpaid online orders past their payment window give their stock back.
+/// Every minute, unpaid online orders past their payment window give their stock back, and the
+/// shop feed forgets what is older than a day.
 fn spawn_expiry(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -121,6 +122,9 @@ fn spawn_expiry(pool: PgPool) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "unpaid online orders expired"),
                 Err(e) => tracing::warn!(error = %e, "expiring unpaid orders failed"),
+            }
+            if let Err(e) = crate::db::run(&pool, crate::live::forget_old).await {
+                tracing::warn!(error = %e, "dropping old shop events failed");
             }
         }
     });

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
+use crate::live::{announce, NewShopEvent, ShopEventKind};
 use crate::schema::{ingredients, stock};
 use crate::state::AppState;
 
@@ -158,6 +159,62 @@ pub fn change_stock(
     .bind::<sql_types::Nullable<sql_types::Uuid>, _>(movement.actor_id)
     .bind::<sql_types::Nullable<sql_types::Text>, _>(movement.note)
     .execute(conn)?;
+    announce_availability(conn, shop_id, &deltas, &locked)?;
+    Ok(())
+}
+
+/// Announces on the shop's feed the ingredients whose stock went through a level some recipe or
+/// extra needs: those are the changes that make a product (or a size, or an extra) available or
+/// unavailable on the menu. One query; nothing is announced for a change that moves no level.
+fn announce_availability(
+    conn: &mut PgConnection,
+    shop_id: Uuid,
+    deltas: &[(Uuid, i64)],
+    locked: &BTreeMap<Uuid, LockedLine>,
+) -> AppResult<()> {
+    let (mut ids, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, delta) in deltas {
+        let old = locked.get(id).map(|l| l.quantity).unwrap_or(0);
+        ids.push(*id);
+        before.push(old);
+        after.push(old + delta);
+    }
+    #[derive(QueryableByName)]
+    struct Crossed {
+        #[diesel(sql_type = sql_types::Uuid)]
+        ingredient_id: Uuid,
+    }
+    let crossed: Vec<Uuid> = diesel::sql_query(
+        "SELECT d.ingredient_id FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(ingredient_id, old, new)
+         WHERE EXISTS (SELECT 1 FROM recipe_items r WHERE r.ingredient_id = d.ingredient_id
+                         AND r.quantity > LEAST(d.old, d.new) AND r.quantity <= GREATEST(d.old, d.new))
+            OR EXISTS (SELECT 1 FROM ingredients i WHERE i.id = d.ingredient_id AND i.can_be_extra
+                         AND GREATEST(i.extra_quantity, 1) > LEAST(d.old, d.new)
+                         AND GREATEST(i.extra_quantity, 1) <= GREATEST(d.old, d.new))
+         ORDER BY 1",
+    )
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
+    .bind::<sql_types::Array<sql_types::BigInt>, _>(&before)
+    .bind::<sql_types::Array<sql_types::BigInt>, _>(&after)
+    .load::<Crossed>(conn)?
+    .into_iter()
+    .map(|c| c.ingredient_id)
+    .collect();
+    if crossed.is_empty() {
+        return Ok(());
+    }
+    announce(
+        conn,
+        NewShopEvent {
+            shop_id,
+            kind: ShopEventKind::StockChanged,
+            order_id: None,
+            number: None,
+            status: None,
+            note: None,
+            ingredient_ids: crossed,
+        },
+    )?;
     Ok(())
 }
 

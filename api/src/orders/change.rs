@@ -10,16 +10,16 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::checks::{check_address, check_minimum, check_notes};
-use super::lifecycle::{may_change, record_status};
+use super::lifecycle::{may_change, record_status, Move};
 use super::model::{find_visible, load_view, DeliveryAddress, Order};
 use super::placement::write_lines;
 use super::pricing::{price_cart, CartItem};
-use super::states::{Fulfilment, PaymentMethod, Status};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{change_stock, held_by_order, Movement, Reason};
 use crate::schema::{order_lines, orders};
 use crate::shops::find_shop;
+use crate::states::{Fulfilment, PaymentMethod, Status};
 
 #[derive(Deserialize, ToSchema, Clone, Debug)]
 #[serde(deny_unknown_fields)]
@@ -126,12 +126,15 @@ pub fn modify_order(
         .execute(conn)?;
     record_status(
         conn,
-        id,
-        order.shop_id,
-        Some(order.status),
-        order.status,
-        Some(user.id),
-        Some("modified"),
+        &Move {
+            order_id: id,
+            shop_id: order.shop_id,
+            number: order.number,
+            from: Some(order.status),
+            to: order.status,
+            actor: Some(user.id),
+            note: Some("modified"),
+        },
     )?;
     load_view(conn, id)
 }

@@ -13,18 +13,19 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::change::{modify_order, ModifyRequest};
-use super::events::OrderEvents;
+use super::events::OrderEvent;
 use super::lifecycle::{self, Refunds};
 use super::model::{find_visible, load_view, load_views, Order, OrderRow};
 use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
-use super::states::Status;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, PageParams};
+use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
+use crate::states::Status;
 
 #[derive(Serialize, ToSchema)]
 pub struct Quote {
@@ -362,6 +363,45 @@ pub async fn transition(
     Ok(HttpResponse::Ok().json(order))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryFailure {
+    /// What went wrong, for the shop and the history (1 to 300 characters).
+    #[schema(example = "Personne à l'adresse, téléphone sans réponse")]
+    pub reason: String,
+}
+
+/// Reports that an order could not be delivered: it goes back to the shop (`ready`, no courier),
+/// the reason in its history; a manager then sends it again or cancels it.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/delivery-failure", tag = "orders", security(("bearer" = [])),
+    params(("order_id" = Uuid, Path, description = "Order id")),
+    request_body = DeliveryFailure,
+    responses(
+        (status = 200, description = "The order, back at the shop", body = Order),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the delivery person of this order, nor a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order in your shop", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order is not out for delivery", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing or too long reason", body = Problem, content_type = "application/problem+json")))]
+#[post("/orders/{order_id}/delivery-failure")]
+pub async fn delivery_failure(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<Uuid>,
+    body: ApiJson<DeliveryFailure>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let reason = body.0.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        return Err(AppError::field("reason", "length", "1 to 300 characters"));
+    }
+    let order = db::transaction(&state.pool, move |conn| {
+        lifecycle::delivery_failed(conn, id, &user, &reason)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(order))
+}
+
 fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
     let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
     web::Bytes::from(format!("event: {event}\ndata: {json}\n\n"))
@@ -378,13 +418,13 @@ fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
 #[get("/orders/{order_id}/events")]
 pub async fn events(
     state: web::Data<AppState>,
-    order_events: web::Data<OrderEvents>,
+    live: web::Data<LiveEvents>,
     user: CurrentUser,
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     // Subscribe before reading the snapshot, so no change falls between the two.
-    let receiver = order_events.subscribe();
+    let receiver = live.subscribe();
     let snapshot = db::run(&state.pool, move |conn| {
         find_visible(conn, id, &user, false)?;
         load_view(conn, id)
@@ -405,12 +445,14 @@ pub async fn events(
             loop {
                 tokio::select! {
                     received = receiver.recv() => match received {
-                        Ok(event) if event.order_id == id => {
-                            let done = event.status.is_final() && event.note.is_none();
-                            let bytes = sse("status", &event);
-                            return Some((Ok::<_, actix_web::Error>(bytes), (receiver, keepalive, done)));
-                        }
-                        Ok(_) => continue,
+                        Ok(event) => match OrderEvent::from_shop_event(&event) {
+                            Some(event) if event.order_id == id => {
+                                let done = event.status.is_final() && event.note.is_none();
+                                let bytes = sse("status", &event);
+                                return Some((Ok::<_, actix_web::Error>(bytes), (receiver, keepalive, done)));
+                            }
+                            _ => continue,
+                        },
                         Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                             // Too slow a client: tell it to reload the order.
                             return Some((Ok(web::Bytes::from_static(b"event: resync\ndata: {}\n\n")), (receiver, keepalive, false)));

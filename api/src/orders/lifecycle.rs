@@ -13,11 +13,12 @@ use uuid::Uuid;
 
 use super::model::{find_visible, load_view, Order, OrderRow};
 use super::settlement::{call_off_pending, is_paid, record_collected};
-use super::states::{Collected, Fulfilment, PaymentMethod, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::inventory::{change_stock, held_by_order, Movement, Reason};
+use crate::live::{announce, NewShopEvent, ShopEventKind};
 use crate::schema::{order_status_history, orders};
+use crate::states::{Collected, Fulfilment, PaymentMethod, Status};
 
 /// Gives back the money of a cancelled order, outside the transaction that cancelled it.
 pub trait Refunds: Send + Sync {
@@ -29,26 +30,56 @@ pub trait Refunds: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = AppResult<bool>> + '_>>;
 }
 
-/// Writes a history entry and announces the change to every API instance (delivered at commit).
-pub fn record_status(
-    conn: &mut PgConnection,
-    order_id: Uuid,
-    shop_id: Uuid,
-    from: Option<Status>,
-    to: Status,
-    actor: Option<Uuid>,
-    note: Option<&str>,
-) -> AppResult<()> {
+/// One entry of an order's history: who moved it from where to where, and why.
+pub struct Move<'a> {
+    pub order_id: Uuid,
+    pub shop_id: Uuid,
+    pub number: i32,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub actor: Option<Uuid>,
+    pub note: Option<&'a str>,
+}
+
+impl Move<'_> {
+    fn of(order: &OrderRow, to: Status) -> Move<'static> {
+        Move {
+            order_id: order.id,
+            shop_id: order.shop_id,
+            number: order.number,
+            from: Some(order.status),
+            to,
+            actor: None,
+            note: None,
+        }
+    }
+}
+
+/// Writes a history entry and announces the change on the shop's feed (delivered at commit, to
+/// every API instance).
+pub fn record_status(conn: &mut PgConnection, m: &Move<'_>) -> AppResult<()> {
     diesel::insert_into(order_status_history::table)
         .values((
-            order_status_history::order_id.eq(order_id),
-            order_status_history::from_status.eq(from),
-            order_status_history::to_status.eq(to),
-            order_status_history::actor_id.eq(actor),
-            order_status_history::note.eq(note),
+            order_status_history::order_id.eq(m.order_id),
+            order_status_history::from_status.eq(m.from),
+            order_status_history::to_status.eq(m.to),
+            order_status_history::actor_id.eq(m.actor),
+            order_status_history::note.eq(m.note),
         ))
         .execute(conn)?;
-    super::events::notify(conn, order_id, shop_id, to, note)
+    announce(
+        conn,
+        NewShopEvent {
+            shop_id: m.shop_id,
+            kind: ShopEventKind::of_move(m.from, m.to),
+            order_id: Some(m.order_id),
+            number: Some(m.number),
+            status: Some(m.to),
+            note: m.note,
+            ingredient_ids: Vec::new(),
+        },
+    )?;
+    Ok(())
 }
 
 /// Which roles may move an order to `to` (admins always may).
@@ -62,12 +93,15 @@ pub fn roles_moving_to(to: Status) -> &'static [Role] {
     }
 }
 
-/// The moves staff make, by fulfilment: the kitchen's, then the delivery's or the pickup's.
+/// The moves staff make, by fulfilment: the kitchen's (with the recall of a ticket bumped by
+/// mistake), then the delivery's or the pickup's.
 pub fn edge_exists(from: Status, to: Status, fulfilment: Fulfilment) -> bool {
     matches!(
         (from, to, fulfilment),
         (Status::Placed, Status::Preparing, _)
             | (Status::Preparing, Status::Ready, _)
+            // Recall: a ticket bumped by mistake goes back to the oven.
+            | (Status::Ready, Status::Preparing, _)
             | (Status::Ready, Status::OutForDelivery, Fulfilment::Delivery)
             | (
                 Status::OutForDelivery,
@@ -148,7 +182,13 @@ pub fn transition(
             orders::updated_at.eq(Utc::now()),
         ))
         .execute(conn)?;
-    record_status(conn, id, order.shop_id, Some(from), to, Some(user.id), None)?;
+    record_status(
+        conn,
+        &Move {
+            actor: Some(user.id),
+            ..Move::of(&order, to)
+        },
+    )?;
     load_view(conn, id)
 }
 
@@ -179,8 +219,8 @@ pub fn may_change_as(role: Role, own_order: bool) -> bool {
     }
 }
 
-/// Cancels an order the caller may cancel (see [`may_change`]); the caller then asks
-/// [`Refunds`] for the money.
+/// Cancels an order the caller may cancel (see [`may_change`]; besides, a manager may cancel an
+/// order that came back from a failed delivery); the caller then asks [`Refunds`] for the money.
 pub fn cancel_order(
     conn: &mut PgConnection,
     id: Uuid,
@@ -188,33 +228,103 @@ pub fn cancel_order(
     reason: Option<&str>,
 ) -> AppResult<Order> {
     let order = find_visible(conn, id, user, true)?;
-    may_change(&order, user, "cancel")?;
+    let returned = order.status == Status::Ready
+        && matches!(user.role, Role::Manager | Role::Admin)
+        && came_back_from_delivery(conn, order.id)?;
+    if !returned {
+        may_change(&order, user, "cancel")?;
+    }
     cancel(conn, &order, Some(user.id), reason)?;
     load_view(conn, id)
 }
 
-/// The one way an order is cancelled, whoever asks: its ingredients go back to the stock, an
-/// online payment still pending is called off, the history says who (none: the system) and why.
-/// In the caller's transaction, on a row the caller locked; what was paid is refunded after the
-/// commit through [`Refunds`].
+/// Whether the order's last move was a failed delivery bringing it back to the shop.
+fn came_back_from_delivery(conn: &mut PgConnection, order_id: Uuid) -> AppResult<bool> {
+    let last: Option<(Option<Status>, Status)> = order_status_history::table
+        .filter(order_status_history::order_id.eq(order_id))
+        .order((
+            order_status_history::created_at.desc(),
+            order_status_history::id.desc(),
+        ))
+        .select((
+            order_status_history::from_status,
+            order_status_history::to_status,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(last == Some((Some(Status::OutForDelivery), Status::Ready)))
+}
+
+/// A delivery that could not be made: the order goes back to the shop (ready, no courier) with the
+/// reason in its history; a manager then sends it again or cancels it. Its courier, managers and
+/// admins may say so.
+pub fn delivery_failed(
+    conn: &mut PgConnection,
+    id: Uuid,
+    user: &CurrentUser,
+    reason: &str,
+) -> AppResult<Order> {
+    let order = find_visible(conn, id, user, true)?;
+    if order.status != Status::OutForDelivery {
+        return Err(AppError::conflict(format!(
+            "the order is {}, not out for delivery",
+            order.status
+        )));
+    }
+    let allowed = match user.role {
+        Role::Delivery => order.courier_id == Some(user.id),
+        Role::Manager | Role::Admin => true,
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "only the delivery person who took this order, or a manager, reports a failed delivery"
+                .into(),
+        ));
+    }
+    diesel::update(orders::table.find(id))
+        .set((
+            orders::status.eq(Status::Ready),
+            orders::courier_id.eq(None::<Uuid>),
+            orders::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)?;
+    let note = format!("delivery failed: {reason}");
+    record_status(
+        conn,
+        &Move {
+            actor: Some(user.id),
+            note: Some(&note),
+            ..Move::of(&order, Status::Ready)
+        },
+    )?;
+    load_view(conn, id)
+}
+
+/// The one way an order is cancelled, whoever asks: before preparation its ingredients go back
+/// to the stock (after, they were used), an online payment still pending is called off, the
+/// history says who (none: the system) and why. In the caller's transaction, on a row the caller
+/// locked; what was paid is refunded after the commit through [`Refunds`].
 pub fn cancel(
     conn: &mut PgConnection,
     order: &OrderRow,
     actor: Option<Uuid>,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let held = held_by_order(conn, order.id)?;
-    change_stock(
-        conn,
-        order.shop_id,
-        &held,
-        &Movement {
-            reason: Reason::Cancel,
-            order_id: Some(order.id),
-            actor_id: actor,
-            note: None,
-        },
-    )?;
+    if order.status.is_changeable() {
+        let held = held_by_order(conn, order.id)?;
+        change_stock(
+            conn,
+            order.shop_id,
+            &held,
+            &Movement {
+                reason: Reason::Cancel,
+                order_id: Some(order.id),
+                actor_id: actor,
+                note: None,
+            },
+        )?;
+    }
     diesel::update(orders::table.find(order.id))
         .set((
             orders::status.eq(Status::Cancelled),
@@ -224,12 +334,11 @@ pub fn cancel(
     call_off_pending(conn, order.id)?;
     record_status(
         conn,
-        order.id,
-        order.shop_id,
-        Some(order.status),
-        Status::Cancelled,
-        actor,
-        reason,
+        &Move {
+            actor,
+            note: reason,
+            ..Move::of(order, Status::Cancelled)
+        },
     )
 }
 
@@ -248,12 +357,10 @@ pub fn mark_paid(conn: &mut PgConnection, order: &OrderRow, note: &str) -> AppRe
         .execute(conn)?;
     record_status(
         conn,
-        order.id,
-        order.shop_id,
-        Some(Status::PendingPayment),
-        Status::Placed,
-        None,
-        Some(note),
+        &Move {
+            note: Some(note),
+            ..Move::of(order, Status::Placed)
+        },
     )?;
     Ok(true)
 }
@@ -305,6 +412,7 @@ mod tests {
                 (from, to, f),
                 (Placed, Preparing, _)
                     | (Preparing, Ready, _)
+                    | (Ready, Preparing, _)
                     | (Ready, OutForDelivery, Delivery)
                     | (OutForDelivery, Delivered, Delivery)
                     | (Ready, PickedUp, Pickup)
@@ -334,9 +442,9 @@ mod tests {
                 }
             }
         }
-        // Admin and manager: 2 kitchen moves × 2 fulfilments + 3 handover moves = 7 each;
-        // pizzaiolo 4, delivery 2, order taker 1, customer 0.
-        assert_eq!(allowed, 7 + 7 + 4 + 2 + 1);
+        // Admin and manager: 3 kitchen moves (with the recall) × 2 fulfilments + 3 handover
+        // moves = 9 each; pizzaiolo 6, delivery 2, order taker 1, customer 0.
+        assert_eq!(allowed, 9 + 9 + 6 + 2 + 1);
     }
 
     #[test]

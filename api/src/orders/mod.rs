@@ -1,11 +1,12 @@
 //! Orders: pricing on the server, placement with the shop's stock taken in the same transaction,
 //! the status life cycle by role, change and cancellation, staff views and live events.
 //!
-//! `states` (the words) ← `model` (rows and views) ← `pricing`, `checks` ← `placement`, `change`,
+//! `crate::states` (the words) ← `model` (rows and views) ← `pricing`, `checks` ← `placement`, `change`,
 //! `lifecycle` (with `settlement`, what was paid) ← `handlers`, `staff` (HTTP).
 
 mod change;
 mod checks;
+mod counter;
 pub mod events;
 mod handlers;
 pub mod lifecycle;
@@ -13,10 +14,12 @@ pub mod model;
 pub mod placement;
 pub mod pricing;
 pub mod settlement;
+mod shop_feed;
 mod staff;
-pub mod states;
 
+pub use counter::*;
 pub use handlers::*;
+pub use shop_feed::*;
 pub use staff::*;
 
 use actix_web::web;
@@ -29,10 +32,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(handlers::modify)
         .service(handlers::cancel)
         .service(handlers::transition)
+        .service(handlers::delivery_failure)
         .service(handlers::events)
+        .service(shop_feed::shop_events)
         .service(staff::kitchen)
         .service(staff::deliveries)
         .service(staff::list_memos)
         .service(staff::add_memo)
-        .service(staff::find_customers);
+        .service(counter::find_customers);
 }

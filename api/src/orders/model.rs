@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::schema::{order_line_modifications, order_lines, order_status_history, orders};
+use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = orders)]

@@ -11,15 +11,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::checks::{check_address, check_minimum, check_notes, open_shop};
-use super::lifecycle::record_status;
+use super::lifecycle::{record_status, Move};
 use super::model::{DeliveryAddress, HistoryEntry, Order, OrderLineView};
 use super::pricing::{price_cart, CartItem, PricedCart};
-use super::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{change_stock, Movement, Reason};
 use crate::schema::{addresses, order_line_modifications, order_lines, orders, shops, users};
 use crate::shops::{is_open_at, Shop};
+use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 
 /// A customer without an account, for a phone or counter order.
 #[derive(Deserialize, ToSchema, Clone, Debug)]
@@ -288,9 +288,10 @@ pub fn place_order(
     v.into_result()?;
     let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
 
-    // Lines and history first; the contended rows (the shop's order counter, then its stock rows
-    // in ingredient-id order) last, so they stay locked only until the commit that follows. Every
-    // order takes them in the same order: concurrent orders wait, never deadlock.
+    // Lines first; the contended rows (the shop's order counter, whose number the history and the
+    // shop's feed carry, then its stock rows in ingredient-id order) last, so they stay locked only
+    // until the commit that follows. Every order takes them in the same order: concurrent orders
+    // wait, never deadlock.
     let order_id = Uuid::new_v4();
     let status = if req.payment_method == PaymentMethod::Online {
         Status::PendingPayment
@@ -298,11 +299,22 @@ pub fn place_order(
         Status::Placed
     };
     write_lines(conn, order_id, &cart)?;
-    record_status(conn, order_id, shop.id, None, status, Some(user.id), None)?;
     let number: i32 = diesel::update(shops::table.find(shop.id))
         .set(shops::next_order_number.eq(shops::next_order_number + 1))
         .returning(shops::next_order_number - 1)
         .get_result(conn)?;
+    record_status(
+        conn,
+        &Move {
+            order_id,
+            shop_id: shop.id,
+            number,
+            from: None,
+            to: status,
+            actor: Some(user.id),
+            note: None,
+        },
+    )?;
     let expires_at = (status == Status::PendingPayment)
         .then(|| Utc::now() + Duration::minutes(payment_window_minutes));
     let notes = req

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::states::Fulfilment;
 use crate::error::{AppResult, Violations};
 use crate::schema::{ingredients, product_sizes, products, recipe_items};
 use crate::shops::Shop;
+use crate::states::Fulfilment;
 
 pub const MAX_LINES: usize = 30;
 pub const MAX_QUANTITY: i32 = 50;

@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::OrderRow;
-use super::states::Collected;
 use crate::error::AppResult;
 use crate::schema::payments;
+use crate::states::Collected;
 
 crate::text_enum! {
     /// Who took the money: Stripe, the offline test provider, or staff in cash or by card.

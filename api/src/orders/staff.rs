@@ -7,18 +7,19 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::model::{load_views, Order, OrderRow};
-use super::states::{Fulfilment, Status};
-use crate::auth::{Authorized, Deliveries, Kitchen, OrderDesk, Role, ShopAccess};
-use crate::catalog::{load_products, Product, ProductQuery};
+use super::pricing::LineModification;
+use crate::auth::{Authorized, Deliveries, Kitchen, Role, ShopAccess};
+use crate::catalog::{load_products, Product, ProductQuery, RecipeLine};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem, Violations};
-use crate::http::{ApiJson, ApiQuery};
-use crate::schema::{orders, products, recipe_memos, users};
+use crate::http::ApiJson;
+use crate::schema::{ingredients, orders, products, recipe_memos, shops};
 use crate::state::AppState;
+use crate::states::{Fulfilment, Status};
 
 #[derive(Serialize, ToSchema, Clone, Queryable)]
 pub struct RecipeMemo {
@@ -35,9 +36,17 @@ pub struct RecipeMemo {
 #[derive(Serialize, ToSchema)]
 pub struct TicketLine {
     pub product_name: String,
+    /// `pizza`, `drink`, `dessert` or `starter`: what is cooked, what is packed.
+    #[schema(example = "pizza")]
+    pub kind: String,
+    /// The size's code.
+    #[schema(example = "medium")]
+    pub size: String,
     pub size_label: String,
     pub quantity: i32,
-    /// Ingredients of one item with quantities, removed ones left out, extras added.
+    pub allergens: Vec<String>,
+    /// Ingredients of one item with quantities for its size, removed ones left out, extras added
+    /// (an extra portion on top of the recipe's, or a line of its own).
     pub recipe: Vec<crate::catalog::RecipeLine>,
     pub removed: Vec<String>,
     pub added: Vec<String>,
@@ -58,9 +67,21 @@ pub struct KitchenTicket {
 
 #[derive(Serialize, ToSchema)]
 pub struct KitchenQueue {
+    /// Placed and preparing tickets, oldest first.
     pub items: Vec<KitchenTicket>,
     pub next_cursor: Option<String>,
+    /// Tickets bumped to ready in the last 15 minutes, newest first: they can be recalled.
+    pub recent: Vec<KitchenTicket>,
+    /// A ticket older than this is running late (amber), in minutes; the shop's setting.
+    #[schema(example = 10)]
+    pub warn_after_minutes: i32,
+    /// A ticket older than this is late (red), in minutes.
+    #[schema(example = 20)]
+    pub late_after_minutes: i32,
 }
+
+/// How long ago a ticket bumped to ready may still be recalled from the kitchen screen.
+pub const RECALL_MINUTES: i64 = 15;
 
 fn memos_for(
     conn: &mut PgConnection,
@@ -105,15 +126,28 @@ pub async fn kitchen(
     access: ShopAccess<Kitchen>,
 ) -> AppResult<HttpResponse> {
     let shop_id = access.shop_id;
-    let items = db::run(&state.pool, move |conn| {
-        let rows: Vec<OrderRow> = orders::table
+    let queue = db::run(&state.pool, move |conn| {
+        let (warn_after_minutes, late_after_minutes): (i32, i32) = shops::table
+            .find(shop_id)
+            .select((shops::kitchen_warn_minutes, shops::kitchen_late_minutes))
+            .first(conn)?;
+        let waiting: Vec<OrderRow> = orders::table
             .filter(orders::shop_id.eq(shop_id))
             .filter(orders::status.eq_any([Status::Placed, Status::Preparing]))
             .order((orders::created_at, orders::id))
             .limit(200)
             .select(OrderRow::as_select())
             .load(conn)?;
-        let orders = load_views(conn, rows)?;
+        let recent: Vec<OrderRow> = orders::table
+            .filter(orders::shop_id.eq(shop_id))
+            .filter(orders::status.eq(Status::Ready))
+            .filter(orders::updated_at.gt(Utc::now() - chrono::Duration::minutes(RECALL_MINUTES)))
+            .order((orders::updated_at.desc(), orders::id))
+            .limit(20)
+            .select(OrderRow::as_select())
+            .load(conn)?;
+        let split = waiting.len();
+        let orders = load_views(conn, waiting.into_iter().chain(recent).collect())?;
         let product_ids: Vec<Uuid> = orders
             .iter()
             .flat_map(|o| o.lines.iter().filter_map(|l| l.product_id))
@@ -129,22 +163,82 @@ pub async fn kitchen(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-        let memos = memos_for(conn, shop_id, &product_ids)?;
-        Ok(orders
+        let added_ids: Vec<Uuid> = orders
+            .iter()
+            .flat_map(|o| {
+                o.lines
+                    .iter()
+                    .flat_map(|l| l.added.iter().map(|m| m.ingredient_id))
+            })
+            .collect();
+        let extras: HashMap<Uuid, RecipeLine> = ingredients::table
+            .filter(ingredients::id.eq_any(&added_ids))
+            .select((
+                ingredients::id,
+                ingredients::name,
+                ingredients::unit,
+                ingredients::extra_quantity,
+            ))
+            .load::<(Uuid, String, String, i32)>(conn)?
             .into_iter()
-            .map(|o| ticket(o, &catalog, &memos))
-            .collect::<Vec<_>>())
+            .map(|(ingredient_id, name, unit, quantity)| {
+                (
+                    ingredient_id,
+                    RecipeLine {
+                        ingredient_id,
+                        name,
+                        unit,
+                        quantity: quantity.max(1),
+                    },
+                )
+            })
+            .collect();
+        let memos = memos_for(conn, shop_id, &product_ids)?;
+        let mut tickets: Vec<KitchenTicket> = orders
+            .into_iter()
+            .map(|o| ticket(o, &catalog, &extras, &memos))
+            .collect();
+        let recent = tickets.split_off(split);
+        Ok(KitchenQueue {
+            items: tickets,
+            next_cursor: None,
+            recent,
+            warn_after_minutes,
+            late_after_minutes,
+        })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(KitchenQueue {
-        items,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(queue))
+}
+
+/// One item's recipe for its size: removed ingredients left out, each extra's portion added to
+/// the recipe's quantity (or as a line of its own).
+pub fn recipe_for_item(
+    base: &[RecipeLine],
+    removed: &[LineModification],
+    extras: &[&RecipeLine],
+) -> Vec<RecipeLine> {
+    let mut recipe: Vec<RecipeLine> = base
+        .iter()
+        .filter(|r| !removed.iter().any(|m| m.ingredient_id == r.ingredient_id))
+        .cloned()
+        .collect();
+    for extra in extras {
+        match recipe
+            .iter_mut()
+            .find(|r| r.ingredient_id == extra.ingredient_id)
+        {
+            Some(line) => line.quantity += extra.quantity,
+            None => recipe.push((*extra).clone()),
+        }
+    }
+    recipe
 }
 
 fn ticket(
     order: Order,
     catalog: &HashMap<Uuid, Product>,
+    extras: &HashMap<Uuid, RecipeLine>,
     memos: &HashMap<Uuid, Vec<RecipeMemo>>,
 ) -> KitchenTicket {
     let placed_at = order
@@ -158,22 +252,20 @@ fn ticket(
         .into_iter()
         .map(|line| {
             let product = line.product_id.and_then(|id| catalog.get(&id));
-            let recipe = product
+            let base: &[RecipeLine] = product
                 .and_then(|p| p.sizes.iter().find(|s| s.code == line.size))
-                .map(|s| {
-                    s.recipe
-                        .iter()
-                        .filter(|r| {
-                            !line
-                                .removed
-                                .iter()
-                                .any(|m| m.ingredient_id == r.ingredient_id)
-                        })
-                        .cloned()
-                        .collect()
-                })
+                .map(|s| s.recipe.as_slice())
                 .unwrap_or_default();
+            let added: Vec<&RecipeLine> = line
+                .added
+                .iter()
+                .filter_map(|m| extras.get(&m.ingredient_id))
+                .collect();
+            let recipe = recipe_for_item(base, &line.removed, &added);
             TicketLine {
+                kind: product.map(|p| p.kind.to_string()).unwrap_or_default(),
+                size: line.size.clone(),
+                allergens: product.map(|p| p.allergens.clone()).unwrap_or_default(),
                 recipe,
                 removed: line.removed.iter().map(|m| m.name.clone()).collect(),
                 added: line.added.iter().map(|m| m.name.clone()).collect(),
@@ -359,57 +451,4 @@ pub async fn add_memo(
     })
     .await?;
     Ok(HttpResponse::Created().json(memo))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CustomerFilter {
-    /// The caller's phone number, in any common format.
-    #[param(example = "06 12 34 56 78")]
-    pub phone: String,
-}
-
-#[derive(Serialize, ToSchema, Queryable)]
-pub struct CustomerMatch {
-    pub id: Uuid,
-    pub full_name: String,
-    pub phone: Option<String>,
-    pub email: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CustomerList {
-    pub items: Vec<CustomerMatch>,
-    pub next_cursor: Option<String>,
-}
-
-/// Finds customer accounts by phone number, for phone orders (order takers, managers).
-#[utoipa::path(get, path = "/api/v1/customers", tag = "orders", security(("bearer" = [])),
-    params(CustomerFilter),
-    responses(
-        (status = 200, description = "Matching customers", body = CustomerList),
-        (status = 403, description = "Not an order taker or manager", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a phone number", body = Problem, content_type = "application/problem+json")))]
-#[get("/customers")]
-pub async fn find_customers(
-    state: web::Data<AppState>,
-    _who: Authorized<OrderDesk>,
-    filter: ApiQuery<CustomerFilter>,
-) -> AppResult<HttpResponse> {
-    let phone = crate::accounts::rules::normalize_phone(&filter.phone)
-        .ok_or_else(|| AppError::field("phone", "invalid", "this is not a valid phone number"))?;
-    let items = db::run(&state.pool, move |conn| {
-        Ok(users::table
-            .filter(users::phone.eq(phone))
-            .filter(users::role.eq("customer"))
-            .order(users::full_name)
-            .limit(20)
-            .select((users::id, users::full_name, users::phone, users::email))
-            .load::<CustomerMatch>(conn)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(CustomerList {
-        items,
-        next_cursor: None,
-    }))
 }

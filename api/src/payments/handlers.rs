@@ -15,9 +15,9 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::{parse_optional_json, ApiJson};
 use crate::orders::model::{find_visible, load_view};
 use crate::orders::settlement::{is_paid, record_collected, PaymentStatus};
-use crate::orders::states::{Collected, PaymentMethod, Status};
 use crate::schema::payments;
 use crate::state::AppState;
+use crate::states::{Collected, PaymentMethod, Status};
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]

@@ -16,8 +16,8 @@ use crate::error::{AppError, AppResult};
 use crate::orders::lifecycle::mark_paid;
 use crate::orders::model::OrderRow;
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};
-use crate::orders::states::Status;
 use crate::schema::{orders, payments, refunds, webhook_events};
+use crate::states::Status;
 
 pub const TOLERANCE_SECONDS: i64 = 300;
 

@@ -14,6 +14,7 @@ mod payments;
 mod problems;
 mod search;
 mod search_algolia;
+mod shop_floor;
 mod staff;
 mod telemetry;
 mod tokens;

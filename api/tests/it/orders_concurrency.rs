@@ -220,32 +220,36 @@ async fn a_customer_connected_to_one_instance_sees_changes_made_on_another() {
 #[tokio::test]
 async fn a_rolled_back_change_is_never_announced() {
     let app = TestApp::spawn().await;
+    let shop = app.shop_id("lyon-presquile").await;
     let mut receiver = {
         // The server's own fan-out is internal; listen like it does, on a separate connection.
-        let events = ocpizza::orders::events::OrderEvents::start(app.db.url.clone());
+        let events = ocpizza::live::LiveEvents::start(app.db.url.clone());
         tokio::time::sleep(Duration::from_millis(300)).await;
         (events.subscribe(), events)
     };
-    app.with_db(|conn| {
+    let event = move |order: uuid::Uuid, status| ocpizza::live::NewShopEvent {
+        shop_id: shop,
+        kind: ocpizza::live::ShopEventKind::OrderMoved,
+        order_id: Some(order),
+        number: Some(1),
+        status: Some(status),
+        note: None,
+        ingredient_ids: Vec::new(),
+    };
+    app.with_db(move |conn| {
         use diesel::prelude::*;
         let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
-            ocpizza::orders::events::notify(
+            ocpizza::live::announce(
                 conn,
-                uuid::Uuid::new_v4(),
-                uuid::Uuid::new_v4(),
-                ocpizza::orders::states::Status::Ready,
-                None,
+                event(uuid::Uuid::new_v4(), ocpizza::states::Status::Ready),
             )
             .unwrap();
             Err(diesel::result::Error::RollbackTransaction)
         });
         conn.transaction::<(), diesel::result::Error, _>(|conn| {
-            ocpizza::orders::events::notify(
+            ocpizza::live::announce(
                 conn,
-                uuid::Uuid::nil(),
-                uuid::Uuid::nil(),
-                ocpizza::orders::states::Status::Placed,
-                None,
+                event(uuid::Uuid::nil(), ocpizza::states::Status::Placed),
             )
             .unwrap();
             Ok(())
@@ -259,7 +263,7 @@ async fn a_rolled_back_change_is_never_announced() {
         .unwrap();
     assert_eq!(
         event.order_id,
-        uuid::Uuid::nil(),
+        Some(uuid::Uuid::nil()),
         "the first event received is the committed one"
     );
 }

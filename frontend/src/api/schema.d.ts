@@ -148,7 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Finds customer accounts by phone number, for phone orders (order takers, managers). */
+        /**
+         * Finds customer accounts by phone number (whole or its last digits) or name, for phone orders
+         *     (order takers, managers). At most 20, by name.
+         */
         get: operations["find_customers"];
         put?: never;
         post?: never;
@@ -309,6 +312,26 @@ export interface paths {
          * @description A paid online order is refunded in full once cancelled.
          */
         post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/delivery-failure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reports that an order could not be delivered: it goes back to the shop (`ready`, no courier),
+         *     the reason in its history; a manager then sends it again or cancels it.
+         */
+        post: operations["delivery_failure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -557,6 +580,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops/{shop_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's live feed as server-sent events (its staff, admins).
+         * @description Also documents `ShopSnapshot`, the data of the first event.
+         */
+        get: operations["shop_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{shop_id}/kitchen": {
         parameters: {
             query?: never;
@@ -781,6 +824,13 @@ export interface components {
             /** @example 69002 */
             postal_code: string;
         };
+        DeliveryFailure: {
+            /**
+             * @description What went wrong, for the shop and the history (1 to 300 characters).
+             * @example Personne à l'adresse, téléphone sans réponse
+             */
+            reason: string;
+        };
         DeliveryList: {
             /** @description Orders out for delivery: the caller's own (all of them for managers). */
             on_the_way: components["schemas"]["Order"][];
@@ -932,8 +982,23 @@ export interface components {
             next_cursor?: string | null;
         };
         KitchenQueue: {
+            /** @description Placed and preparing tickets, oldest first. */
             items: components["schemas"]["KitchenTicket"][];
+            /**
+             * Format: int32
+             * @description A ticket older than this is late (red), in minutes.
+             * @example 20
+             */
+            late_after_minutes: number;
             next_cursor?: string | null;
+            /** @description Tickets bumped to ready in the last 15 minutes, newest first: they can be recalled. */
+            recent: components["schemas"]["KitchenTicket"][];
+            /**
+             * Format: int32
+             * @description A ticket older than this is running late (amber), in minutes; the shop's setting.
+             * @example 10
+             */
+            warn_after_minutes: number;
         };
         KitchenTicket: {
             fulfilment: components["schemas"]["Fulfilment"];
@@ -1418,6 +1483,29 @@ export interface components {
              */
             total: number;
         };
+        /** @description One event of a shop's feed, as the SSE `order` and `stock` events carry it. */
+        ShopEvent: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: int64
+             * @description Increasing; sent as the SSE `id:` and given back as `Last-Event-ID`.
+             */
+            id: number;
+            /** @description For `stock_changed`: the ingredients whose stock changed. */
+            ingredient_ids: string[];
+            kind: components["schemas"]["ShopEventKind"];
+            note?: string | null;
+            /** Format: int32 */
+            number?: number | null;
+            /** Format: uuid */
+            order_id?: string | null;
+            /** Format: uuid */
+            shop_id: string;
+            status?: null | components["schemas"]["Status"];
+        };
+        /** @enum {string} */
+        ShopEventKind: "order_placed" | "order_paid" | "order_moved" | "order_changed" | "order_cancelled" | "stock_changed";
         ShopInput: {
             active?: boolean | null;
             address_line?: string | null;
@@ -1437,6 +1525,14 @@ export interface components {
             slug?: string | null;
             /** @example Europe/Paris */
             timezone?: string | null;
+        };
+        /** @description The first event of the feed: the shop's open orders, oldest first. */
+        ShopSnapshot: {
+            /** Format: date-time */
+            at: string;
+            orders: components["schemas"]["Order"][];
+            /** Format: uuid */
+            shop_id: string;
         };
         ShopView: {
             active: boolean;
@@ -1510,13 +1606,27 @@ export interface components {
         /** @description One line of a kitchen ticket: what to make, from which recipe. */
         TicketLine: {
             added: string[];
+            allergens: string[];
+            /**
+             * @description `pizza`, `drink`, `dessert` or `starter`: what is cooked, what is packed.
+             * @example pizza
+             */
+            kind: string;
             memos: components["schemas"]["RecipeMemo"][];
             product_name: string;
             /** Format: int32 */
             quantity: number;
-            /** @description Ingredients of one item with quantities, removed ones left out, extras added. */
+            /**
+             * @description Ingredients of one item with quantities for its size, removed ones left out, extras added
+             *     (an extra portion on top of the recipe's, or a line of its own).
+             */
             recipe: components["schemas"]["RecipeLine"][];
             removed: string[];
+            /**
+             * @description The size's code.
+             * @example medium
+             */
+            size: string;
             size_label: string;
             steps: string[];
         };
@@ -1911,12 +2021,18 @@ export interface operations {
     };
     find_customers: {
         parameters: {
-            query: {
+            query?: {
                 /**
-                 * @description The caller's phone number, in any common format.
+                 * @description A phone number (whole, in any common format, or its last 4 digits or more) or a name
+                 *     (2 letters or more; accents and case ignored).
+                 * @example 5678
+                 */
+                q?: string;
+                /**
+                 * @description The caller's whole phone number, in any common format.
                  * @example 06 12 34 56 78
                  */
-                phone: string;
+                phone?: string;
             };
             header?: never;
             path?: never;
@@ -1933,6 +2049,15 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerList"];
                 };
             };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not an order taker or manager */
             403: {
                 headers: {
@@ -1942,7 +2067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a phone number */
+            /** @description Neither a phone number (4 digits or more) nor a name (2 letters or more) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2576,6 +2701,78 @@ export interface operations {
             };
             /** @description Too late: already in preparation or finished */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delivery_failure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryFailure"];
+            };
+        };
+        responses: {
+            /** @description The order, back at the shop */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the delivery person of this order, nor a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order in your shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order is not out for delivery */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or too long reason */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3506,6 +3703,59 @@ export interface operations {
                 };
             };
             /** @description Not a delivery person or manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop, or another shop's staff */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shop_events: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The last `id:` received: the events after it are sent first (or a fresh snapshot when they are no longer kept) */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ShopEvent"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not shop staff */
             403: {
                 headers: {
                     [name: string]: unknown;
