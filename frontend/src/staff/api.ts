@@ -3,7 +3,6 @@
 // shop's live stream (read as a raw stream, see useShopStream).
 import { api, call } from "../api/client";
 import type { Order, OrderStatus } from "../api/types";
-import { tokens } from "../api/tokens";
 import { useResource } from "../api/useResource";
 
 export function fetchKitchenQueue(shopId: string, signal?: AbortSignal) {
@@ -62,35 +61,24 @@ export function useShopList(enabled: boolean) {
 }
 
 /**
- * Opens the shop's event stream (text/event-stream). A raw fetch with the session's token: the
- * body is read as a stream by followStream, and `Last-Event-ID` resumes after a reconnect.
+ * The shop's event stream (text/event-stream), as the raw response: its body is read as a stream
+ * by followStream, and `Last-Event-ID` resumes after a reconnect.
  */
-export function openShopEvents(shopId: string, lastEventId: string | null, signal: AbortSignal) {
-  const headers = new Headers({ Accept: "text/event-stream" });
-  const token = tokens.access();
-  if (token) headers.set("Authorization", `Bearer ${token}`);
-  if (lastEventId) headers.set("Last-Event-ID", lastEventId);
-  const base = import.meta.env.VITE_API_BASE ?? "";
-  return fetch(`${base}/api/v1/shops/${encodeURIComponent(shopId)}/events`, { headers, signal, cache: "no-store" });
+export async function openShopEvents(shopId: string, lastEventId: string | null, signal: AbortSignal) {
+  const { response } = await api.GET("/api/v1/shops/{shop_id}/events", {
+    params: { path: { shop_id: shopId }, header: lastEventId ? { "Last-Event-ID": lastEventId } : {} },
+    parseAs: "stream",
+    signal,
+  });
+  return response;
 }
 
 /**
- * POST /orders/{id}/delivery-failure {reason}: the order goes back to the shop (ready), its
- * history noting "delivery failed: <reason>".
+ * The order could not be delivered: it goes back to the shop (ready), its history noting
+ * "delivery failed: <reason>".
  */
-export async function reportDeliveryFailure(orderId: string, reason: string): Promise<Order> {
-  const headers = new Headers({ "Content-Type": "application/json" });
-  const token = tokens.access();
-  if (token) headers.set("Authorization", `Bearer ${token}`);
-  const base = import.meta.env.VITE_API_BASE ?? "";
-  const request = fetch(`${base}/api/v1/orders/${encodeURIComponent(orderId)}/delivery-failure`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ reason }),
-  }).then(async (response) => {
-    const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
-    return response.ok ? { data: body as Order, response } : { error: body, response };
-  });
-  return call(request);
+export function reportDeliveryFailure(orderId: string, reason: string) {
+  return call(
+    api.POST("/api/v1/orders/{order_id}/delivery-failure", { params: { path: { order_id: orderId } }, body: { reason } }),
+  );
 }

@@ -26,7 +26,7 @@ export function TicketCard({ ticket, place, now, limits, selected, fresh, busy, 
   const age = ageMs(ticket.placed_at, now);
   const level = ageLevel(age, limits);
   const target = bumpTarget(ticket.status);
-  const { make, pack } = splitLines(ticket.lines as TicketLine[]);
+  const { make, pack } = splitLines(ticket.lines);
   const placed = new Date(ticket.placed_at).toLocaleTimeString(intlLocale, { hour: "2-digit", minute: "2-digit" });
   const titleId = `ticket-${ticket.order_id}`;
   return (
@@ -142,7 +142,7 @@ function MadeLine({ line }: { line: TicketLine }) {
           ))}
         </ol>
       )}
-      {line.allergens && line.allergens.length > 0 && (
+      {line.allergens.length > 0 && (
         <p className="ticket-line__allergens">
           <strong>{t("kitchen.allergens")}</strong> {line.allergens.map((a) => allergenName(t, a)).join(", ")}
         </p>

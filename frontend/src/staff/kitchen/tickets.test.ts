@@ -5,6 +5,9 @@ import type { KitchenTicket, TicketLine } from "./types";
 
 function line(overrides: Partial<TicketLine> & Pick<TicketLine, "product_name">): TicketLine {
   return {
+    kind: "pizza",
+    size: "medium",
+    allergens: [],
     added: [],
     removed: [],
     memos: [],
@@ -49,11 +52,6 @@ describe("the lines of a ticket", () => {
     const cola = line({ product_name: "Cola", kind: "drink", recipe: [], steps: [] });
     const tiramisu = line({ product_name: "Tiramisu", kind: "dessert" });
     expect(splitLines([cola, pizza, tiramisu])).toEqual({ make: [pizza], pack: [cola, tiramisu] });
-  });
-
-  it("guesses without a kind: no steps and at most one ingredient is packed", () => {
-    const can = line({ product_name: "Eau", recipe: [{ ingredient_id: "i", name: "Eau", quantity: 1, unit: "piece" }], steps: [] });
-    expect(splitLines([can]).pack).toEqual([can]);
   });
 });
 

@@ -45,9 +45,8 @@ export function formatTimer(ms: number): string {
 const PACKED = new Set(["drink", "dessert"]);
 
 /** Drinks and desserts are only packed; everything else is made at the station. */
-export function isPacked(line: TicketLine): boolean {
-  if (line.kind) return PACKED.has(line.kind);
-  return line.steps.length === 0 && line.recipe.length <= 1;
+export function isPacked(line: Pick<TicketLine, "kind">): boolean {
+  return PACKED.has(line.kind);
 }
 
 export function splitLines(lines: TicketLine[]): { make: TicketLine[]; pack: TicketLine[] } {
@@ -65,7 +64,7 @@ export function allDay(tickets: KitchenTicket[]): AllDayCount[] {
   const counts = new Map<string, AllDayCount>();
   for (const ticket of tickets) {
     if (ticket.status !== "placed" && ticket.status !== "preparing") continue;
-    for (const line of splitLines(ticket.lines as TicketLine[]).make) {
+    for (const line of splitLines(ticket.lines).make) {
       const key = `${line.product_name}\u0000${line.size_label}`;
       const entry = counts.get(key) ?? { product: line.product_name, size: line.size_label, count: 0 };
       entry.count += line.quantity;

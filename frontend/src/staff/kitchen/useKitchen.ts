@@ -79,9 +79,13 @@ export function useKitchen(shopId: string, now: number, onNewTickets: (ids: stri
 
   const tickets = queue ? oldestFirst(queue.items) : [];
   const onScreen = new Set(tickets.map((t) => t.order_id));
-  const recent =
-    queue?.recent ??
-    bumpedReady.filter((r) => now - r.at < LOCAL_RECENT_MS && !onScreen.has(r.ticket.order_id)).map((r) => r.ticket);
+  // The server's list of recent tickets, and the ones just bumped here until it catches up.
+  const fromServer = queue?.recent ?? [];
+  const listed = new Set([...fromServer.map((t) => t.order_id), ...onScreen]);
+  const recent = [
+    ...bumpedReady.filter((r) => now - r.at < LOCAL_RECENT_MS && !listed.has(r.ticket.order_id)).map((r) => r.ticket),
+    ...fromServer,
+  ];
 
   return { queue, tickets, recent, problem, fresh, pending, live, move, reload };
 }
