@@ -82,3 +82,8 @@ export function reportDeliveryFailure(orderId: string, reason: string) {
     api.POST("/api/v1/orders/{order_id}/delivery-failure", { params: { path: { order_id: orderId } }, body: { reason } }),
   );
 }
+
+/** GET /customers?q=: a phone number (or its last 4+ digits) or a name (2+ letters). */
+export function searchCustomers(q: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/customers", { params: { query: { q } }, signal })).then((list) => list.items);
+}
