@@ -112,7 +112,7 @@ async function staffLogin(page, who, screen) {
   await uiLogin(page, email, password);
   await page.waitForURL((url) => url.pathname === `/staff/${screen}`);
   check(true, `${who} lands on /staff/${screen} after login`);
-  await page.getByText("En direct", { exact: true }).first().waitFor({ timeout: 10000 });
+  await page.locator(".live-badge--live").first().waitFor({ timeout: 10000 });
   check(true, `${who}'s screen is live (shop stream)`);
 }
 
@@ -122,7 +122,6 @@ check(Boolean(shop), `shop ${SHOP_SLUG} exists`);
 const menu = await api("GET", `/api/v1/shops/${shop.id}/menu`);
 const products = menu.categories.flatMap((c) => c.products);
 const margherita = products.find((p) => p.name === "Margherita");
-const reine = products.find((p) => p.name === "Reine");
 const drink = products.find((p) => p.kind === "drink" && p.available !== false);
 
 // The customer, with a phone number the counter will find by its last 4 digits.
@@ -217,7 +216,7 @@ try {
   await kitchen.getByText(/Connexion perdue/).waitFor({ timeout: 20000 });
   await shot(kitchen, "staff-kitchen-offline-1024", { fullPage: false });
   await kitchen.context().setOffline(false);
-  await kitchen.getByText("En direct", { exact: true }).waitFor({ timeout: 30000 });
+  await kitchen.locator(".live-badge--live").waitFor({ timeout: 30000 });
   check(true, "a lost connection is shown, then the screen is live again by itself");
 
   // --- Counter (1280) ------------------------------------------------------------------------------
@@ -233,6 +232,7 @@ try {
   await match.click();
   await counter.locator(".pick-list__item", { hasText: "Margherita" }).click();
   const dialog = counter.getByRole("dialog", { name: "Margherita" });
+  await dialog.getByRole("button", { name: "Augmenter la quantité" }).click(); // over the 12 € minimum
   await dialog.getByRole("button", { name: /^Ajouter/ }).click();
   await dialog.waitFor({ state: "detached" });
   await counter.getByRole("radio", { name: /^À emporter/ }).check();
@@ -274,7 +274,7 @@ try {
         fulfilment: "delivery",
         delivery_address: address,
         payment_method: "cash",
-        items: [{ product_id: margherita.id, size: "medium", quantity: 1 }],
+        items: [{ product_id: margherita.id, size: "medium", quantity: 2 }],
       },
     });
     for (const to of ["preparing", "ready"]) await api("POST", `/api/v1/orders/${o.id}/transitions`, { token: pizzaiolo, body: { to } });

@@ -468,4 +468,7 @@ export const en: Record<MessageKey, string> = {
   "counter.keep": "Keep it",
   "counter.deliveryFee": "Delivery",
   "counter.total": "Total",
+
+  "kitchen.memo": "Memo:",
+  "deliveries.call": "Call {phone}",
 };

@@ -466,6 +466,9 @@ export const fr = {
   "counter.keep": "Garder",
   "counter.deliveryFee": "Livraison",
   "counter.total": "Total",
+
+  "kitchen.memo": "Mémo :",
+  "deliveries.call": "Appeler {phone}",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -37,8 +37,15 @@ export function createSseParser() {
   };
 }
 
-/** Reads a byte stream to its end, calling `onMessage` for each event. */
-export async function readSse(stream: ReadableStream<Uint8Array>, onMessage: (message: SseMessage) => void) {
+/**
+ * Reads a byte stream to its end, calling `onMessage` for each event, and `onBytes` whenever
+ * anything arrives (keep-alive comments included: a silent connection may be a dead one).
+ */
+export async function readSse(
+  stream: ReadableStream<Uint8Array>,
+  onMessage: (message: SseMessage) => void,
+  onBytes?: () => void,
+) {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   const feed = createSseParser();
@@ -46,6 +53,7 @@ export async function readSse(stream: ReadableStream<Uint8Array>, onMessage: (me
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      onBytes?.();
       for (const message of feed(decoder.decode(value, { stream: true }))) onMessage(message);
     }
     for (const message of feed(decoder.decode() + "\n\n")) onMessage(message);

@@ -40,7 +40,7 @@ describe("the shop's stream", () => {
         pause: async () => undefined,
       },
       controller.signal,
-    );
+    ).done;
     expect(asked).toEqual([null, "8", "9"]);
     expect(seen.map((m) => m.event)).toEqual(["snapshot", "order", "resync", "order"]);
     expect(states).toEqual(["live", "reconnecting", "live", "reconnecting"]);
@@ -52,11 +52,43 @@ describe("the shop's stream", () => {
     await followStream(
       { open: async () => sse("", 403), onMessage: () => undefined, onState: (s) => states.push(s) },
       new AbortController().signal,
-    );
+    ).done;
     expect(states).toEqual(["unavailable"]);
   });
 
   it("waits longer after each failure, up to 15 s", () => {
     expect([1, 2, 3, 4, 5, 9].map(backoff)).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+  });
+
+  it("drops a connection that stays silent, and reconnects with the last id", async () => {
+    const controller = new AbortController();
+    const asked: (string | null)[] = [];
+    let calls = 0;
+    await followStream(
+      {
+        open: async (lastId, signal) => {
+          asked.push(lastId);
+          calls += 1;
+          if (calls > 1) {
+            controller.abort();
+            throw new DOMException("aborted", "AbortError");
+          }
+          // An event, then nothing: the stream stays open until the reader is cancelled.
+          const body = new ReadableStream<Uint8Array>({
+            start(c) {
+              c.enqueue(new TextEncoder().encode("id: 3\nevent: order\ndata: {}\n\n"));
+              signal.addEventListener("abort", () => c.error(new DOMException("aborted", "AbortError")));
+            },
+          });
+          return new Response(body, { status: 200 });
+        },
+        onMessage: () => undefined,
+        onState: () => undefined,
+        pause: async () => undefined,
+        silenceMs: 20,
+      },
+      controller.signal,
+    ).done;
+    expect(asked).toEqual([null, "3"]);
   });
 });

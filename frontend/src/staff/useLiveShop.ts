@@ -22,7 +22,7 @@ export function useLiveShop(shopId: string | null, reload: () => void, onMessage
       window.clearTimeout(timer.current);
       timer.current = window.setTimeout(() => doReload(), COALESCE_MS);
     };
-    void followStream(
+    const follower = followStream(
       {
         open: (lastId, signal) => openShopEvents(shopId, lastId, signal),
         onMessage: (message) => {
@@ -34,9 +34,16 @@ export function useLiveShop(shopId: string | null, reload: () => void, onMessage
       },
       controller.signal,
     );
+    // The browser knows first when the network goes or comes back: drop the connection (it may be
+    // dead without knowing it), or retry at once instead of waiting out the pause.
+    const kick = () => follower.interrupt();
+    window.addEventListener("offline", kick);
+    window.addEventListener("online", kick);
     return () => {
       controller.abort();
       window.clearTimeout(timer.current);
+      window.removeEventListener("offline", kick);
+      window.removeEventListener("online", kick);
     };
   }, [shopId]);
 

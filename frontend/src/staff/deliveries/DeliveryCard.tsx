@@ -64,8 +64,7 @@ export function DeliveryCard({ order, onChanged }: { order: Order; onChanged: ()
         )}
         {order.customer_phone && (
           <a className="button button--small" href={telHref(order.customer_phone)}>
-            <span aria-hidden="true">📞 </span>
-            {order.customer_phone}
+            {t("deliveries.call", { phone: order.customer_phone })}
           </a>
         )}
       </p>

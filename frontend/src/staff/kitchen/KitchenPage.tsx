@@ -67,7 +67,7 @@ export default function KitchenPage() {
             setSound((s) => !s);
           }}
         >
-          <span aria-hidden="true">{sound ? "🔔" : "🔕"}</span> {t(sound ? "kitchen.soundOn" : "kitchen.soundOff")}
+          <span aria-hidden="true">{sound ? "♪" : "×"}</span> {t(sound ? "kitchen.soundOn" : "kitchen.soundOff")}
         </button>
       </div>
       <p className="visually-hidden" role="status" aria-live="polite">

@@ -43,7 +43,7 @@ export function TicketCard({ ticket, place, now, limits, selected, fresh, busy, 
           #{ticket.number}
         </h2>
         <span className={`ticket__fulfilment ticket__fulfilment--${ticket.fulfilment}`}>
-          <span aria-hidden="true">{ticket.fulfilment === "delivery" ? "🛵" : "🛍"}</span> {t(`kitchen.fulfilment.${ticket.fulfilment}`)}
+          {t(`kitchen.fulfilment.${ticket.fulfilment}`)}
         </span>
         {fresh && <span className="ticket__new">{t("kitchen.new")}</span>}
         <p className="ticket__time">
@@ -149,8 +149,7 @@ function MadeLine({ line }: { line: TicketLine }) {
       )}
       {line.memos.map((memo) => (
         <p key={memo.id} className="ticket-line__memo">
-          <span aria-hidden="true">📝 </span>
-          {memo.body}
+          <strong>{t("kitchen.memo")}</strong> {memo.body}
         </p>
       ))}
     </li>
