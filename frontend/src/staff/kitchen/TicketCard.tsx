@@ -1,7 +1,8 @@
 // One kitchen ticket as a cook reads it from 1.5 m: the number, pickup or delivery, when it was
 // placed and a running timer coloured by age (with a word and an icon, never colour alone), each
 // pizza with its size, removals struck through, extras highlighted, the recipe for that size,
-// the steps, allergens and memos; drinks and desserts apart "to pack"; one big bump button.
+// the steps, allergens and memos; drinks and desserts apart "to pack". The big bump button sits
+// under the header, where a hand reaches it without scrolling a long ticket.
 import { allergenName } from "../../catalog/allergens";
 import { useI18n } from "../../i18n";
 import { ageLevel, ageMs, bumpTarget, formatTimer, splitLines, type Thresholds } from "./tickets";
@@ -56,6 +57,19 @@ export function TicketCard({ ticket, place, now, limits, selected, fresh, busy, 
         </p>
         <p className="ticket__status">{t(`kitchen.status.${ticket.status}`)}</p>
       </header>
+      {target && (
+        <button
+          type="button"
+          className={`button ticket__bump ticket__bump--${target}`}
+          disabled={busy}
+          onClick={(event) => {
+            event.stopPropagation();
+            onBump();
+          }}
+        >
+          {busy ? t("common.pleaseWait") : t(`kitchen.bump.${target}`, { number: ticket.number })}
+        </button>
+      )}
       {ticket.notes && (
         <p className="ticket__notes">
           <span aria-hidden="true">✎ </span>
@@ -79,19 +93,6 @@ export function TicketCard({ ticket, place, now, limits, selected, fresh, busy, 
             ))}
           </ul>
         </section>
-      )}
-      {target && (
-        <button
-          type="button"
-          className={`button ticket__bump ticket__bump--${target}`}
-          disabled={busy}
-          onClick={(event) => {
-            event.stopPropagation();
-            onBump();
-          }}
-        >
-          {busy ? t("common.pleaseWait") : t(`kitchen.bump.${target}`, { number: ticket.number })}
-        </button>
       )}
     </article>
   );
