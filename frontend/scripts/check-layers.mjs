@@ -7,7 +7,7 @@ import { join, relative, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // Lowest first. api/, i18n/ and ui/ are the ground floor; then the business areas; app/ on top.
-const LAYERS = ["i18n", "api", "ui", "shops", "addresses", "accounts", "cart", "catalog", "orders", "app"];
+const LAYERS = ["i18n", "api", "ui", "shops", "addresses", "accounts", "cart", "catalog", "orders", "staff", "app"];
 // The entry point, which may import anything, and the test helpers, which tests may import.
 const FREE = new Set(["main.tsx", "vite-env.d.ts", "test"]);
 const isTest = (path) => /\.test\.tsx?$/.test(path);

@@ -1,6 +1,7 @@
-// Logging in, then back where the customer was going (or to the account page).
+// Logging in, then back where the user was going, else to their screen: the account page for a
+// customer, the kitchen, counter or deliveries for staff (known once the profile is loaded).
 import { useState, type FormEvent } from "react";
-import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
+import { Link, Navigate, useLocation } from "react-router-dom";
 import { useI18n } from "../i18n";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
@@ -8,10 +9,12 @@ import { fieldMessages } from "../ui/problemText";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useSubmit } from "../ui/useSubmit";
 import { useAuth } from "./AuthContext";
+import { landingPath, type Role } from "./roles";
 
-export function returnPath(state: unknown): string {
+export function returnPath(state: unknown, role?: Role): string {
   const from = (state as { from?: unknown } | null)?.from;
-  return typeof from === "string" && from.startsWith("/") && !from.startsWith("//") ? from : "/account";
+  if (typeof from === "string" && from.startsWith("/") && !from.startsWith("//")) return from;
+  return role ? landingPath(role) : "/account";
 }
 
 export function LoginPage() {
@@ -19,19 +22,21 @@ export function LoginPage() {
   useDocumentTitle(t("login.title"));
   const { login, state } = useAuth();
   const location = useLocation();
-  const navigate = useNavigate();
+  // Set once logged in: the page then waits for the profile, which says where to go.
+  const [loggedIn, setLoggedIn] = useState(false);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, problem, submit: send } = useSubmit();
 
-  if (state.status === "authenticated" && !busy) return <Navigate to={returnPath(location.state)} replace />;
+  if (state.status === "authenticated" && (!busy || loggedIn))
+    return <Navigate to={returnPath(location.state, state.user.role)} replace />;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     void send(
       async () => {
         await login(email.trim(), password);
-        navigate(returnPath(location.state), { replace: true });
+        setLoggedIn(true);
       },
       { leaves: true },
     );

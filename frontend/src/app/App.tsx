@@ -1,4 +1,7 @@
-// The SPA: providers (language, session, chosen shop, cart, toasts) and the routes.
+// The SPA: providers (language, session, chosen shop, cart, toasts) and the routes. The staff's
+// screens (/staff/…) are a chunk of their own, loaded only when opened, so the customer's initial
+// JavaScript does not carry them.
+import { lazy, Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { AccountPage } from "../accounts/AccountPage";
 import { AuthProvider } from "../accounts/AuthContext";
@@ -17,10 +20,13 @@ import { OrderPage } from "../orders/OrderPage";
 import { OrdersPage } from "../orders/OrdersPage";
 import { ChosenShopProvider } from "../shops/chosenShop";
 import { ShopsPage } from "../shops/ShopsPage";
+import { Loading } from "../ui/LoadState";
 import { ToastProvider } from "../ui/Toast";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
+
+const StaffApp = lazy(() => import("../staff/StaffApp"));
 
 export function App() {
   return (
@@ -32,6 +38,14 @@ export function App() {
               <CartProvider>
                 <BrowserRouter>
                   <Routes>
+                    <Route
+                      path="staff/*"
+                      element={
+                        <Suspense fallback={<Loading />}>
+                          <StaffApp />
+                        </Suspense>
+                      }
+                    />
                     <Route element={<Layout />}>
                       <Route index element={<ShopsPage />} />
                       <Route path="shops/:shopId" element={<MenuPage />} />

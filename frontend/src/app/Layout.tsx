@@ -2,8 +2,10 @@
 import { useEffect, useRef } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../accounts/AuthContext";
+import { landingPath, isStaff } from "../accounts/roles";
 import { useCart } from "../cart/CartContext";
-import { LOCALES, useI18n, type Locale } from "../i18n";
+import { useI18n } from "../i18n";
+import { LanguageSwitch } from "../ui/LanguageSwitch";
 import { useChosenShop } from "../shops/chosenShop";
 import { ErrorBoundary } from "./ErrorBoundary";
 
@@ -44,7 +46,7 @@ function Header() {
   const { t } = useI18n();
   const { count } = useCart();
   const { shopId } = useChosenShop();
-  const { state } = useAuth();
+  const { state, user } = useAuth();
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -74,6 +76,11 @@ function Header() {
                 <span className="visually-hidden">{t("nav.cartItems", { count })}</span>
               </NavLink>
             </li>
+            {user && isStaff(user.role) && (
+              <li>
+                <NavLink to={landingPath(user.role)}>{t("nav.staff")}</NavLink>
+              </li>
+            )}
             {state.status === "authenticated" && (
               <li>
                 <NavLink to="/orders">{t("nav.orders")}</NavLink>
@@ -91,28 +98,5 @@ function Header() {
         <LanguageSwitch />
       </div>
     </header>
-  );
-}
-
-function LanguageSwitch() {
-  const { locale, setLocale, t } = useI18n();
-  const names: Record<Locale, string> = { fr: "Français", en: "English" };
-  return (
-    <div className="lang-switch" role="group" aria-label={t("nav.language")}>
-      {LOCALES.map((l) => (
-        <button
-          key={l}
-          type="button"
-          lang={l}
-          aria-pressed={locale === l}
-          className={locale === l ? "is-active" : undefined}
-          onClick={() => setLocale(l)}
-          title={names[l]}
-        >
-          <span aria-hidden="true">{l.toUpperCase()}</span>
-          <span className="visually-hidden">{names[l]}</span>
-        </button>
-      ))}
-    </div>
   );
 }

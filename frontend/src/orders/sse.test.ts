@@ -28,4 +28,19 @@ describe("server-sent events over fetch", () => {
     await readSse(stream, (m) => seen.push(m));
     expect(seen.map((m) => `${m.event}:${m.data}`)).toEqual(["snapshot:1", "status:2"]);
   });
+
+  it("keeps each event's id, and none on events without an id line", () => {
+    const feed = createSseParser();
+    expect(
+      feed('id: 41\nevent: snapshot\ndata: {}\n\nevent: resync\ndata: {}\n\n: keep-alive\n\nid:42\nevent: order\ndata: {"n":1}\n\n'),
+    ).toEqual([
+      { event: "snapshot", data: "{}", id: "41" },
+      { event: "resync", data: "{}" },
+      { event: "order", data: '{"n":1}', id: "42" },
+    ]);
+  });
+
+  it("ignores an id containing NUL, as browsers do", () => {
+    expect(createSseParser()("id: 4\u00002\ndata: x\n\n")).toEqual([{ event: "message", data: "x" }]);
+  });
 });

@@ -1,9 +1,12 @@
 // A small reader for server-sent events over fetch. EventSource cannot send the Authorization
-// header, so the order's live status (GET /orders/{id}/events) is read from a fetch body stream.
+// header, so live streams (GET /orders/{id}/events, GET /shops/{id}/events) are read from a fetch
+// body stream. `id:` lines are kept so a reconnect can send `Last-Event-ID` and resume.
 
 export interface SseMessage {
   event: string;
   data: string;
+  /** The event's `id:` line, when it had one (the server numbers its events). */
+  id?: string;
 }
 
 /** Parses a chunk stream into messages; `feed` returns complete messages, keeping the rest. */
@@ -17,6 +20,7 @@ export function createSseParser() {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       let event = "message";
+      let id: string | undefined;
       const data: string[] = [];
       for (const line of block.split("\n")) {
         if (line === "" || line.startsWith(":")) continue; // comments keep the connection alive
@@ -25,15 +29,23 @@ export function createSseParser() {
         const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
         if (field === "event") event = value;
         else if (field === "data") data.push(value);
+        else if (field === "id" && !value.includes("\0")) id = value; // the spec ignores ids with NUL
       }
-      if (data.length > 0) messages.push({ event, data: data.join("\n") });
+      if (data.length > 0) messages.push(id === undefined ? { event, data: data.join("\n") } : { event, data: data.join("\n"), id });
     }
     return messages;
   };
 }
 
-/** Reads a byte stream to its end, calling `onMessage` for each event. */
-export async function readSse(stream: ReadableStream<Uint8Array>, onMessage: (message: SseMessage) => void) {
+/**
+ * Reads a byte stream to its end, calling `onMessage` for each event, and `onBytes` whenever
+ * anything arrives (keep-alive comments included: a silent connection may be a dead one).
+ */
+export async function readSse(
+  stream: ReadableStream<Uint8Array>,
+  onMessage: (message: SseMessage) => void,
+  onBytes?: () => void,
+) {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   const feed = createSseParser();
@@ -41,6 +53,7 @@ export async function readSse(stream: ReadableStream<Uint8Array>, onMessage: (me
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      onBytes?.();
       for (const message of feed(decoder.decode(value, { stream: true }))) onMessage(message);
     }
     for (const message of feed(decoder.decode() + "\n\n")) onMessage(message);

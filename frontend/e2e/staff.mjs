@@ -1,0 +1,354 @@
+// End-to-end tests of the shop floor's screens in Debian's Chromium through playwright-core,
+// against the real API through nginx (run by ../../scripts/e2e.sh after e2e.mjs). In parallel
+// browser contexts: a customer (360 px) orders a pickup while the kitchen screen (tablet,
+// 1024×768) shows the ticket within 2 s without reload; the pizzaiolo bumps it to preparing and
+// ready (touch and bump-bar keys) and recalls it once; the order taker (1280 px) finds an existing
+// customer by the last 4 digits of the phone, takes a phone order, and hands the customer's pickup
+// over with cash; the delivery person (360 px) takes two ready deliveries, marks one delivered
+// with cash and the other failed; the customer's tracking page follows each move. axe-core on
+// every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
+//
+//   BASE_URL=http://127.0.0.1:8099 node e2e/staff.mjs
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core");
+const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
+const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOP_SLUG = "lyon-presquile";
+const STAFF = {
+  pizzaiolo: ["pizzaiolo@ocpizza.fr", "pizzaiolo-demo-2026"],
+  accueil: ["accueil@ocpizza.fr", "accueil-demo-2026"],
+  livreur: ["livreur@ocpizza.fr", "livreur-demo-2026"],
+  manager: ["manager@ocpizza.fr", "manager-demo-2026"],
+};
+const TABLET = { width: 1024, height: 768 };
+const PHONE = { width: 360, height: 780 };
+const DESK = { width: 1280, height: 900 };
+const RUN = Date.now().toString(36);
+// A phone number whose last 4 digits are this run's own.
+const LAST4 = String(Date.now() % 10000).padStart(4, "0");
+const PHONE_NUMBER = `06 55 44 ${LAST4.slice(0, 2)} ${LAST4.slice(2)}`;
+
+mkdirSync(OUT, { recursive: true });
+
+function check(condition, message) {
+  if (!condition) throw new Error(`e2e staff: ${message}`);
+  console.log(`  ok  ${message}`);
+}
+
+async function api(method, path, { token, body } = {}) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`e2e staff: ${method} ${path} → ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function login(email, password) {
+  return (await api("POST", "/api/v1/auth/login", { body: { email, password } })).access_token;
+}
+
+const axeFindings = [];
+async function axe(page, what) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of violations) console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
+  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
+  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
+}
+
+async function shot(page, name, { fullPage = true } = {}) {
+  const path = `${OUT}/${name}.png`;
+  await page.screenshot({ path, fullPage });
+  console.log(`  📸 ${path}`);
+}
+
+async function noHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
+}
+
+const pages = [];
+async function newPage(browser, viewport, who) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true, hasTouch: viewport.width < 1100 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`${who}: page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`${who}: console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${who}: HTTP ${response.status()} ${response.url()}`);
+  });
+  pages.push({ page, problems, who });
+  return page;
+}
+
+async function uiLogin(page, email, password) {
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith("/login"));
+}
+
+async function staffLogin(page, who, screen) {
+  const [email, password] = STAFF[who];
+  await uiLogin(page, email, password);
+  await page.waitForURL((url) => url.pathname === `/staff/${screen}`);
+  check(true, `${who} lands on /staff/${screen} after login`);
+  await page.locator(".live-badge--live").first().waitFor({ timeout: 10000 });
+  check(true, `${who}'s screen is live (shop stream)`);
+}
+
+const shops = await api("GET", "/api/v1/shops?limit=100");
+const shop = shops.items.find((s) => s.slug === SHOP_SLUG);
+check(Boolean(shop), `shop ${SHOP_SLUG} exists`);
+const menu = await api("GET", `/api/v1/shops/${shop.id}/menu`);
+const products = menu.categories.flatMap((c) => c.products);
+const margherita = products.find((p) => p.name === "Margherita");
+const drink = products.find((p) => p.kind === "drink" && p.available !== false);
+
+// The customer, with a phone number the counter will find by its last 4 digits.
+const email = `e2e-staff-${RUN}@example.com`;
+const password = "e2e-password-2026";
+const customerName = `Cliente Comptoir ${RUN}`;
+await api("POST", "/api/v1/auth/register", { body: { email, password, full_name: customerName, phone: PHONE_NUMBER } });
+const customerToken = await login(email, password);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+});
+
+let failed = false;
+try {
+  // --- Kitchen (tablet) and customer (phone), side by side ---------------------------------------
+  console.log("\n== kitchen 1024×768 and a customer at 360 px");
+  const kitchen = await newPage(browser, TABLET, "kitchen");
+  await staffLogin(kitchen, "pizzaiolo", "kitchen");
+  check(await kitchen.getByText("Paolo Pizzaiolo · pizzaiolo").isVisible(), "the header shows the pizzaiolo's name and role");
+  check(await kitchen.locator(".staff-header").getByText(shop.name).isVisible(), "the header shows the shop");
+  check((await kitchen.locator(".staff-nav a").count()) === 1, "a pizzaiolo's header links only to the kitchen");
+  await shot(kitchen, "staff-kitchen-before-1024", { fullPage: false });
+
+  const customer = await newPage(browser, PHONE, "customer");
+  await uiLogin(customer, email, password);
+  await customer.goto(`${BASE_URL}/shops/${shop.id}`);
+  await customer.locator(".menu-section").first().waitFor();
+  await customer.locator(".product-card", { hasText: "Reine" }).getByRole("button").click();
+  const sheet = customer.getByRole("dialog", { name: "Reine" });
+  await sheet.getByLabel("Champignons de Paris", { exact: true }).uncheck();
+  await sheet.locator(".check", { hasText: "Olives noires" }).locator("input").check();
+  await sheet.getByRole("button", { name: /^Ajouter/ }).click();
+  await sheet.waitFor({ state: "detached" });
+  if (drink) {
+    await customer.locator(".product-card", { hasText: drink.name }).first().getByRole("button").click();
+    const drinkSheet = customer.getByRole("dialog", { name: drink.name });
+    await drinkSheet.getByRole("button", { name: /^Ajouter/ }).click();
+    await drinkSheet.waitFor({ state: "detached" });
+  }
+  await customer.locator(".cart-bar a").click();
+  await customer.getByRole("link", { name: "Commander", exact: true }).click();
+  await customer.getByRole("heading", { name: "Commander", level: 1 }).waitFor();
+  await customer.getByRole("radio", { name: /^À emporter/ }).check();
+  await customer.getByRole("radio", { name: "Espèces au retrait" }).check();
+  const place = customer.getByRole("button", { name: /^Commander · / });
+  await place.waitFor();
+  await place.click();
+  await customer.getByRole("heading", { name: /^Commande n° \d+/ }).waitFor();
+  const placedAt = Date.now();
+  const orderId = customer.url().match(/\/orders\/([^/?#]+)/)?.[1];
+  const order = await api("GET", `/api/v1/orders/${orderId}`, { token: customerToken });
+  const ticket = kitchen.locator(".ticket", { has: kitchen.getByRole("heading", { name: new RegExp(`#${order.number}$`) }) });
+  await ticket.waitFor({ timeout: 5000 });
+  const seenAfter = Date.now() - placedAt;
+  check(seenAfter <= 2000, `the kitchen shows ticket #${order.number} ${seenAfter} ms after the order, without reload`);
+  check(await ticket.locator(".ticket__new").isVisible(), "the new ticket is flagged « Nouveau »");
+  check(await ticket.locator("del", { hasText: "Champignons de Paris" }).isVisible(), "the removed mushrooms are struck through");
+  check(await ticket.locator("mark", { hasText: "Olives noires" }).isVisible(), "the extra olives are highlighted");
+  if (drink) check(await ticket.locator(".ticket__pack", { hasText: drink.name }).isVisible(), "the drink is listed apart, « À emballer »");
+  check(await kitchen.locator(".all-day", { hasText: "Reine" }).isVisible(), "the all-day strip counts the Reine");
+  await shot(kitchen, "staff-kitchen-new-ticket-1024", { fullPage: false });
+  await shot(kitchen, "staff-kitchen-1024");
+  await axe(kitchen, "kitchen (1024 px)");
+  await noHorizontalScroll(kitchen, "kitchen");
+  const current = customer.locator(".steps__current");
+
+  // One touch: placed → preparing.
+  await ticket.getByRole("button", { name: `Commencer n° ${order.number}` }).tap();
+  await current.filter({ hasText: "En préparation" }).waitFor({ timeout: 10000 });
+  check(true, "a touch on « Commencer » moves it to preparing; the customer's page follows");
+  // The bump bar: its number key picks it, Enter bumps it to ready.
+  const place1 = await ticket.locator(".ticket__key").textContent();
+  await kitchen.locator("body").press(place1.trim());
+  await kitchen.keyboard.press("Enter");
+  await current.filter({ hasText: "Prête" }).waitFor({ timeout: 10000 });
+  check(true, `key ${place1.trim()} then Enter bumps it to ready; the customer's page follows`);
+  await kitchen.locator(".kitchen__recent", { hasText: `#${order.number}` }).waitFor();
+  await shot(kitchen, "staff-kitchen-recent-1024", { fullPage: false });
+  // R recalls it (ready → preparing), then a touch makes it ready again.
+  await kitchen.keyboard.press("r");
+  await current.filter({ hasText: "En préparation" }).waitFor({ timeout: 10000 });
+  await ticket.waitFor();
+  check(true, "R recalls the ticket bumped by mistake; it is back on screen and the customer sees « En préparation »");
+  await ticket.getByRole("button", { name: `Prête n° ${order.number}` }).tap();
+  await current.filter({ hasText: "Prête" }).waitFor({ timeout: 10000 });
+  check(true, "bumped to ready again");
+
+  // A lost connection is shown, and the screen catches up by itself.
+  await kitchen.context().setOffline(true);
+  await kitchen.getByText(/Connexion perdue/).waitFor({ timeout: 20000 });
+  await shot(kitchen, "staff-kitchen-offline-1024", { fullPage: false });
+  await kitchen.context().setOffline(false);
+  await kitchen.locator(".live-badge--live").waitFor({ timeout: 30000 });
+  check(true, "a lost connection is shown, then the screen is live again by itself");
+
+  // --- Counter (1280) ------------------------------------------------------------------------------
+  console.log("\n== counter 1280 px");
+  const counter = await newPage(browser, DESK, "counter");
+  await staffLogin(counter, "accueil", "counter");
+  await counter.getByLabel("Téléphone ou nom du client").fill(LAST4);
+  const match = counter.getByRole("button", { name: new RegExp(customerName) });
+  await match.waitFor({ timeout: 10000 });
+  check(true, `the order taker finds the customer by the last 4 digits (${LAST4})`);
+  await shot(counter, "staff-counter-lookup-1280");
+  await axe(counter, "counter lookup (1280 px)");
+  await match.click();
+  await counter.locator(".pick-list__item", { hasText: "Margherita" }).click();
+  const dialog = counter.getByRole("dialog", { name: "Margherita" });
+  await dialog.getByRole("button", { name: "Augmenter la quantité" }).click(); // over the 12 € minimum
+  await dialog.getByRole("button", { name: /^Ajouter/ }).click();
+  await dialog.waitFor({ state: "detached" });
+  await counter.getByRole("radio", { name: /^À emporter/ }).check();
+  await counter.getByRole("radio", { name: "Carte bancaire au retrait" }).check();
+  const placePhone = counter.getByRole("button", { name: /^Enregistrer la commande — / });
+  await placePhone.waitFor();
+  await shot(counter, "staff-counter-order-1280");
+  await axe(counter, "counter order (1280 px)");
+  await placePhone.click();
+  const placedNotice = counter.getByText(/^Commande n° \d+ enregistrée pour /);
+  await placedNotice.waitFor();
+  const phoneNumber = Number((await placedNotice.textContent()).match(/n° (\d+)/)[1]);
+  check(true, `a phone order #${phoneNumber} is placed for the customer`);
+  await counter.locator(".open-order", { hasText: `#${phoneNumber}` }).waitFor();
+  check(true, "it shows among the open orders");
+  await kitchen.locator(".ticket", { hasText: `#${phoneNumber}` }).waitFor({ timeout: 5000 });
+  check(true, "the kitchen got the phone order too");
+
+  // Hand over the customer's pickup with cash.
+  const pickup = counter.locator(".open-order", { hasText: `#${order.number}` });
+  await pickup.getByLabel("Espèces").check();
+  await shot(counter, "staff-counter-1280");
+  await pickup.getByRole("button", { name: `Remise au client — n° ${order.number}` }).click();
+  await current.filter({ hasText: "Retirée" }).waitFor({ timeout: 10000 });
+  check(true, "the pickup is handed over with cash; the customer's page shows « Retirée »");
+  await pickup.waitFor({ state: "detached" });
+  check(true, "it leaves the open orders");
+
+  // --- Deliveries (360) ----------------------------------------------------------------------------
+  console.log("\n== deliveries 360 px");
+  const pizzaiolo = await login(...STAFF.pizzaiolo);
+  const address = { line1: "3 place Bellecour", postal_code: "69002", city: "Lyon", instructions: "Code 1234, 3e étage" };
+  const deliveries = [];
+  for (let i = 0; i < 2; i++) {
+    const o = await api("POST", "/api/v1/orders", {
+      token: customerToken,
+      body: {
+        shop_id: shop.id,
+        fulfilment: "delivery",
+        delivery_address: address,
+        payment_method: "cash",
+        items: [{ product_id: margherita.id, size: "medium", quantity: 2 }],
+      },
+    });
+    for (const to of ["preparing", "ready"]) await api("POST", `/api/v1/orders/${o.id}/transitions`, { token: pizzaiolo, body: { to } });
+    deliveries.push(o);
+  }
+  const [first, second] = deliveries;
+  await customer.goto(`${BASE_URL}/orders/${first.id}`);
+  await current.filter({ hasText: "Prête" }).waitFor();
+
+  const courier = await newPage(browser, PHONE, "deliveries");
+  await staffLogin(courier, "livreur", "deliveries");
+  const card = (o) => courier.locator(".delivery", { has: courier.getByRole("heading", { name: new RegExp(`^#${o.number} `) }) });
+  await card(first).waitFor();
+  await card(second).waitFor();
+  check(await card(first).getByRole("link", { name: /Plan \(OpenStreetMap\)/ }).getAttribute("href").then((h) => h.startsWith("https://www.openstreetmap.org/search?query=")), "the address links to an OpenStreetMap search");
+  check((await card(first).locator('a[href^="geo:0,0?q="]').count()) === 1, "and to the phone's map app (geo:)");
+  check((await card(first).locator('a[href^="tel:"]').count()) === 1, "the customer's phone is a tel: link");
+  check(await card(first).getByText(/À encaisser : .*espèces prévues/).isVisible(), "the amount to collect is shown");
+  await shot(courier, "staff-deliveries-ready-360");
+  await axe(courier, "deliveries (360 px)");
+  await noHorizontalScroll(courier, "deliveries");
+
+  await card(first).getByRole("button", { name: `Prendre la n° ${first.number}` }).tap();
+  await current.filter({ hasText: "En livraison" }).waitFor({ timeout: 10000 });
+  check(true, "the courier takes a delivery; the customer's page shows « En livraison »");
+  await card(first).getByRole("button", { name: `Livrée — n° ${first.number}` }).waitFor();
+  await shot(courier, "staff-deliveries-on-the-way-360");
+  await card(first).getByLabel("Espèces").check();
+  await card(first).getByRole("button", { name: `Livrée — n° ${first.number}` }).tap();
+  await current.filter({ hasText: "Livrée" }).waitFor({ timeout: 10000 });
+  check(true, "delivered with cash collected; the customer's page shows « Livrée »");
+
+  await card(second).getByRole("button", { name: `Prendre la n° ${second.number}` }).tap();
+  await card(second).getByRole("button", { name: "Échec de livraison…" }).tap();
+  await card(second).getByRole("button", { name: "Client absent" }).tap();
+  await shot(courier, "staff-deliveries-failing-360");
+  await axe(courier, "deliveries, failure form (360 px)");
+  await card(second).getByRole("button", { name: `Ramener la n° ${second.number} à la pizzeria` }).tap();
+  await card(second).getByText("Échec de livraison : Client absent").waitFor({ timeout: 10000 });
+  const back = await api("GET", `/api/v1/orders/${second.id}`, { token: customerToken });
+  check(back.status === "ready", "the failed delivery is back at the shop (ready), with its reason shown");
+  await shot(courier, "staff-deliveries-failed-360");
+
+  // --- Manager: every screen, and the cancel of a returned delivery ------------------------------
+  console.log("\n== manager");
+  const manager = await newPage(browser, DESK, "manager");
+  await staffLogin(manager, "manager", "counter");
+  check((await manager.locator(".staff-nav a").count()) === 3, "a manager's header links to the counter, kitchen and deliveries");
+  await manager.getByRole("link", { name: "Livraisons" }).click();
+  const returned = manager.locator(".delivery", { hasText: `#${second.number}` });
+  await returned.getByRole("button", { name: `Annuler la n° ${second.number}` }).click();
+  await returned.waitFor({ state: "detached", timeout: 10000 });
+  check((await api("GET", `/api/v1/orders/${second.id}`, { token: customerToken })).status === "cancelled", "the manager cancels the returned delivery");
+  await manager.getByRole("link", { name: "Cuisine" }).click();
+  await manager.locator(".kitchen").waitFor();
+  await shot(manager, "staff-kitchen-manager-1280");
+
+  // A customer cannot open the staff screens.
+  await customer.goto(`${BASE_URL}/staff/kitchen`);
+  await customer.waitForURL((url) => url.pathname === "/account");
+  check(true, "a customer sent to /staff lands back on the account page");
+} catch (error) {
+  failed = true;
+  console.error(error);
+  for (const { page, who } of pages) await page.screenshot({ path: `${OUT}/staff-failure-${who}.png`, fullPage: true }).catch(() => undefined);
+} finally {
+  await browser.close();
+}
+
+const problems = pages.flatMap((p) => p.problems);
+for (const p of problems) console.error(`  !!  ${p}`);
+for (const f of axeFindings) console.error(`  !!  axe ${f}`);
+if (failed || problems.length || axeFindings.length) {
+  console.error("e2e staff: failed");
+  process.exit(1);
+}
+console.log("e2e staff: all passed");

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { isStaff, landingPath, mayOpen, staffScreens } from "./roles";
+
+describe("roles and their screens", () => {
+  it("sends each role to its own screen after login", () => {
+    expect(landingPath("customer")).toBe("/account");
+    expect(landingPath("pizzaiolo")).toBe("/staff/kitchen");
+    expect(landingPath("order_taker")).toBe("/staff/counter");
+    expect(landingPath("delivery")).toBe("/staff/deliveries");
+    expect(landingPath("manager")).toBe("/staff/counter");
+  });
+
+  it("opens a screen only to the roles that work on it", () => {
+    expect(mayOpen("pizzaiolo", "kitchen")).toBe(true);
+    expect(mayOpen("pizzaiolo", "counter")).toBe(false);
+    expect(mayOpen("delivery", "kitchen")).toBe(false);
+    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries"]);
+    expect(isStaff("customer")).toBe(false);
+  });
+});

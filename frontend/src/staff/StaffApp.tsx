@@ -1,0 +1,50 @@
+// The shop floor, loaded lazily (its own chunk) when a staff member opens /staff: the staff frame,
+// then the screen each route names, opened only to the roles that work on it.
+import { lazy, Suspense, type ReactNode } from "react";
+import { Navigate, Route, Routes } from "react-router-dom";
+import { RequireAuth } from "../accounts/RequireAuth";
+import { mayOpen, staffScreens, type StaffScreen } from "../accounts/roles";
+import { useI18n } from "../i18n";
+import { Loading } from "../ui/LoadState";
+import { useStaff } from "./StaffContext";
+import { StaffLayout } from "./StaffLayout";
+import "./staff.css";
+
+const KitchenPage = lazy(() => import("./kitchen/KitchenPage"));
+const CounterPage = lazy(() => import("./counter/CounterPage"));
+const DeliveriesPage = lazy(() => import("./deliveries/DeliveriesPage"));
+
+export default function StaffApp() {
+  return (
+    <RequireAuth>
+      <Routes>
+        <Route element={<StaffLayout />}>
+          <Route index element={<FirstScreen />} />
+          <Route path="kitchen" element={<Screen name="kitchen"><KitchenPage /></Screen>} />
+          <Route path="counter" element={<Screen name="counter"><CounterPage /></Screen>} />
+          <Route path="deliveries" element={<Screen name="deliveries"><DeliveriesPage /></Screen>} />
+          <Route path="*" element={<FirstScreen />} />
+        </Route>
+      </Routes>
+    </RequireAuth>
+  );
+}
+
+function FirstScreen() {
+  const { role } = useStaff();
+  const first = staffScreens(role)[0];
+  return first ? <Navigate to={`/staff/${first}`} replace /> : <Navigate to="/account" replace />;
+}
+
+function Screen({ name, children }: { name: StaffScreen; children: ReactNode }) {
+  const { t } = useI18n();
+  const { role } = useStaff();
+  if (!mayOpen(role, name))
+    return (
+      <div className="panel panel--error" role="alert">
+        <h1 className="panel__title">{t("staff.notYours")}</h1>
+        <p>{t("staff.notYoursDetail")}</p>
+      </div>
+    );
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}

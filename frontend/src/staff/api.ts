@@ -1,0 +1,89 @@
+// The staff area's calls to the API: the kitchen queue, the shop's open orders and deliveries,
+// moving an order along its life cycle, cancelling, the counter's customer lookup, and the
+// shop's live stream (read as a raw stream, see useShopStream).
+import { api, call } from "../api/client";
+import type { Order, OrderStatus } from "../api/types";
+import { useResource } from "../api/useResource";
+
+export function fetchKitchenQueue(shopId: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/shops/{shop_id}/kitchen", { params: { path: { shop_id: shopId } }, signal }));
+}
+
+export function fetchDeliveries(shopId: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/shops/{shop_id}/deliveries", { params: { path: { shop_id: shopId } }, signal }));
+}
+
+/** The open orders of the shop, one list per status (the API filters by one status at a time). */
+export async function fetchOpenOrders(shopId: string, statuses: readonly OrderStatus[], signal?: AbortSignal) {
+  const pages = await Promise.all(
+    statuses.map((status) =>
+      call(api.GET("/api/v1/orders", { params: { query: { status, shop_id: shopId, limit: 100 } }, signal })),
+    ),
+  );
+  return pages.flatMap((page) => page.items as Order[]);
+}
+
+export function fetchOrder(orderId: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/orders/{order_id}", { params: { path: { order_id: orderId } }, signal }));
+}
+
+export type Collected = "cash" | "card_on_delivery";
+
+export function moveOrder(orderId: string, to: OrderStatus, collected?: Collected) {
+  return call(
+    api.POST("/api/v1/orders/{order_id}/transitions", {
+      params: { path: { order_id: orderId } },
+      body: collected ? { to, collected } : { to },
+    }),
+  );
+}
+
+export function cancelOrder(orderId: string, reason?: string) {
+  return call(
+    api.POST("/api/v1/orders/{order_id}/cancel", {
+      params: { path: { order_id: orderId } },
+      body: reason ? { reason } : {},
+    }),
+  );
+}
+
+export function useStaffShop(shopId: string | null) {
+  return useResource(shopId ? `staff-shop:${shopId}` : null, (signal) =>
+    call(api.GET("/api/v1/shops/{shop_id}", { params: { path: { shop_id: shopId ?? "" } }, signal })),
+  );
+}
+
+export function useShopList(enabled: boolean) {
+  return useResource(enabled ? "staff-shops" : null, async (signal) => {
+    const page = await call(api.GET("/api/v1/shops", { params: { query: { limit: 100 } }, signal }));
+    return page.items;
+  });
+}
+
+/**
+ * The shop's event stream (text/event-stream), as the raw response: its body is read as a stream
+ * by followStream, and `Last-Event-ID` resumes after a reconnect.
+ */
+export async function openShopEvents(shopId: string, lastEventId: string | null, signal: AbortSignal) {
+  const { response } = await api.GET("/api/v1/shops/{shop_id}/events", {
+    params: { path: { shop_id: shopId }, header: lastEventId ? { "Last-Event-ID": lastEventId } : {} },
+    parseAs: "stream",
+    signal,
+  });
+  return response;
+}
+
+/**
+ * The order could not be delivered: it goes back to the shop (ready), its history noting
+ * "delivery failed: <reason>".
+ */
+export function reportDeliveryFailure(orderId: string, reason: string) {
+  return call(
+    api.POST("/api/v1/orders/{order_id}/delivery-failure", { params: { path: { order_id: orderId } }, body: { reason } }),
+  );
+}
+
+/** GET /customers?q=: a phone number (or its last 4+ digits) or a name (2+ letters). */
+export function searchCustomers(q: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/customers", { params: { query: { q } }, signal })).then((list) => list.items);
+}
