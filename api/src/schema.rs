@@ -364,7 +364,7 @@ diesel::table! {
 diesel::table! {
     users (id) {
         id -> Uuid,
-        email -> Text,
+        email -> Nullable<Text>,
         password_hash -> Text,
         full_name -> Text,
         phone -> Nullable<Text>,

@@ -20,6 +20,10 @@ pub const EMAIL_TAKEN: &str = "an account already exists with this e-mail addres
 #[diesel(table_name = users)]
 pub struct User {
     pub id: Uuid,
+    /// Accounts that log in all have one (only a customer taken on the phone may have none, and
+    /// such a record never logs in nor is loaded as a `User`).
+    #[diesel(select_expression = users::email.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<users::email>)]
     pub email: String,
     pub password_hash: String,
     pub full_name: String,

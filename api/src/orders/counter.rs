@@ -1,7 +1,7 @@
 //! The counter's desk: finding the customer on the phone by their number (whole, or its last
-//! digits) or their name, for a phone order.
+//! digits) or their name, for a phone order; recording a new one from a name and a number.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::accounts::rules::normalize_phone;
+use crate::accounts::rules::{email_is_valid, normalize_email, normalize_phone};
 use crate::auth::{Authorized, OrderDesk, Role};
 use crate::db;
-use crate::error::{AppError, AppResult};
-use crate::http::ApiQuery;
+use crate::error::{AppError, AppResult, UniqueField, Violations};
+use crate::http::{ApiJson, ApiQuery};
 use crate::schema::users;
 use crate::state::AppState;
 
@@ -82,7 +82,8 @@ pub struct CustomerMatch {
     pub id: Uuid,
     pub full_name: String,
     pub phone: Option<String>,
-    pub email: String,
+    /// None for a customer taken on the phone without one.
+    pub email: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -147,6 +148,98 @@ pub async fn find_customers(
         items,
         next_cursor: None,
     }))
+}
+
+/// A customer taken on the phone: a name and a number, an e-mail if they give one.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    #[schema(example = "Jean Martin")]
+    pub full_name: String,
+    #[schema(example = "06 98 76 54 32")]
+    pub phone: String,
+    pub email: Option<String>,
+}
+
+/// Checks a counter customer: the name, a valid number, a well-formed e-mail when given.
+pub fn check_new_customer(c: &NewCustomer) -> Result<(String, String, Option<String>), AppError> {
+    let mut v = Violations::new();
+    let name = c.full_name.trim().to_string();
+    v.check(
+        (1..=120).contains(&name.chars().count()),
+        "full_name",
+        "length",
+        "1 to 120 characters",
+    );
+    let phone = normalize_phone(&c.phone);
+    v.check(
+        phone.is_some(),
+        "phone",
+        "invalid",
+        "this is not a valid phone number",
+    );
+    let email = c
+        .email
+        .as_deref()
+        .map(normalize_email)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = &email {
+        v.check(
+            email_is_valid(email),
+            "email",
+            "invalid",
+            "this is not a valid e-mail address",
+        );
+    }
+    v.into_result()?;
+    Ok((name, phone.unwrap_or_default(), email))
+}
+
+/// Records a customer taken on the phone (order takers, managers), found by their number at the
+/// next call. No password: they cannot log in until they reset one with their e-mail.
+#[utoipa::path(post, tag = "orders", security(("bearer" = [])),
+    request_body = NewCustomer,
+    responses(
+        (status = 201, description = "Customer recorded", body = CustomerMatch),
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not an order taker or manager"),
+        (status = 409, description = "A customer already has this phone number (find them) or this e-mail"),
+        (status = 422, description = "Missing name, invalid phone number or e-mail")))]
+#[post("/customers")]
+pub async fn create_customer(
+    state: web::Data<AppState>,
+    _who: Authorized<OrderDesk>,
+    body: ApiJson<NewCustomer>,
+) -> AppResult<HttpResponse> {
+    let (name, phone, email) = check_new_customer(&body.0)?;
+    let created = db::transaction(&state.pool, move |conn| {
+        let known: bool = diesel::select(diesel::dsl::exists(
+            users::table
+                .filter(users::role.eq(Role::Customer))
+                .filter(users::phone.eq(&phone)),
+        ))
+        .get_result(conn)?;
+        if known {
+            return Err(AppError::taken(
+                "phone",
+                "a customer already has this phone number: look them up",
+            ));
+        }
+        diesel::insert_into(users::table)
+            .values((
+                users::email.eq(&email),
+                // No argon2 hash: nothing can verify against it.
+                users::password_hash.eq("!counter"),
+                users::full_name.eq(&name),
+                users::phone.eq(&phone),
+                users::role.eq(Role::Customer),
+            ))
+            .returning((users::id, users::full_name, users::phone, users::email))
+            .get_result::<CustomerMatch>(conn)
+            .taken("email", "an account already has this e-mail address")
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
 }
 
 #[cfg(test)]

@@ -37,5 +37,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(staff::deliveries)
         .service(staff::list_memos)
         .service(staff::add_memo)
-        .service(counter::find_customers);
+        .service(counter::find_customers)
+        .service(counter::create_customer);
 }

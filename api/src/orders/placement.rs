@@ -88,7 +88,7 @@ struct Customer {
 }
 
 /// Name, phone, e-mail and role of an account.
-type AccountInfo = (String, Option<String>, String, Role);
+type AccountInfo = (String, Option<String>, Option<String>, Role);
 
 fn customer_for(
     conn: &mut PgConnection,
@@ -121,7 +121,7 @@ fn customer_for(
                 id: Some(user.id),
                 name,
                 phone,
-                email: Some(email),
+                email,
             })
         }
         Role::OrderTaker | Role::Manager | Role::Admin => match (req.customer_id, &req.walk_in) {
@@ -130,7 +130,7 @@ fn customer_for(
                     id: Some(id),
                     name,
                     phone,
-                    email: Some(email),
+                    email,
                 }),
                 _ => {
                     v.add("customer_id", "unknown", "no customer has this id");

@@ -497,3 +497,86 @@ async fn a_failed_delivery_goes_back_to_the_shop_and_a_manager_may_cancel_it() {
     );
     s.app.assert_stock_matches_movements().await;
 }
+
+#[tokio::test]
+async fn the_counter_records_a_new_caller_and_finds_them_at_the_next_call() {
+    let s = Scene::new().await;
+    let counter = s.staff(Role::OrderTaker).await;
+    let res = s
+        .app
+        .post(
+            "/api/v1/customers",
+            Some(&counter),
+            json!({"full_name": "  Jean Martin ", "phone": "06 98 76 54 32"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let customer: Value = res.json().await.unwrap();
+    assert_eq!(customer["full_name"], "Jean Martin");
+    assert_eq!(customer["phone"], "+33698765432");
+    assert_eq!(customer["email"], Value::Null);
+    // Found at the next call; the same number again is refused, naming the field.
+    let found: Value = s
+        .app
+        .get("/api/v1/customers?q=5432", Some(&counter))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"][0]["id"], customer["id"]);
+    let problem = assert_problem(
+        s.app
+            .post(
+                "/api/v1/customers",
+                Some(&counter),
+                json!({"full_name": "Jean M.", "phone": "+33698765432"}),
+            )
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "phone");
+    // The phone order is theirs.
+    let mut body = s.delivery_order(json!([s.item("margherita", "large", 1)]));
+    body["customer_id"] = customer["id"].clone();
+    let res = s.place(&counter, body).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let order: Value = res.json().await.unwrap();
+    assert_eq!(order["customer_id"], customer["id"]);
+    assert_eq!(order["customer_name"], "Jean Martin");
+    // Bad input names every field; cooks and customers may not record anyone.
+    let problem = assert_problem(
+        s.app
+            .post(
+                "/api/v1/customers",
+                Some(&counter),
+                json!({"full_name": " ", "phone": "12", "email": "nope"}),
+            )
+            .await,
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["full_name", "phone", "email"]);
+    let pizzaiolo = s.staff(Role::Pizzaiolo).await;
+    let body = json!({"full_name": "X Y", "phone": "0600000001"});
+    assert_problem(
+        s.app
+            .post("/api/v1/customers", Some(&pizzaiolo), body.clone())
+            .await,
+        403,
+    )
+    .await;
+    assert_problem(
+        s.app
+            .post("/api/v1/customers", Some(&s.customer), body)
+            .await,
+        403,
+    )
+    .await;
+}

@@ -154,7 +154,11 @@ export interface paths {
          */
         get: operations["find_customers"];
         put?: never;
-        post?: never;
+        /**
+         * Records a customer taken on the phone (order takers, managers), found by their number at the
+         *     next call. No password: they cannot log in until they reset one with their e-mail.
+         */
+        post: operations["create_customer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -807,7 +811,8 @@ export interface components {
             next_cursor?: string | null;
         };
         CustomerMatch: {
-            email: string;
+            /** @description None for a customer taken on the phone without one. */
+            email?: string | null;
             full_name: string;
             /** Format: uuid */
             id: string;
@@ -1073,6 +1078,14 @@ export interface components {
              * @example restock
              */
             reason: string;
+        };
+        /** @description A customer taken on the phone: a name and a number, an e-mail if they give one. */
+        NewCustomer: {
+            email?: string | null;
+            /** @example Jean Martin */
+            full_name: string;
+            /** @example 06 98 76 54 32 */
+            phone: string;
         };
         OfflineConfirm: {
             /** @description `succeeded` (default) or `failed`: what the test card does. */
@@ -2065,6 +2078,66 @@ export interface operations {
                 };
             };
             /** @description Neither a phone number (4 digits or more) nor a name (2 letters or more) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCustomer"];
+            };
+        };
+        responses: {
+            /** @description Customer recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerMatch"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an order taker or manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A customer already has this phone number (find them) or this e-mail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing name, invalid phone number or e-mail */
             422: {
                 headers: {
                     [name: string]: unknown;
