@@ -42,11 +42,10 @@ export function formatTimer(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
-const PACKED = new Set(["drink", "dessert"]);
-
-/** Drinks and desserts are only packed; everything else is made at the station. */
+/** Drinks and desserts are only packed; everything else (a product since deleted too) is made
+ * at the station. */
 export function isPacked(line: Pick<TicketLine, "kind">): boolean {
-  return PACKED.has(line.kind);
+  return line.kind === "drink" || line.kind === "dessert";
 }
 
 export function splitLines(lines: TicketLine[]): { make: TicketLine[]; pack: TicketLine[] } {
