@@ -220,7 +220,23 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable(message) => tracing::warn!(error = %message, "unavailable"),
             AppError::Contention(message) => tracing::warn!(error = %message, "contention"),
-            _ => {}
+            // A client's mistake is one short line, not a warning: the request's span gives the
+            // method and route.
+            other => {
+                let mut text = other.to_string();
+                if text.len() > 160 {
+                    let mut end = 160;
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.truncate(end);
+                    text.push('…');
+                }
+                tracing::info!(
+                    status = other.status_code().as_u16(),
+                    "client error: {text}"
+                );
+            }
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));

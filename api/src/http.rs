@@ -20,6 +20,72 @@ pub struct ApiJson<T>(pub T);
 #[derive(Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// Reads a body up to `limit` bytes: a larger one (declared or sent) is a 413 problem.
+async fn read_limited(
+    mut payload: Payload,
+    declared_length: Option<usize>,
+    limit: usize,
+) -> Result<web::Bytes, AppError> {
+    if declared_length.is_some_and(|len| len > limit) {
+        return Err(AppError::PayloadTooLarge(limit));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// A raw request body within the JSON limit ([`BodyLimit`]), for handlers that read it
+/// themselves (an optional JSON body); above it a 413 problem like [`ApiJson`]'s.
+pub struct ApiBody(pub web::Bytes);
+
+impl FromRequest for ApiBody {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map(|l| l.0).unwrap_or(65_536);
+        let declared = declared_length(req);
+        let payload = payload.take();
+        Box::pin(async move { read_limited(payload, declared, limit).await.map(ApiBody) })
+    }
+}
+
+/// A webhook's raw body (signed as sent), up to 256 KiB (Stripe's events are far smaller).
+pub struct WebhookBody(pub web::Bytes);
+
+impl WebhookBody {
+    pub const LIMIT: usize = 262_144;
+}
+
+impl FromRequest for WebhookBody {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = declared_length(req);
+        let payload = payload.take();
+        Box::pin(async move {
+            read_limited(payload, declared, WebhookBody::LIMIT)
+                .await
+                .map(WebhookBody)
+        })
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
@@ -40,28 +106,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let declared = declared_length(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !is_json {
                 return Err(AppError::UnsupportedMediaType);
             }
-            if declared_length.is_some_and(|len| len > limit) {
-                return Err(AppError::PayloadTooLarge(limit));
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| AppError::BadRequest(format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge(limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_limited(payload, declared, limit).await?;
             parse_json(&body).map(ApiJson)
         })
     }

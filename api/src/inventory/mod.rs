@@ -100,6 +100,17 @@ pub fn change_stock(
     .into_iter()
     .map(|l| (l.ingredient_id, l))
     .collect();
+    // Every shop has a line for every ingredient: a line missing is an ingredient unknown here.
+    if let Some((missing, _)) = deltas
+        .iter()
+        .find(|(id, delta)| *delta > 0 && !locked.contains_key(id))
+    {
+        return Err(AppError::field(
+            "ingredient_id",
+            "unknown",
+            format!("this shop has no stock of ingredient {missing}"),
+        ));
+    }
     let mut shortages = Vec::new();
     for (id, delta) in &deltas {
         let available = locked.get(id).map(|l| l.quantity).unwrap_or(0);

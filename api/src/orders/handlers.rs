@@ -21,7 +21,7 @@ use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, Page, PageParams};
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
@@ -299,9 +299,9 @@ pub async fn cancel(
     refunds: web::Data<dyn Refunds>,
     user: CurrentUser,
     path: web::Path<Uuid>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> AppResult<HttpResponse> {
-    let request: CancelRequest = parse_optional_json(&body)?;
+    let request: CancelRequest = parse_optional_json(&body.0)?;
     if request
         .reason
         .as_ref()

@@ -12,7 +12,7 @@ use super::{webhook, Payments};
 use crate::auth::{Authorized, CurrentUser, Managers, Role};
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::{parse_optional_json, ApiJson};
+use crate::http::{parse_optional_json, ApiBody, ApiJson, WebhookBody};
 use crate::orders::model::{find_visible, load_view};
 use crate::orders::settlement::{is_paid, record_collected, PaymentStatus};
 use crate::schema::payments;
@@ -58,9 +58,9 @@ pub async fn start_payment(
     payments_service: web::Data<Payments>,
     user: CurrentUser,
     path: web::Path<Uuid>,
-    body: web::Bytes,
+    body: ApiBody,
 ) -> AppResult<HttpResponse> {
-    let request: PaymentRequest = parse_optional_json(&body)?;
+    let request: PaymentRequest = parse_optional_json(&body.0)?;
     let order_id = path.into_inner();
     let method = match request.method.as_deref() {
         None => Some(PaymentMethod::Online),
@@ -242,7 +242,7 @@ pub async fn refund_order(
 pub async fn stripe_webhook(
     payments_service: web::Data<Payments>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: WebhookBody,
 ) -> AppResult<HttpResponse> {
     let signature = req
         .headers()
@@ -250,7 +250,7 @@ pub async fn stripe_webhook(
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| AppError::BadRequest("webhook refused: no Stripe-Signature header".into()))?
         .to_string();
-    let outcome = payments_service.receive(&body, &signature).await?;
+    let outcome = payments_service.receive(&body.0, &signature).await?;
     Ok(HttpResponse::Ok().json(
         serde_json::json!({"received": true, "duplicate": outcome == webhook::Outcome::Duplicate}),
     ))

@@ -198,6 +198,12 @@ pub fn open_shop(conn: &mut PgConnection, actor: Uuid, change: ShopChange) -> Ap
         .get_result(conn)
         .taken("slug", SLUG_TAKEN)?;
     replace_hours_and_zone(conn, id, &change)?;
+    // A stock line (empty) for every ingredient, so the new shop can be restocked at once.
+    diesel::sql_query(
+        "INSERT INTO stock (shop_id, ingredient_id) SELECT $1, id FROM ingredients ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .execute(conn)?;
     crate::audit::record(
         conn,
         Some(actor),

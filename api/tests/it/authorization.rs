@@ -196,3 +196,54 @@ async fn staff_accounts_need_a_shop_and_customers_have_none() {
         .await;
     assert_eq!(result, (true, true));
 }
+
+#[tokio::test]
+async fn a_shop_opened_through_the_api_can_be_stocked_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_for(Role::Admin, None).await;
+    let res = app.post("/api/v1/shops", Some(&admin), new_shop()).await;
+    assert_eq!(res.status(), 201);
+    let shop: Value = res.json().await.unwrap();
+    let shop_id: uuid::Uuid = shop["id"].as_str().unwrap().parse().unwrap();
+    let manager = app.token_for(Role::Manager, Some(shop_id)).await;
+    let stock: Value = app
+        .get(&format!("/api/v1/shops/{shop_id}/stock"), Some(&manager))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let lines = stock["items"].as_array().unwrap();
+    let ingredients: i64 = app
+        .with_db(|conn| {
+            use diesel::prelude::*;
+            ocpizza::schema::ingredients::table
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(lines.len() as i64, ingredients);
+    assert!(lines.iter().all(|l| l["quantity"] == 0));
+    let mozzarella = lines[0]["ingredient_id"].clone();
+    let res = app
+        .post(
+            &format!("/api/v1/shops/{shop_id}/stock/movements"),
+            Some(&manager),
+            json!({"ingredient_id": mozzarella, "delta": 5000, "reason": "restock"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    // An ingredient no shop stocks is a problem naming it, never a 500.
+    let problem = assert_problem(
+        app.post(
+            &format!("/api/v1/shops/{shop_id}/stock/movements"),
+            Some(&manager),
+            json!({"ingredient_id": uuid::Uuid::new_v4(), "delta": 10, "reason": "restock"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "ingredient_id");
+    app.assert_stock_matches_movements().await;
+}

@@ -227,3 +227,57 @@ async fn control_characters_are_refused_naming_the_field_never_a_server_error() 
         .await;
     assert_ne!(res.status(), 500);
 }
+
+#[tokio::test]
+async fn bodies_read_raw_have_their_limit_and_a_problem_above_it() {
+    let s = crate::orders::Scene::new().await;
+    let order: serde_json::Value = s
+        .place(
+            &s.customer,
+            s.delivery_order(json!([s.item("margherita", "large", 1)])),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = order["id"].as_str().unwrap();
+    let padding = "x".repeat(200_000);
+    for path in [
+        format!("/api/v1/orders/{id}/cancel"),
+        format!("/api/v1/orders/{id}/payments"),
+    ] {
+        let res = s
+            .app
+            .client
+            .post(s.app.url(&path))
+            .bearer_auth(&s.customer)
+            .header("content-type", "application/json")
+            .body(format!("{{\"reason\": \"{padding}\"}}"))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 413).await;
+    }
+    let still: serde_json::Value = s
+        .app
+        .get(&format!("/api/v1/orders/{id}"), Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        still["status"], "placed",
+        "an oversized cancel cancels nothing"
+    );
+    let res = s
+        .app
+        .client
+        .post(s.app.url("/api/v1/payments/stripe/webhook"))
+        .header("content-type", "application/json")
+        .header("Stripe-Signature", "t=1,v1=00")
+        .body("x".repeat(300_000))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413).await;
+}

@@ -168,3 +168,78 @@ async fn a_payment_alert_reaches_sentry_without_personal_data() {
     }
     sentry_handle.stop(true).await;
 }
+
+#[tokio::test]
+async fn a_client_error_is_one_short_info_line_not_a_warning() {
+    let db = crate::helpers::TestDb::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut vars = test_vars(&db.url);
+    vars.insert("BIND_ADDR".into(), format!("127.0.0.1:{port}"));
+    vars.insert("RUST_LOG".into(), "info".into());
+    let log = std::env::temp_dir().join(format!("ocpizza-log-{port}.txt"));
+    let file = std::fs::File::create(&log).unwrap();
+    let binary = Binary(
+        Command::new(env!("CARGO_BIN_EXE_ocpizza"))
+            .arg("serve")
+            .env_clear()
+            .envs(&vars)
+            .current_dir(std::env::temp_dir())
+            .stdout(Stdio::from(file.try_clone().unwrap()))
+            .stderr(Stdio::from(file))
+            .spawn()
+            .expect("the ocpizza binary starts"),
+    );
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .map_or(true, |r| r.status() != 200)
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "not ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let res = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&serde_json::json!({"email": "x", "password": "short"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = client
+        .get(format!("{base}/api/v1/no-such-thing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(binary);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    let client_errors: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("client error"))
+        .collect();
+    assert_eq!(client_errors.len(), 2, "{text}");
+    for line in &client_errors {
+        assert!(line.contains("INFO"), "{line}");
+        // The request's span (method, route, client, request id), then a short message.
+        let message = line.split("client error: ").nth(1).unwrap();
+        assert!(
+            message.len() < 200,
+            "{} characters: {message}",
+            message.len()
+        );
+        assert!(
+            !message.contains("Validation(") && !message.contains("FieldError"),
+            "{message}"
+        );
+    }
+    assert!(!text.lines().any(|l| l.contains("WARN")), "{text}");
+}

@@ -1,0 +1,2 @@
+-- Nothing to undo: empty stock lines are harmless.
+SELECT 1;
