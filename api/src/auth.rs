@@ -49,6 +49,10 @@ pub struct Claims {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<Uuid>,
+    /// The session (refresh token family) the token was issued in: a password change ends every
+    /// other session and keeps this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -88,12 +92,14 @@ impl TokenKeys {
         user_id: Uuid,
         role: Role,
         shop_id: Option<Uuid>,
+        session: Uuid,
     ) -> Result<String, AppError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
             role,
             shop_id,
+            sid: Some(session),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
@@ -161,6 +167,8 @@ pub struct CurrentUser {
     pub id: Uuid,
     pub role: Role,
     pub shop_id: Option<Uuid>,
+    /// The session the access token belongs to (none for tokens made before sessions were named).
+    pub session: Option<Uuid>,
 }
 
 impl CurrentUser {
@@ -212,6 +220,7 @@ fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         id: claims.sub,
         role: claims.role,
         shop_id: claims.shop_id,
+        session: claims.sid,
     })
 }
 

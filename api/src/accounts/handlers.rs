@@ -60,6 +60,7 @@ pub async fn register(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[schema(example = "client@ocpizza.fr")]
     pub email: String,
@@ -90,6 +91,7 @@ pub async fn login(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -138,6 +140,7 @@ pub async fn logout(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     pub email: String,
 }
@@ -171,6 +174,7 @@ pub async fn request_password_reset(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirm {
     /// The code from the e-mail.
     pub token: String,
@@ -242,7 +246,7 @@ pub async fn update_me(
         current_password: body.current_password,
     };
     let updated = db::transaction(&state.pool, move |conn| {
-        profile::update_profile(conn, user.id, change)
+        profile::update_profile(conn, user.id, user.session, change)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(updated)))

@@ -323,7 +323,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     Ok(TokenPair {
-        access_token: keys.issue(user.id, user.role, user.shop_id)?,
+        access_token: keys.issue(user.id, user.role, user.shop_id, family)?,
         refresh_token,
         token_type: "Bearer".to_string(),
         expires_in: keys.access_ttl_seconds,
@@ -484,14 +484,29 @@ pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) 
     diesel::update(password_reset_tokens::table.find(id))
         .set(password_reset_tokens::used_at.eq(Utc::now()))
         .execute(conn)?;
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(Utc::now()))
-    .execute(conn)?;
+    end_other_sessions(conn, user_id, None)?;
     Ok(())
+}
+
+/// Revokes every refresh token of a user, except those of the session `keep` (the caller's own,
+/// after a password change).
+pub fn end_other_sessions(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+) -> AppResult<usize> {
+    let live = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null());
+    let ended = match keep {
+        Some(family) => diesel::update(live.filter(refresh_tokens::family_id.ne(family)))
+            .set(refresh_tokens::revoked_at.eq(Utc::now()))
+            .execute(conn)?,
+        None => diesel::update(live)
+            .set(refresh_tokens::revoked_at.eq(Utc::now()))
+            .execute(conn)?,
+    };
+    Ok(ended)
 }
 
 /// Deletes a customer's account. Their orders stay for the shop's books, anonymised.

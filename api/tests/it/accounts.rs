@@ -655,3 +655,102 @@ async fn a_profile_change_keeps_the_phone_unless_it_is_sent_blank() {
     assert_eq!(me["phone"], Value::Null);
     assert_eq!(me["role"], "customer");
 }
+
+#[tokio::test]
+async fn login_refresh_logout_and_reset_refuse_unknown_fields() {
+    let app = TestApp::spawn().await;
+    register(&app, "strict@example.fr").await;
+    let cases = [
+        (
+            "/api/v1/auth/login",
+            json!({"email": "strict@example.fr", "password": "une-bonne-pizza", "role": "admin"}),
+            "role",
+        ),
+        (
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": "x", "user_id": "y"}),
+            "user_id",
+        ),
+        (
+            "/api/v1/auth/logout",
+            json!({"refresh_token": "x", "all": true}),
+            "all",
+        ),
+        (
+            "/api/v1/auth/password-reset",
+            json!({"email": "strict@example.fr", "redirect": "https://evil.example"}),
+            "redirect",
+        ),
+        (
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": "x", "password": "nouvelle-pizza-42", "email": "a@b.fr"}),
+            "email",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let res = app.post(path, None, body).await;
+        assert_eq!(
+            problem_fields(&assert_problem(res, 422).await),
+            vec![field],
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
+    let app = TestApp::spawn().await;
+    register(&app, "sessions@example.fr").await;
+    let here = app.login("sessions@example.fr", "une-bonne-pizza").await;
+    let stolen = app.login("sessions@example.fr", "une-bonne-pizza").await;
+    let res = app
+        .send(
+            "PATCH",
+            "/api/v1/me",
+            here["access_token"].as_str(),
+            json!({"new_password": "un-nouveau-secret", "current_password": "une-bonne-pizza"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // The session that knew the old password is over…
+    assert_problem(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": stolen["refresh_token"]}),
+        )
+        .await,
+        401,
+    )
+    .await;
+    // …the one that changed it goes on.
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": here["refresh_token"]}),
+        )
+        .await
+        .status(),
+        200
+    );
+    // A change that keeps the password leaves the sessions alone.
+    let other = app.login("sessions@example.fr", "un-nouveau-secret").await;
+    app.send(
+        "PATCH",
+        "/api/v1/me",
+        here["access_token"].as_str(),
+        json!({"full_name": "Marie D."}),
+    )
+    .await;
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": other["refresh_token"]}),
+        )
+        .await
+        .status(),
+        200
+    );
+}
