@@ -2,7 +2,9 @@
 //! (argon2id) and the extractors handlers declare to require a role or a shop, so that a handler
 //! cannot forget to check them.
 
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -12,7 +14,6 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use chrono::Utc;
-use futures_util::future::{ready, Ready};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,6 +22,7 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::state::AppState;
 
 crate::text_enum! {
     #[derive(Serialize, Deserialize, ToSchema)]
@@ -189,14 +191,48 @@ impl CurrentUser {
 
 impl FromRequest for CurrentUser {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        authenticate(req)
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// The bearer token's claims, then the account they name: a token whose user is gone is refused
+/// (401) rather than reaching a handler that would write rows for a missing user. Role and shop
+/// come from the account as it is now, so a demotion counts at once. One primary-key lookup.
+fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
+    let claims = bearer_claims(req);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let claims = claims?;
+        let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+        let sub = claims.sub;
+        let account = crate::db::run(&state.pool, move |conn| {
+            use crate::schema::users;
+            use diesel::prelude::*;
+            Ok(users::table
+                .find(sub)
+                .select((users::role, users::shop_id))
+                .first::<(Role, Option<Uuid>)>(conn)
+                .optional()?)
+        })
+        .await?;
+        let (role, shop_id) = account.ok_or_else(|| {
+            AppError::Unauthorized("the account of this access token no longer exists".to_string())
+        })?;
+        Ok(CurrentUser {
+            id: claims.sub,
+            role,
+            shop_id,
+            session: claims.sid,
+        })
+    })
+}
+
+fn bearer_claims(req: &HttpRequest) -> Result<Claims, AppError> {
     let keys = req
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| AppError::internal("token keys are not configured"))?;
@@ -215,13 +251,7 @@ fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         .ok_or_else(|| {
             AppError::Unauthorized("the Authorization header must be 'Bearer <token>'".to_string())
         })?;
-    let claims = keys.verify(token)?;
-    Ok(CurrentUser {
-        id: claims.sub,
-        role: claims.role,
-        shop_id: claims.shop_id,
-        session: claims.sid,
-    })
+    keys.verify(token)
 }
 
 /// A set of roles a handler accepts. Admins are always accepted.
@@ -281,10 +311,12 @@ pub struct Authorized<R: RoleSet> {
 
 impl<R: RoleSet> FromRequest for Authorized<R> {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).and_then(|user| {
+        let user = authenticate(req);
+        Box::pin(async move {
+            let user = user.await?;
             if has_role::<R>(&user) {
                 Ok(Authorized {
                     user,
@@ -296,7 +328,7 @@ impl<R: RoleSet> FromRequest for Authorized<R> {
                     R::DESCRIPTION
                 )))
             }
-        }))
+        })
     }
 }
 
@@ -310,16 +342,17 @@ pub struct ShopAccess<R: RoleSet> {
 
 impl<R: RoleSet> FromRequest for ShopAccess<R> {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = (|| {
-            let user = authenticate(req)?;
-            let shop_id = req
-                .match_info()
-                .get("shop_id")
-                .and_then(|s| Uuid::parse_str(s).ok())
-                .ok_or_else(|| AppError::not_found("shop"))?;
+        let user = authenticate(req);
+        let shop_id = req
+            .match_info()
+            .get("shop_id")
+            .and_then(|s| Uuid::parse_str(s).ok());
+        Box::pin(async move {
+            let user = user.await?;
+            let shop_id = shop_id.ok_or_else(|| AppError::not_found("shop"))?;
             if !user.can_access_shop(shop_id) {
                 return Err(if user.is_staff() {
                     AppError::not_found("shop")
@@ -338,7 +371,6 @@ impl<R: RoleSet> FromRequest for ShopAccess<R> {
                 shop_id,
                 _roles: PhantomData,
             })
-        })();
-        ready(result)
+        })
     }
 }
