@@ -5,6 +5,8 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -17,6 +19,7 @@ use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -127,6 +130,84 @@ impl TokenKeys {
                 };
                 AppError::Unauthorized(reason.to_string())
             })
+    }
+}
+
+/// Admits password hashing, the costliest thing the API does (argon2id: about 19 MB of memory and
+/// tens of milliseconds of one core per hash), one hash per core at a time. A few dozen callers
+/// may wait their turn; beyond that the answer is a 503 with `Retry-After` at once, rather than a
+/// queue (and a memory peak) that grows with the crowd.
+pub struct PasswordGate {
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+/// The right to hash or verify one password; move it into the blocking work that does it, so that
+/// a client that goes away does not free the slot while the hash still runs.
+pub struct HashingPermit(#[allow(dead_code)] OwnedSemaphorePermit);
+
+impl PasswordGate {
+    /// Waiters allowed per hashing slot.
+    pub const WAITERS_PER_SLOT: usize = 16;
+
+    pub fn new(slots: usize, max_waiting: usize) -> PasswordGate {
+        PasswordGate {
+            permits: Arc::new(Semaphore::new(slots.max(1))),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+        }
+    }
+
+    /// One slot per core this process may use (cgroup quotas included).
+    pub fn for_this_machine() -> PasswordGate {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        PasswordGate::new(cores, cores * Self::WAITERS_PER_SLOT)
+    }
+
+    pub async fn enter(&self) -> Result<HashingPermit, AppError> {
+        if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            return Ok(HashingPermit(permit));
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Unavailable(
+                "password hashing queue is full".to_string(),
+            ));
+        }
+        // Counted out however the wait ends, the client gone included.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let _waiting = Waiting(&self.waiting);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
+        Ok(HashingPermit(permit))
+    }
+}
+
+/// Keeps the allocator from holding on to freed hashing memory. glibc raises its mmap threshold
+/// after the first 19 MB argon2 block is freed, so later blocks come from per-thread arenas and
+/// stay resident (one per arena, up to 8 arenas per core): fix the threshold below the block
+/// size, so every block is mapped and unmapped, and keep few arenas. Call before threads start.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // Values from glibc's malloc.h.
+        const M_MMAP_THRESHOLD: libc::c_int = -3;
+        const M_ARENA_MAX: libc::c_int = -8;
+        // SAFETY: mallopt only changes malloc's tunables; called once, before other threads.
+        unsafe {
+            libc::mallopt(M_MMAP_THRESHOLD, 1 << 20);
+            libc::mallopt(M_ARENA_MAX, 2);
+        }
     }
 }
 
@@ -372,5 +453,47 @@ impl<R: RoleSet> FromRequest for ShopAccess<R> {
                 _roles: PhantomData,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+
+    #[tokio::test]
+    async fn the_password_gate_lets_one_hash_per_slot_and_turns_away_a_full_queue() {
+        let gate = Arc::new(PasswordGate::new(1, 1));
+        let first = gate.enter().await.expect("a free slot");
+        // One caller may wait…
+        let waiter = tokio::spawn({
+            let gate = gate.clone();
+            async move { gate.enter().await.map(|_| ()) }
+        });
+        while gate.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // …the next one is told to come back, at once.
+        let busy = match gate.enter().await {
+            Err(e) => e,
+            Ok(_) => panic!("a full queue must refuse"),
+        };
+        assert_eq!(busy.status_code().as_u16(), 503);
+        assert!(busy.error_response().headers().contains_key("retry-after"));
+        drop(first);
+        waiter.await.unwrap().expect("the waiter gets the slot");
+        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_waiting_leaves_the_queue() {
+        let gate = PasswordGate::new(1, 1);
+        let held = gate.enter().await.unwrap();
+        let gave_up =
+            tokio::time::timeout(std::time::Duration::from_millis(20), gate.enter()).await;
+        assert!(gave_up.is_err(), "still waiting when it gave up");
+        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
+        drop(held);
+        gate.enter().await.expect("the slot is free again");
     }
 }

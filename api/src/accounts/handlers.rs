@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
 use super::profile::{self, ProfileChange};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
-use crate::auth::{CurrentUser, Role, TokenKeys};
+use crate::auth::{CurrentUser, PasswordGate, Role, TokenKeys};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http::ApiJson;
@@ -35,14 +35,18 @@ pub struct RegisterRequest {
     responses(
         (status = 201, description = "Account created", body = UserView),
         (status = 409, description = "E-mail already registered"),
-        (status = 422, description = "Invalid field")))]
+        (status = 422, description = "Invalid field"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
     body: ApiJson<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    let permit = gate.enter().await?;
     let user = db::run(&state.pool, move |conn| {
+        let _permit = permit;
         rules::create_account(
             conn,
             NewAccount {
@@ -74,15 +78,19 @@ pub struct LoginRequest {
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 401, description = "Wrong e-mail or password"),
-        (status = 423, description = "Account locked after too many failures; see Retry-After")))]
+        (status = 423, description = "Account locked after too many failures; see Retry-After"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    gate: web::Data<PasswordGate>,
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let ttl = state.config.refresh_token_ttl_seconds;
+    let permit = gate.enter().await?;
     let pair = db::run(&state.pool, move |conn| {
+        let _permit = permit;
         let user = rules::authenticate(conn, &body.0.email, &body.0.password)?;
         rules::start_session(conn, &keys, &user, ttl)
     })
@@ -187,13 +195,17 @@ pub struct PasswordResetConfirm {
     request_body = PasswordResetConfirm,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 422, description = "Invalid code or password")))]
+        (status = 422, description = "Invalid code or password"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
     body: ApiJson<PasswordResetConfirm>,
 ) -> AppResult<HttpResponse> {
+    let permit = gate.enter().await?;
     db::transaction(&state.pool, move |conn| {
+        let _permit = permit;
         rules::reset_password(conn, &body.0.token, &body.0.password)
     })
     .await?;
@@ -230,14 +242,21 @@ pub struct UpdateMeRequest {
     responses(
         (status = 200, description = "Updated profile", body = UserView),
         (status = 409, description = "E-mail already used"),
-        (status = 422, description = "Invalid field")))]
+        (status = 422, description = "Invalid field"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[patch("/me")]
 pub async fn update_me(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
     user: CurrentUser,
     body: ApiJson<UpdateMeRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    // Only a change that checks or sets a password hashes one.
+    let permit = match body.current_password.is_some() || body.new_password.is_some() {
+        true => Some(gate.enter().await?),
+        false => None,
+    };
     let change = ProfileChange {
         full_name: body.full_name,
         phone: body.phone,
@@ -246,6 +265,7 @@ pub async fn update_me(
         current_password: body.current_password,
     };
     let updated = db::transaction(&state.pool, move |conn| {
+        let _permit = permit;
         profile::update_profile(conn, user.id, user.session, change)
     })
     .await?;
