@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::client_ip::{parse_list, Cidr};
+
 /// The secret used when none is configured: fine on a laptop, refused by `check --deploy`.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production";
 
@@ -59,6 +61,10 @@ pub struct Config {
     pub migrate_on_start: bool,
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
+    /// Proxies whose `X-Forwarded-For` is believed when counting a client's failed logins.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Bearer token `/metrics` asks for; open when unset.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,6 +219,15 @@ impl Config {
         }
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
+        let trusted_proxies = match reader.text("TRUSTED_PROXIES").map(|t| parse_list(&t)) {
+            None => Vec::new(),
+            Some(Ok(list)) => list,
+            Some(Err(e)) => {
+                reader.errors.push(format!("TRUSTED_PROXIES: {e}"));
+                Vec::new()
+            }
+        };
+        let metrics_token = reader.text("METRICS_TOKEN");
         let config = Config {
             app_env,
             debug,
@@ -249,6 +264,8 @@ impl Config {
             migrate_on_start: reader.boolean("MIGRATE_ON_START", false),
             max_body_bytes,
             log_format,
+            trusted_proxies,
+            metrics_token,
         };
         if reader.errors.is_empty() {
             Ok(config)

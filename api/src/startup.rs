@@ -102,8 +102,8 @@ pub fn run_with_mailer(
     Ok(server)
 }
 
-/// Every minute, unpaid online orders past their payment window give their stock back, and the
-/// shop feed forgets what is older than a day.
+/// Every minute, unpaid online orders past their payment window give their stock back, the
+/// shop feed forgets what is older than a day, and spent login failure counters go.
 fn spawn_expiry(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -116,6 +116,9 @@ fn spawn_expiry(pool: PgPool) {
             }
             if let Err(e) = crate::db::run(&pool, crate::live::forget_old).await {
                 tracing::warn!(error = %e, "dropping old shop events failed");
+            }
+            if let Err(e) = crate::db::run(&pool, crate::accounts::throttle::forget_old).await {
+                tracing::warn!(error = %e, "dropping old login failure counters failed");
             }
         }
     });

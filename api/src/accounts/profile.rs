@@ -141,8 +141,6 @@ mod tests {
             phone: Some("+33612345678".into()),
             role: Role::Customer,
             shop_id: None,
-            failed_logins: 0,
-            locked_until: None,
             created_at: Utc::now(),
         }
     }

@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchanges credentials for tokens. Three failures in a row lock the account for 5 minutes. */
+        /**
+         * Exchanges credentials for tokens. Three failures in a row lock the e-mail address for 5 minutes
+         *     (a password reset unlocks it); too many failures from one client address are refused with 429.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -47,7 +50,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a password reset link valid one hour. Answers 202 whether the e-mail is known or not. */
+        /**
+         * Sends a password reset link valid one hour. Answers 202 at once, the same for every address
+         *     (known or not, mail server up or down); the link is made and mailed after the answer.
+         */
         post: operations["request_password_reset"];
         delete?: never;
         options?: never;
@@ -1730,8 +1736,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Account locked after too many failures; see Retry-After */
+            /** @description Three failures in a row on this e-mail address (registered or not): locked 5 minutes; see Retry-After */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures from this client address; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1785,7 +1800,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description If the account exists, a link was sent */
+            /** @description If the account exists, a link is on its way */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1900,6 +1915,15 @@ export interface operations {
             };
             /** @description Invalid field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures from this client address; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
