@@ -346,6 +346,12 @@ impl Config {
                     .to_string(),
             );
         }
+        if self.metrics_token.is_none() {
+            problems.push(
+                "METRICS_TOKEN is not set: /metrics is open to anyone who reaches the API (set a random token for the scraper)"
+                    .to_string(),
+            );
+        }
         if self
             .algolia_base_url
             .as_deref()
@@ -441,6 +447,19 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let config =
+            Config::from_vars(&vars(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")])).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(Config::from_vars(&vars(&[]))
+            .unwrap()
+            .trusted_proxies
+            .is_empty());
+        let errors = Config::from_vars(&vars(&[("TRUSTED_PROXIES", "nginx")])).unwrap_err();
+        assert!(errors[0].starts_with("TRUSTED_PROXIES"), "{errors:?}");
+    }
+
+    #[test]
     fn algolia_needs_both_keys_and_an_http_base_url() {
         let errors = Config::from_vars(&vars(&[
             ("ALGOLIA_APP_ID", "APP"),
@@ -478,6 +497,7 @@ mod tests {
             ("DB_SSLMODE", "verify-full"),
             ("STRIPE_SECRET_KEY", "sk_live_x"),
             ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+            ("METRICS_TOKEN", "3f9c2a7e41b8d6059e1f7a2c8b4d6e0f"),
         ]))
         .unwrap();
         assert!(!config.debug);
@@ -497,6 +517,7 @@ mod tests {
             "SECRET_KEY",
             "DB_SSLMODE",
             "HSTS_SECONDS",
+            "METRICS_TOKEN",
         ] {
             assert!(
                 problems.contains(needle),

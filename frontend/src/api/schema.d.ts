@@ -702,7 +702,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics of this instance (restrict it at the proxy in production). */
+        /**
+         * Prometheus metrics of this instance. When `METRICS_TOKEN` is set, only a scraper sending it as
+         *     a bearer token gets them.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -4128,6 +4131,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description METRICS_TOKEN is set and the request does not carry it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
