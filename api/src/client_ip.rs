@@ -176,7 +176,8 @@ mod tests {
     fn forwarded_for_is_believed_from_trusted_proxies_only() {
         let trusted = parse_list("127.0.0.1,10.0.0.0/8").unwrap();
         let peer = Some(ip("127.0.0.1"));
-        let cases: [(Option<IpAddr>, &[&str], &[Cidr], &str); 8] = [
+        type Case<'a> = (Option<IpAddr>, &'a [&'a str], &'a [Cidr], &'a str);
+        let cases: [Case; 8] = [
             // No proxy trusted: the header is anybody's word.
             (peer, &["203.0.113.7"], &[], "127.0.0.1"),
             // A stranger cannot claim another address.
