@@ -38,6 +38,8 @@ target/debug/ocpizza seed
 if [ -z "${NO_NGINX:-}" ] && command -v nginx >/dev/null && command -v envsubst >/dev/null && [ -f frontend/dist/index.html ]; then
     API_PORT=${API_PORT:-$((PORT + 1))}
     export BIND_ADDR=127.0.0.1:$API_PORT
+    # nginx on this machine is the proxy: its X-Forwarded-For names the client (login throttling).
+    export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
     PREFIX=$(pwd)/.data/nginx
     render_nginx "$PREFIX" "127.0.0.1:$PORT" "$BIND_ADDR"
     target/debug/ocpizza serve &

@@ -2,7 +2,11 @@
 //! (argon2id) and the extractors handlers declare to require a role or a shop, so that a handler
 //! cannot forget to check them.
 
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -12,15 +16,16 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use chrono::Utc;
-use futures_util::future::{ready, Ready};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::state::AppState;
 
 crate::text_enum! {
     #[derive(Serialize, Deserialize, ToSchema)]
@@ -49,6 +54,10 @@ pub struct Claims {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shop_id: Option<Uuid>,
+    /// The session (refresh token family) the token was issued in: a password change ends every
+    /// other session and keeps this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -88,12 +97,14 @@ impl TokenKeys {
         user_id: Uuid,
         role: Role,
         shop_id: Option<Uuid>,
+        session: Uuid,
     ) -> Result<String, AppError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
             role,
             shop_id,
+            sid: Some(session),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
@@ -119,6 +130,84 @@ impl TokenKeys {
                 };
                 AppError::Unauthorized(reason.to_string())
             })
+    }
+}
+
+/// Admits password hashing, the costliest thing the API does (argon2id: about 19 MB of memory and
+/// tens of milliseconds of one core per hash), one hash per core at a time. A few dozen callers
+/// may wait their turn; beyond that the answer is a 503 with `Retry-After` at once, rather than a
+/// queue (and a memory peak) that grows with the crowd.
+pub struct PasswordGate {
+    permits: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+}
+
+/// The right to hash or verify one password; move it into the blocking work that does it, so that
+/// a client that goes away does not free the slot while the hash still runs.
+pub struct HashingPermit(#[allow(dead_code)] OwnedSemaphorePermit);
+
+impl PasswordGate {
+    /// Waiters allowed per hashing slot.
+    pub const WAITERS_PER_SLOT: usize = 16;
+
+    pub fn new(slots: usize, max_waiting: usize) -> PasswordGate {
+        PasswordGate {
+            permits: Arc::new(Semaphore::new(slots.max(1))),
+            waiting: AtomicUsize::new(0),
+            max_waiting,
+        }
+    }
+
+    /// One slot per core this process may use (cgroup quotas included).
+    pub fn for_this_machine() -> PasswordGate {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        PasswordGate::new(cores, cores * Self::WAITERS_PER_SLOT)
+    }
+
+    pub async fn enter(&self) -> Result<HashingPermit, AppError> {
+        if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            return Ok(HashingPermit(permit));
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Unavailable(
+                "password hashing queue is full".to_string(),
+            ));
+        }
+        // Counted out however the wait ends, the client gone included.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let _waiting = Waiting(&self.waiting);
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
+        Ok(HashingPermit(permit))
+    }
+}
+
+/// Keeps the allocator from holding on to freed hashing memory. glibc raises its mmap threshold
+/// after the first 19 MB argon2 block is freed, so later blocks come from per-thread arenas and
+/// stay resident (one per arena, up to 8 arenas per core): fix the threshold below the block
+/// size, so every block is mapped and unmapped, and keep few arenas. Call before threads start.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // Values from glibc's malloc.h.
+        const M_MMAP_THRESHOLD: libc::c_int = -3;
+        const M_ARENA_MAX: libc::c_int = -8;
+        // SAFETY: mallopt only changes malloc's tunables; called once, before other threads.
+        unsafe {
+            libc::mallopt(M_MMAP_THRESHOLD, 1 << 20);
+            libc::mallopt(M_ARENA_MAX, 2);
+        }
     }
 }
 
@@ -161,6 +250,8 @@ pub struct CurrentUser {
     pub id: Uuid,
     pub role: Role,
     pub shop_id: Option<Uuid>,
+    /// The session the access token belongs to (none for tokens made before sessions were named).
+    pub session: Option<Uuid>,
 }
 
 impl CurrentUser {
@@ -181,14 +272,48 @@ impl CurrentUser {
 
 impl FromRequest for CurrentUser {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        authenticate(req)
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// The bearer token's claims, then the account they name: a token whose user is gone is refused
+/// (401) rather than reaching a handler that would write rows for a missing user. Role and shop
+/// come from the account as it is now, so a demotion counts at once. One primary-key lookup.
+fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
+    let claims = bearer_claims(req);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let claims = claims?;
+        let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+        let sub = claims.sub;
+        let account = crate::db::run(&state.pool, move |conn| {
+            use crate::schema::users;
+            use diesel::prelude::*;
+            Ok(users::table
+                .find(sub)
+                .select((users::role, users::shop_id))
+                .first::<(Role, Option<Uuid>)>(conn)
+                .optional()?)
+        })
+        .await?;
+        let (role, shop_id) = account.ok_or_else(|| {
+            AppError::Unauthorized("the account of this access token no longer exists".to_string())
+        })?;
+        Ok(CurrentUser {
+            id: claims.sub,
+            role,
+            shop_id,
+            session: claims.sid,
+        })
+    })
+}
+
+fn bearer_claims(req: &HttpRequest) -> Result<Claims, AppError> {
     let keys = req
         .app_data::<web::Data<TokenKeys>>()
         .ok_or_else(|| AppError::internal("token keys are not configured"))?;
@@ -207,12 +332,7 @@ fn authenticate(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         .ok_or_else(|| {
             AppError::Unauthorized("the Authorization header must be 'Bearer <token>'".to_string())
         })?;
-    let claims = keys.verify(token)?;
-    Ok(CurrentUser {
-        id: claims.sub,
-        role: claims.role,
-        shop_id: claims.shop_id,
-    })
+    keys.verify(token)
 }
 
 /// A set of roles a handler accepts. Admins are always accepted.
@@ -272,10 +392,12 @@ pub struct Authorized<R: RoleSet> {
 
 impl<R: RoleSet> FromRequest for Authorized<R> {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req).and_then(|user| {
+        let user = authenticate(req);
+        Box::pin(async move {
+            let user = user.await?;
             if has_role::<R>(&user) {
                 Ok(Authorized {
                     user,
@@ -287,7 +409,7 @@ impl<R: RoleSet> FromRequest for Authorized<R> {
                     R::DESCRIPTION
                 )))
             }
-        }))
+        })
     }
 }
 
@@ -301,16 +423,17 @@ pub struct ShopAccess<R: RoleSet> {
 
 impl<R: RoleSet> FromRequest for ShopAccess<R> {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = (|| {
-            let user = authenticate(req)?;
-            let shop_id = req
-                .match_info()
-                .get("shop_id")
-                .and_then(|s| Uuid::parse_str(s).ok())
-                .ok_or_else(|| AppError::not_found("shop"))?;
+        let user = authenticate(req);
+        let shop_id = req
+            .match_info()
+            .get("shop_id")
+            .and_then(|s| Uuid::parse_str(s).ok());
+        Box::pin(async move {
+            let user = user.await?;
+            let shop_id = shop_id.ok_or_else(|| AppError::not_found("shop"))?;
             if !user.can_access_shop(shop_id) {
                 return Err(if user.is_staff() {
                     AppError::not_found("shop")
@@ -329,7 +452,48 @@ impl<R: RoleSet> FromRequest for ShopAccess<R> {
                 shop_id,
                 _roles: PhantomData,
             })
-        })();
-        ready(result)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+
+    #[tokio::test]
+    async fn the_password_gate_lets_one_hash_per_slot_and_turns_away_a_full_queue() {
+        let gate = Arc::new(PasswordGate::new(1, 1));
+        let first = gate.enter().await.expect("a free slot");
+        // One caller may wait…
+        let waiter = tokio::spawn({
+            let gate = gate.clone();
+            async move { gate.enter().await.map(|_| ()) }
+        });
+        while gate.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // …the next one is told to come back, at once.
+        let busy = match gate.enter().await {
+            Err(e) => e,
+            Ok(_) => panic!("a full queue must refuse"),
+        };
+        assert_eq!(busy.status_code().as_u16(), 503);
+        assert!(busy.error_response().headers().contains_key("retry-after"));
+        drop(first);
+        waiter.await.unwrap().expect("the waiter gets the slot");
+        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_waiting_leaves_the_queue() {
+        let gate = PasswordGate::new(1, 1);
+        let held = gate.enter().await.unwrap();
+        let gave_up =
+            tokio::time::timeout(std::time::Duration::from_millis(20), gate.enter()).await;
+        assert!(gave_up.is_err(), "still waiting when it gave up");
+        assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
+        drop(held);
+        gate.enter().await.expect("the slot is free again");
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::client_ip::{parse_list, Cidr};
+
 /// The secret used when none is configured: fine on a laptop, refused by `check --deploy`.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production";
 
@@ -59,6 +61,10 @@ pub struct Config {
     pub migrate_on_start: bool,
     pub max_body_bytes: usize,
     pub log_format: LogFormat,
+    /// Proxies whose `X-Forwarded-For` is believed when counting a client's failed logins.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Bearer token `/metrics` asks for; open when unset.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,6 +219,15 @@ impl Config {
         }
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
+        let trusted_proxies = match reader.text("TRUSTED_PROXIES").map(|t| parse_list(&t)) {
+            None => Vec::new(),
+            Some(Ok(list)) => list,
+            Some(Err(e)) => {
+                reader.errors.push(format!("TRUSTED_PROXIES: {e}"));
+                Vec::new()
+            }
+        };
+        let metrics_token = reader.text("METRICS_TOKEN");
         let config = Config {
             app_env,
             debug,
@@ -249,6 +264,8 @@ impl Config {
             migrate_on_start: reader.boolean("MIGRATE_ON_START", false),
             max_body_bytes,
             log_format,
+            trusted_proxies,
+            metrics_token,
         };
         if reader.errors.is_empty() {
             Ok(config)
@@ -326,6 +343,12 @@ impl Config {
         if self.stripe_secret_key.is_none() {
             problems.push(
                 "STRIPE_SECRET_KEY is not set: online payments would use the offline test provider"
+                    .to_string(),
+            );
+        }
+        if self.metrics_token.is_none() {
+            problems.push(
+                "METRICS_TOKEN is not set: /metrics is open to anyone who reaches the API (set a random token for the scraper)"
                     .to_string(),
             );
         }
@@ -424,6 +447,19 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let config =
+            Config::from_vars(&vars(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")])).unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(Config::from_vars(&vars(&[]))
+            .unwrap()
+            .trusted_proxies
+            .is_empty());
+        let errors = Config::from_vars(&vars(&[("TRUSTED_PROXIES", "nginx")])).unwrap_err();
+        assert!(errors[0].starts_with("TRUSTED_PROXIES"), "{errors:?}");
+    }
+
+    #[test]
     fn algolia_needs_both_keys_and_an_http_base_url() {
         let errors = Config::from_vars(&vars(&[
             ("ALGOLIA_APP_ID", "APP"),
@@ -461,6 +497,7 @@ mod tests {
             ("DB_SSLMODE", "verify-full"),
             ("STRIPE_SECRET_KEY", "sk_live_x"),
             ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+            ("METRICS_TOKEN", "3f9c2a7e41b8d6059e1f7a2c8b4d6e0f"),
         ]))
         .unwrap();
         assert!(!config.debug);
@@ -480,6 +517,7 @@ mod tests {
             "SECRET_KEY",
             "DB_SSLMODE",
             "HSTS_SECONDS",
+            "METRICS_TOKEN",
         ] {
             assert!(
                 problems.contains(needle),

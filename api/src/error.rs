@@ -75,6 +75,11 @@ pub enum AppError {
         detail: String,
         retry_after_seconds: i64,
     },
+    #[error("too many requests: {detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_seconds: i64,
+    },
     #[error("payload too large")]
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
@@ -121,6 +126,7 @@ impl AppError {
             AppError::NotFound(_) => ("not-found", "Not found"),
             AppError::Conflict { .. } => ("conflict", "Conflict"),
             AppError::Locked { .. } => ("account-locked", "Account locked"),
+            AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Request body too large"),
             AppError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
@@ -149,7 +155,9 @@ impl AppError {
                 errors,
                 extra,
             } => (detail.clone(), errors.clone(), extra.clone()),
-            AppError::Locked { detail, .. } => (detail.clone(), Vec::new(), None),
+            AppError::Locked { detail, .. } | AppError::TooManyRequests { detail, .. } => {
+                (detail.clone(), Vec::new(), None)
+            }
             AppError::PayloadTooLarge(limit) => (
                 format!("the request body is larger than the limit of {limit} bytes"),
                 Vec::new(),
@@ -204,6 +212,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Locked { .. } => StatusCode::LOCKED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -245,6 +254,10 @@ impl ResponseError for AppError {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             AppError::Locked {
+                retry_after_seconds,
+                ..
+            }
+            | AppError::TooManyRequests {
                 retry_after_seconds,
                 ..
             } => {

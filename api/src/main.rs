@@ -13,6 +13,7 @@ use ocpizza::config::{AppEnv, Config, LogFormat};
 use ocpizza::{accounts, db, openapi, search, seed, startup};
 
 fn main() -> ExitCode {
+    ocpizza::auth::tune_allocator();
     let cli = Cli::parse();
     if let Command::Openapi = cli.command {
         print!("{}", openapi::spec_json());

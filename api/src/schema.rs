@@ -42,6 +42,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    client_failures (client) {
+        client -> Text,
+        failures -> Int4,
+        window_started_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, key) {
         user_id -> Uuid,
         key -> Text,
@@ -63,6 +71,15 @@ diesel::table! {
         extra_quantity -> Int4,
         extra_price_cents -> Int4,
         can_be_extra -> Bool,
+    }
+}
+
+diesel::table! {
+    login_lockouts (email) {
+        email -> Text,
+        failures -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        last_failed_at -> Timestamptz,
     }
 }
 
@@ -370,8 +387,6 @@ diesel::table! {
         phone -> Nullable<Text>,
         role -> Text,
         shop_id -> Nullable<Uuid>,
-        failed_logins -> Int4,
-        locked_until -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -424,8 +439,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     addresses,
     audit_log,
     categories,
+    client_failures,
     idempotency_keys,
     ingredients,
+    login_lockouts,
     order_line_modifications,
     order_lines,
     order_status_history,

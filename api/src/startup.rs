@@ -13,7 +13,7 @@ use actix_web::{web, App, HttpResponse, HttpServer, ResponseError};
 use tracing_actix_web::TracingLogger;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::TokenKeys;
+use crate::auth::{PasswordGate, TokenKeys};
 use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::db::PgPool;
@@ -53,6 +53,7 @@ pub fn run_with_mailer(
     let payments = web::Data::from(payments);
     let search = web::Data::new(SearchService::start(&config, pool.clone()));
     let keys = web::Data::new(TokenKeys::new(&config));
+    let password_gate = web::Data::new(PasswordGate::for_this_machine());
     let metrics = web::Data::new(Metrics::default());
     let security = web::Data::new(Arc::new(SecuritySettings::from_config(&config)));
     let body_limit = BodyLimit(config.max_body_bytes);
@@ -74,6 +75,7 @@ pub fn run_with_mailer(
             .app_data(refunds.clone())
             .app_data(search.clone())
             .app_data(keys.clone())
+            .app_data(password_gate.clone())
             .app_data(metrics.clone())
             .app_data(security.clone())
             .app_data(body_limit)
@@ -100,8 +102,8 @@ pub fn run_with_mailer(
     Ok(server)
 }
 
-/// Every minute, unpaid online orders past their payment window give their stock back, and the
-/// shop feed forgets what is older than a day.
+/// Every minute, unpaid online orders past their payment window give their stock back, the
+/// shop feed forgets what is older than a day, and spent login failure counters go.
 fn spawn_expiry(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -114,6 +116,9 @@ fn spawn_expiry(pool: PgPool) {
             }
             if let Err(e) = crate::db::run(&pool, crate::live::forget_old).await {
                 tracing::warn!(error = %e, "dropping old shop events failed");
+            }
+            if let Err(e) = crate::db::run(&pool, crate::accounts::throttle::forget_old).await {
+                tracing::warn!(error = %e, "dropping old login failure counters failed");
             }
         }
     });

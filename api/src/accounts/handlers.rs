@@ -8,7 +8,9 @@ use uuid::Uuid;
 use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
 use super::profile::{self, ProfileChange};
 use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
-use crate::auth::{CurrentUser, Role, TokenKeys};
+use super::throttle;
+use crate::auth::{CurrentUser, PasswordGate, Role, TokenKeys};
+use crate::client_ip::ClientIp;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http::ApiJson;
@@ -35,16 +37,26 @@ pub struct RegisterRequest {
     responses(
         (status = 201, description = "Account created", body = UserView),
         (status = 409, description = "E-mail already registered"),
-        (status = 422, description = "Invalid field")))]
+        (status = 429, description = "Too many failures from this client address; see Retry-After"),
+        (status = 422, description = "Invalid field"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
+    client: ClientIp,
     body: ApiJson<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    // A throttled client is told so before it takes a place in the hashing queue.
+    let key = client.key.clone();
+    db::run(&state.pool, move |conn| throttle::check_client(conn, &key)).await?;
+    let permit = gate.enter().await?;
     let user = db::run(&state.pool, move |conn| {
-        rules::create_account(
+        let _permit = permit;
+        rules::register_customer(
             conn,
+            &client.key,
             NewAccount {
                 email: body.email,
                 password: body.password,
@@ -60,6 +72,7 @@ pub async fn register(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[schema(example = "client@ocpizza.fr")]
     pub email: String,
@@ -67,22 +80,31 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Exchanges credentials for tokens. Three failures in a row lock the account for 5 minutes.
+/// Exchanges credentials for tokens. Three failures in a row lock the e-mail address for 5 minutes
+/// (a password reset unlocks it); too many failures from one client address are refused with 429.
 #[utoipa::path(post, tag = "accounts",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 401, description = "Wrong e-mail or password"),
-        (status = 423, description = "Account locked after too many failures; see Retry-After")))]
+        (status = 423, description = "Three failures in a row on this e-mail address (registered or not): locked 5 minutes; see Retry-After"),
+        (status = 429, description = "Too many failures from this client address; see Retry-After"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     keys: web::Data<TokenKeys>,
+    gate: web::Data<PasswordGate>,
+    client: ClientIp,
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let ttl = state.config.refresh_token_ttl_seconds;
+    let key = client.key.clone();
+    db::run(&state.pool, move |conn| throttle::check_client(conn, &key)).await?;
+    let permit = gate.enter().await?;
     let pair = db::run(&state.pool, move |conn| {
-        let user = rules::authenticate(conn, &body.0.email, &body.0.password)?;
+        let _permit = permit;
+        let user = rules::authenticate(conn, &client.key, &body.0.email, &body.0.password)?;
         rules::start_session(conn, &keys, &user, ttl)
     })
     .await?;
@@ -90,6 +112,7 @@ pub async fn login(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -138,39 +161,61 @@ pub async fn logout(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     pub email: String,
 }
 
-/// Sends a password reset link valid one hour. Answers 202 whether the e-mail is known or not.
+/// Sends a password reset link valid one hour. Answers 202 at once, the same for every address
+/// (known or not, mail server up or down); the link is made and mailed after the answer.
 #[utoipa::path(post, tag = "accounts",
     request_body = PasswordResetRequest,
-    responses((status = 202, description = "If the account exists, a link was sent")))]
+    responses((status = 202, description = "If the account exists, a link is on its way")))]
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: ApiJson<PasswordResetRequest>,
 ) -> AppResult<HttpResponse> {
-    let state2 = state.clone();
-    db::run(&state.pool, move |conn| {
-        if let Some((user, token)) = rules::create_password_reset(conn, &body.0.email)? {
-            let link = format!("{}/reset-password?token={token}", state2.config.public_url);
-            state2.mailer.send(Mail {
-                to: user.email,
-                subject: "OC Pizza : réinitialisation de votre mot de passe".to_string(),
-                body: format!(
-                    "Bonjour {},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :\n{link}\n\nCode : {token}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
-                    user.full_name
-                ),
-            })?;
-        }
-        Ok(())
-    })
-    .await?;
+    actix_web::rt::spawn(send_reset_link(state, body.0.email));
     Ok(HttpResponse::Accepted().finish())
 }
 
+async fn send_reset_link(state: web::Data<AppState>, email: String) {
+    let pool = state.pool.clone();
+    let made = db::run(&pool, move |conn| {
+        rules::create_password_reset(conn, &email)
+    })
+    .await;
+    let (user, token) = match made {
+        Ok(Some(found)) => found,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "password reset: the link could not be made");
+            return;
+        }
+    };
+    let link = format!("{}/reset-password?token={token}", state.config.public_url);
+    let mail = Mail {
+        to: user.email,
+        subject: "OC Pizza : réinitialisation de votre mot de passe".to_string(),
+        body: format!(
+            "Bonjour {},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :\n{link}\n\nCode : {token}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n",
+            user.full_name
+        ),
+    };
+    let mailer = state.clone();
+    let sent = web::block(move || mailer.mailer.send(mail)).await;
+    match sent {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, user_id = %user.id, "password reset mail not sent")
+        }
+        Err(e) => tracing::warn!(error = %e, user_id = %user.id, "password reset mail not sent"),
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirm {
     /// The code from the e-mail.
     pub token: String,
@@ -183,13 +228,17 @@ pub struct PasswordResetConfirm {
     request_body = PasswordResetConfirm,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 422, description = "Invalid code or password")))]
+        (status = 422, description = "Invalid code or password"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
     body: ApiJson<PasswordResetConfirm>,
 ) -> AppResult<HttpResponse> {
+    let permit = gate.enter().await?;
     db::transaction(&state.pool, move |conn| {
+        let _permit = permit;
         rules::reset_password(conn, &body.0.token, &body.0.password)
     })
     .await?;
@@ -226,14 +275,21 @@ pub struct UpdateMeRequest {
     responses(
         (status = 200, description = "Updated profile", body = UserView),
         (status = 409, description = "E-mail already used"),
-        (status = 422, description = "Invalid field")))]
+        (status = 422, description = "Invalid field"),
+        (status = 503, description = "Too many passwords being checked at once; see Retry-After")))]
 #[patch("/me")]
 pub async fn update_me(
     state: web::Data<AppState>,
+    gate: web::Data<PasswordGate>,
     user: CurrentUser,
     body: ApiJson<UpdateMeRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    // Only a change that checks or sets a password hashes one.
+    let permit = match body.current_password.is_some() || body.new_password.is_some() {
+        true => Some(gate.enter().await?),
+        false => None,
+    };
     let change = ProfileChange {
         full_name: body.full_name,
         phone: body.phone,
@@ -242,7 +298,8 @@ pub async fn update_me(
         current_password: body.current_password,
     };
     let updated = db::transaction(&state.pool, move |conn| {
-        profile::update_profile(conn, user.id, change)
+        let _permit = permit;
+        profile::update_profile(conn, user.id, user.session, change)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(updated)))

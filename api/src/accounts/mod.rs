@@ -5,6 +5,7 @@ pub mod addresses;
 mod handlers;
 pub mod profile;
 pub mod rules;
+pub mod throttle;
 
 pub use addresses::{Address, AddressInput};
 pub use handlers::*;

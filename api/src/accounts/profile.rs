@@ -105,18 +105,25 @@ impl ProfileForm {
 }
 
 /// Changes the profile of `user_id`; an e-mail address another account has is a 409 on `email`.
+/// A new password ends every session but `session` (the caller's), as a reset does: whoever
+/// knew the old password is logged out.
 pub fn update_profile(
     conn: &mut PgConnection,
     user_id: Uuid,
+    session: Option<Uuid>,
     change: ProfileChange,
 ) -> AppResult<User> {
     let current = rules::find_user(conn, user_id)?;
     let form = ProfileForm::validate(&current, change)?;
-    diesel::update(users::table.find(user_id))
+    let user = diesel::update(users::table.find(user_id))
         .set(&form)
         .returning(User::as_returning())
         .get_result(conn)
-        .taken("email", EMAIL_TAKEN)
+        .taken("email", EMAIL_TAKEN)?;
+    if form.password_hash.is_some() {
+        rules::end_other_sessions(conn, user_id, session)?;
+    }
+    Ok(user)
 }
 
 #[cfg(test)]
@@ -134,8 +141,6 @@ mod tests {
             phone: Some("+33612345678".into()),
             role: Role::Customer,
             shop_id: None,
-            failed_logins: 0,
-            locked_until: None,
             created_at: Utc::now(),
         }
     }

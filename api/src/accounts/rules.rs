@@ -7,12 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::throttle;
 use crate::auth::{self, Role, TokenKeys};
 use crate::error::{AppError, AppResult, UniqueField, Violations};
 use crate::schema::{addresses, orders, password_reset_tokens, refresh_tokens, users};
 
-pub const MAX_FAILED_LOGINS: i32 = 3;
-pub const LOCKOUT_MINUTES: i64 = 5;
 pub const RESET_TOKEN_MINUTES: i64 = 60;
 pub const EMAIL_TAKEN: &str = "an account already exists with this e-mail address";
 
@@ -30,8 +29,6 @@ pub struct User {
     pub phone: Option<String>,
     pub role: Role,
     pub shop_id: Option<Uuid>,
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -236,56 +233,68 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| auth::hash_password("not a real password").unwrap_or_default())
 }
 
-/// Checks credentials with lockout: after 3 failures in a row the account is locked 5 minutes.
-pub fn authenticate(conn: &mut PgConnection, email: &str, password: &str) -> AppResult<User> {
+/// Checks credentials, from a client (its throttling key). Whatever is wrong (unknown address,
+/// wrong password, address locked after 3 failures) the answer is the one an account would get,
+/// after the same work: an unknown address is checked against a dummy hash and locks like an
+/// account, so neither the status, the body nor the time tells who has an account.
+pub fn authenticate(
+    conn: &mut PgConnection,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> AppResult<User> {
+    throttle::check_client(conn, client)?;
     let email = normalize_email(email);
+    let now = Utc::now();
+    if let Some(until) = throttle::locked_until(conn, &email)? {
+        throttle::record_client_failure(conn, client)?;
+        return Err(locked(until, now));
+    }
     let user = users::table
         .filter(users::email.eq(&email))
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    let bad_credentials = || AppError::Unauthorized("wrong e-mail address or password".to_string());
-    let Some(user) = user else {
-        auth::verify_password(password, dummy_hash());
-        return Err(bad_credentials());
+    let right = match &user {
+        Some(user) => auth::verify_password(password, &user.password_hash),
+        None => {
+            auth::verify_password(password, dummy_hash());
+            false
+        }
     };
-    let now = Utc::now();
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        return Err(locked(until, now));
+    match user {
+        Some(user) if right => {
+            throttle::clear_login_failures(conn, &email)?;
+            Ok(user)
+        }
+        _ => {
+            throttle::record_client_failure(conn, client)?;
+            match throttle::record_login_failure(conn, &email)? {
+                Some(until) => Err(locked(until, now)),
+                None => Err(AppError::Unauthorized(
+                    "wrong e-mail address or password".to_string(),
+                )),
+            }
+        }
     }
-    if !auth::verify_password(password, &user.password_hash) {
-        // One atomic statement, so concurrent failures are all counted.
-        let locked_until: Option<DateTime<Utc>> = diesel::sql_query(
-            "UPDATE users SET
-                failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-             WHERE id = $1 RETURNING locked_until",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(user.id)
-        .bind::<diesel::sql_types::Integer, _>(MAX_FAILED_LOGINS)
-        .bind::<diesel::sql_types::Integer, _>(LOCKOUT_MINUTES as i32)
-        .get_result::<LockedUntil>(conn)?
-        .locked_until;
-        return match locked_until.filter(|until| *until > now) {
-            Some(until) => Err(locked(until, now)),
-            None => Err(bad_credentials()),
-        };
-    }
-    if user.failed_logins != 0 || user.locked_until.is_some() {
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::failed_logins.eq(0),
-                users::locked_until.eq(None::<DateTime<Utc>>),
-            ))
-            .execute(conn)?;
-    }
-    Ok(user)
 }
 
-#[derive(QueryableByName)]
-struct LockedUntil {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>)]
-    locked_until: Option<DateTime<Utc>>,
+/// Registers a customer from a client: an e-mail address already taken is still a 409 (the
+/// SPA says so), but counts as a failure of that client, so addresses cannot be listed faster
+/// than passwords can be guessed.
+pub fn register_customer(
+    conn: &mut PgConnection,
+    client: &str,
+    account: NewAccount,
+) -> AppResult<User> {
+    throttle::check_client(conn, client)?;
+    let created = create_account(conn, account);
+    if let Err(AppError::Conflict { errors, .. }) = &created {
+        if errors.iter().any(|e| e.field == "email") {
+            throttle::record_client_failure(conn, client)?;
+        }
+    }
+    created
 }
 
 fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
@@ -327,7 +336,7 @@ fn issue_pair(
         ))
         .execute(conn)?;
     Ok(TokenPair {
-        access_token: keys.issue(user.id, user.role, user.shop_id)?,
+        access_token: keys.issue(user.id, user.role, user.shop_id, family)?,
         refresh_token,
         token_type: "Bearer".to_string(),
         expires_in: keys.access_ttl_seconds,
@@ -480,22 +489,36 @@ pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) 
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(password_hash),
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<DateTime<Utc>>),
             users::updated_at.eq(Utc::now()),
         ))
         .execute(conn)?;
+    throttle::clear_login_failures(conn, &user.email)?;
     diesel::update(password_reset_tokens::table.find(id))
         .set(password_reset_tokens::used_at.eq(Utc::now()))
         .execute(conn)?;
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(Utc::now()))
-    .execute(conn)?;
+    end_other_sessions(conn, user_id, None)?;
     Ok(())
+}
+
+/// Revokes every refresh token of a user, except those of the session `keep` (the caller's own,
+/// after a password change).
+pub fn end_other_sessions(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+) -> AppResult<usize> {
+    let live = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null());
+    let ended = match keep {
+        Some(family) => diesel::update(live.filter(refresh_tokens::family_id.ne(family)))
+            .set(refresh_tokens::revoked_at.eq(Utc::now()))
+            .execute(conn)?,
+        None => diesel::update(live)
+            .set(refresh_tokens::revoked_at.eq(Utc::now()))
+            .execute(conn)?,
+    };
+    Ok(ended)
 }
 
 /// Deletes a customer's account. Their orders stay for the shop's books, anonymised.

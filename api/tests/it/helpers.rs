@@ -363,6 +363,21 @@ impl TestApp {
         (email, password)
     }
 
+    /// The mails kept so far, once there are at least `count` (they leave after the answer).
+    pub async fn mails(&self, count: usize) -> Vec<Mail> {
+        for _ in 0..250 {
+            let mails = self.outbox.lock().unwrap().clone();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!(
+            "expected {count} mails, got {:?}",
+            self.outbox.lock().unwrap()
+        );
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Value {
         let res = self
             .post(

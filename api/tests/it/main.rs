@@ -17,4 +17,5 @@ mod search_algolia;
 mod shop_floor;
 mod staff;
 mod telemetry;
+mod throttling;
 mod tokens;

@@ -204,6 +204,7 @@ fn check_deploy_lists_every_unsafe_setting_and_fails() {
         "ADDS_ALLOWED_HOSTS is empty",
         "DB_SSLMODE",
         "HSTS_SECONDS is 0",
+        "METRICS_TOKEN is not set",
     ] {
         assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
     }
@@ -220,6 +221,7 @@ fn check_deploy_lists_every_unsafe_setting_and_fails() {
         ),
         ("STRIPE_SECRET_KEY", "sk_live_123"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_123"),
+        ("METRICS_TOKEN", "b7e2c9f04a1d8e6b3c5f7a9d0e2b4c6f"),
     ]);
     assert!(ok, "a safe configuration passes:\n{out}");
     let (ok, out) = ocpizza(&[("HSTS_SECONDS", "lots")]);
@@ -265,4 +267,21 @@ async fn the_weekly_update_purges_what_is_stale_and_reports_each_step() {
         stderr.contains("weekly-update finished"),
         "the summary line is logged: {stderr}"
     );
+}
+
+#[tokio::test]
+async fn metrics_ask_for_the_metrics_token_when_one_is_set() {
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("METRICS_TOKEN".into(), "scraper-secret-0123456789".into());
+    })
+    .await;
+    assert_problem(app.get("/metrics", None).await, 401).await;
+    assert_problem(app.get("/metrics", Some("not-the-token")).await, 401).await;
+    let res = app.get("/metrics", Some("scraper-secret-0123456789")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("ocpizza_http_requests_total"));
 }

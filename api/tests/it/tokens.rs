@@ -120,3 +120,69 @@ async fn tampered_tokens_are_refused() {
     assert_problem(res, 401).await;
     assert_problem(app.get("/api/v1/me", None).await, 401).await;
 }
+
+#[tokio::test]
+async fn the_token_of_a_deleted_account_is_refused_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    app.open_all_week().await;
+    let token = app.token_for(Role::Customer, None).await;
+    let shop = app.shop_id("lyon-presquile").await;
+    let pizza = app.product_ids().await["margherita"];
+    assert_eq!(
+        app.send("DELETE", "/api/v1/me", Some(&token), json!({}))
+            .await
+            .status(),
+        204
+    );
+    // The access token is still within its lifetime and well signed; its account is gone.
+    let address = app
+        .post(
+            "/api/v1/me/addresses",
+            Some(&token),
+            json!({"label": "Maison", "line1": "12 rue Mercière", "postal_code": "69002", "city": "Lyon"}),
+        )
+        .await;
+    assert_problem(address, 401).await;
+    let order = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "after-deletion")
+        .json(
+            &json!({"shop_id": shop, "fulfilment": "pickup", "payment_method": "cash",
+            "items": [{"product_id": pizza, "size": "large", "quantity": 1}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(order, 401).await;
+    assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+}
+
+#[tokio::test]
+async fn a_demoted_account_loses_its_role_at_once() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for(Role::Admin, None).await;
+    // Creating a shop is reserved to admins: an empty body gets as far as validation.
+    assert_eq!(
+        app.post("/api/v1/shops", Some(&token), json!({}))
+            .await
+            .status(),
+        422
+    );
+    app.with_db(|conn| {
+        use diesel::prelude::*;
+        diesel::sql_query(
+            "UPDATE users SET role = 'customer' WHERE role = 'admin' AND email LIKE 'admin-%'",
+        )
+        .execute(conn)
+        .unwrap();
+    })
+    .await;
+    // The token still says admin; the account no longer is.
+    assert_problem(
+        app.post("/api/v1/shops", Some(&token), json!({})).await,
+        403,
+    )
+    .await;
+}

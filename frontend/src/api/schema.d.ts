@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchanges credentials for tokens. Three failures in a row lock the account for 5 minutes. */
+        /**
+         * Exchanges credentials for tokens. Three failures in a row lock the e-mail address for 5 minutes
+         *     (a password reset unlocks it); too many failures from one client address are refused with 429.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -47,7 +50,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a password reset link valid one hour. Answers 202 whether the e-mail is known or not. */
+        /**
+         * Sends a password reset link valid one hour. Answers 202 at once, the same for every address
+         *     (known or not, mail server up or down); the link is made and mailed after the answer.
+         */
         post: operations["request_password_reset"];
         delete?: never;
         options?: never;
@@ -700,7 +706,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics of this instance (restrict it at the proxy in production). */
+        /**
+         * Prometheus metrics of this instance. When `METRICS_TOKEN` is set, only a scraper sending it as
+         *     a bearer token gets them.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1743,8 +1752,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Account locked after too many failures; see Retry-After */
+            /** @description Three failures in a row on this e-mail address (registered or not): locked 5 minutes; see Retry-After */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures from this client address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1789,7 +1816,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description If the account exists, a link was sent */
+            /** @description If the account exists, a link is on its way */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1820,6 +1847,15 @@ export interface operations {
             };
             /** @description Invalid code or password */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1895,6 +1931,24 @@ export interface operations {
             };
             /** @description Invalid field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures from this client address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2311,6 +2365,15 @@ export interface operations {
             };
             /** @description Invalid field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4141,6 +4204,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description METRICS_TOKEN is set and the request does not carry it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
