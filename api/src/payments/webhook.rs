@@ -60,25 +60,48 @@ fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
-/// Checks a signature header against every secret and every `v1` signature, in constant time.
+/// Checks a signature header against every secret and every `v1` signature, in constant time,
+/// refusing what Stripe's own libraries refuse (checked against `stripe` for Python,
+/// `WebhookSignature.verify_header`): the header is split on `,` and each element on `=` with
+/// nothing trimmed (` v1=…` after a space is not a signature), the first `t=` is the timestamp,
+/// a `t` or `v1` without `=` spoils the header, and a signature is the lowercase hex digest
+/// exactly. Besides, a timestamp too far in the future is refused like a stale one.
 pub fn verify(header: &str, body: &[u8], secrets: &[String], now: i64) -> Result<(), AppError> {
     let bad = |why: &str| AppError::BadRequest(format!("webhook refused: {why}"));
-    let mut timestamp = None;
+    let mut timestamp: Option<Option<i64>> = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", t)) => timestamp = t.parse::<i64>().ok(),
-            Some(("v1", s)) => signatures.push(hex::decode(s).unwrap_or_default()),
-            _ => {}
+        let mut pieces = part.splitn(3, '=');
+        let key = pieces.next().unwrap_or_default();
+        if key != "t" && key != "v1" {
+            continue;
+        }
+        let value = pieces
+            .next()
+            .ok_or_else(|| bad("malformed Stripe-Signature"))?;
+        if key == "t" {
+            timestamp.get_or_insert_with(|| value.parse::<i64>().ok());
+        } else {
+            signatures.push(value);
         }
     }
-    let timestamp = timestamp.ok_or_else(|| bad("no timestamp in Stripe-Signature"))?;
+    let timestamp = match timestamp {
+        None => return Err(bad("no timestamp in Stripe-Signature")),
+        Some(None) => return Err(bad("malformed timestamp in Stripe-Signature")),
+        Some(Some(t)) => t,
+    };
     if signatures.is_empty() {
         return Err(bad("no v1 signature in Stripe-Signature"));
     }
     if (now - timestamp).abs() > TOLERANCE_SECONDS {
         return Err(bad("the timestamp is outside the 300 s tolerance"));
     }
+    // Only the lowercase hex digest of 32 bytes can match, as Stripe compares hex strings.
+    let signatures: Vec<Vec<u8>> = signatures
+        .into_iter()
+        .filter(|s| s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .filter_map(|s| hex::decode(s).ok())
+        .collect();
     for secret in secrets {
         let mut m =
             Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
@@ -270,5 +293,49 @@ mod tests {
         );
         assert!(verify(&both, body, &["whsec_new".into()], now).is_ok());
         assert!(verify("v1=abcd", body, &["whsec_new".into()], now).is_err());
+    }
+
+    /// The same headers given to `stripe.WebhookSignature.verify_header` (stripe 16.1 for Python,
+    /// secret `whsec_test`, body `{"id":"evt_1"}`, tolerance 300) are accepted or refused alike.
+    #[test]
+    fn signature_headers_are_read_as_stripes_library_reads_them() {
+        let body = br#"{"id":"evt_1"}"#;
+        let secrets = ["whsec_test".to_string()];
+        let now = 1_800_000_000;
+        let good = hex::encode(mac("whsec_test", now, body));
+        let older = hex::encode(mac("whsec_test", now - 10, body));
+        let upper = good.to_uppercase();
+        let cases: Vec<(String, bool)> = vec![
+            (format!("t={now},v1={good}"), true),
+            (format!("v1={good},t={now}"), true),
+            (format!("t={now},v0=abc,v1={good}"), true),
+            (format!("t={now},v1=deadbeef,v1={good}"), true),
+            (format!("t={now},garbage,v1={good}"), true),
+            (format!("t={now},,v1={good}"), true),
+            (format!("t={now},v1={good}=extra"), true),
+            (format!("t={now}, v1={good}"), false),
+            (format!(" t={now},v1={good}"), false),
+            (format!("t={now},v1={upper}"), false),
+            (format!("t={now},v1= {good}"), false),
+            (format!("t={now},v1={good} "), false),
+            // With two timestamps the first one is signed.
+            (format!("t={now},t={},v1={good}", now - 10), true),
+            (format!("t={},t={now},v1={good}", now - 10), false),
+            (format!("t={},t={now},v1={older}", now - 10), true),
+            (format!("t=abc,t={now},v1={good}"), false),
+            (format!("t={now},t,v1={good}"), false),
+            (format!("t={now},v1"), false),
+            (format!("t={now},v1,v1={good}"), false),
+            (format!("t={now}"), false),
+            (format!("v1={good}"), false),
+            (String::new(), false),
+        ];
+        for (header, accepted) in cases {
+            assert_eq!(
+                verify(&header, body, &secrets, now).is_ok(),
+                accepted,
+                "{header:?}"
+            );
+        }
     }
 }
