@@ -47,6 +47,10 @@ pub struct Config {
     pub stripe_publishable_key: Option<String>,
     /// Base URL of Stripe's API (a local fake in tests).
     pub stripe_api_base: String,
+    /// Whether customers may pay online (`ONLINE_PAYMENTS`, on by default). In production it
+    /// needs `STRIPE_SECRET_KEY`: without it the offline test provider would let customers confirm
+    /// their own payments, so the server refuses to start unless it is turned off.
+    pub online_payments: bool,
     /// How long an unpaid online order keeps its stock before it expires.
     pub payment_expiry_minutes: i64,
     pub jwt_issuer: String,
@@ -211,6 +215,13 @@ impl Config {
                 .errors
                 .push("STRIPE_API_BASE: must be an http(s) URL".to_string());
         }
+        let online_payments = reader.boolean("ONLINE_PAYMENTS", true);
+        if production && online_payments && stripe_secret_key.is_none() {
+            reader.errors.push(
+                "STRIPE_SECRET_KEY: required in production for online payments (without it customers could confirm their own payments with the offline test provider); set it, or set ONLINE_PAYMENTS=off to take only cash and card on delivery"
+                    .to_string(),
+            );
+        }
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
         let config = Config {
@@ -232,6 +243,7 @@ impl Config {
             stripe_webhook_secret,
             stripe_publishable_key,
             stripe_api_base,
+            online_payments,
             payment_expiry_minutes,
             jwt_issuer: reader
                 .text("JWT_ISSUER")
@@ -323,9 +335,9 @@ impl Config {
                     .to_string(),
             );
         }
-        if self.stripe_secret_key.is_none() {
+        if self.online_payments && self.stripe_secret_key.is_none() {
             problems.push(
-                "STRIPE_SECRET_KEY is not set: online payments would use the offline test provider"
+                "STRIPE_SECRET_KEY is not set: online payments would use the offline test provider (set it, or ONLINE_PAYMENTS=off)"
                     .to_string(),
             );
         }
@@ -486,5 +498,39 @@ mod tests {
                 "{needle} missing from {problems}"
             );
         }
+    }
+
+    #[test]
+    fn production_without_a_stripe_key_starts_only_with_online_payments_off() {
+        let production = [
+            ("APP_ENV", "production"),
+            (
+                "SECRET_KEY",
+                "k7Qp2vX9zR4mT8wY1bN6cF3hJ5dL0sA-gE7uI2oP9qW4eR6tY8uI",
+            ),
+            ("ADDS_ALLOWED_HOSTS", "ocpizza.fr"),
+            ("DB_SSLMODE", "verify-full"),
+        ];
+        let errors = Config::from_vars(&vars(&production)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("STRIPE_SECRET_KEY: required in production"));
+        assert!(errors[0].contains("ONLINE_PAYMENTS=off"));
+
+        let mut off = production.to_vec();
+        off.push(("ONLINE_PAYMENTS", "off"));
+        let config = Config::from_vars(&vars(&off)).unwrap();
+        assert!(!config.online_payments);
+        assert_eq!(config.deploy_problems(), Vec::<String>::new());
+
+        // Elsewhere the offline provider is the newcomer's way to a paid order; check --deploy
+        // names the missing key.
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert!(config.online_payments);
+        assert!(config
+            .deploy_problems()
+            .iter()
+            .any(|p| p.starts_with("STRIPE_SECRET_KEY is not set")));
+        let bad = Config::from_vars(&vars(&[("ONLINE_PAYMENTS", "sometimes")])).unwrap_err();
+        assert!(bad[0].starts_with("ONLINE_PAYMENTS"));
     }
 }

@@ -91,7 +91,7 @@ pub async fn quote(
         (status = 401, description = "Not authenticated"),
         (status = 403, description = "This role cannot place orders"),
         (status = 409, description = "Not enough stock: `extra.missing_ingredients` names them; nothing is kept"),
-        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body")))]
+        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body, online payment turned off (`payment_method`)")))]
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
@@ -116,7 +116,10 @@ pub async fn place(
     };
     let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
     let user_id = user.id;
-    let window = state.config.payment_expiry_minutes;
+    let terms = placement::PaymentTerms {
+        window_minutes: state.config.payment_expiry_minutes,
+        online: state.config.online_payments,
+    };
     let outcome = db::transaction(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
@@ -149,7 +152,7 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = placement::place_order(conn, &order_request, &user, window)?;
+        let order = placement::place_order(conn, &order_request, &user, terms)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))

@@ -51,7 +51,8 @@ pub struct PaymentStart {
         (status = 201, description = "Counter payment recorded", body = PaymentList),
         (status = 403, description = "Only staff record counter payments"),
         (status = 404, description = "No such order of yours"),
-        (status = 409, description = "Already paid, cancelled, or not an online order")))]
+        (status = 409, description = "Already paid, cancelled, or not an online order"),
+        (status = 422, description = "Unknown `method`, or online payment turned off in this deployment")))]
 #[post("/orders/{order_id}/payments")]
 pub async fn start_payment(
     state: web::Data<AppState>,
@@ -67,6 +68,11 @@ pub async fn start_payment(
         Some(text) => PaymentMethod::parse(text),
     };
     match method {
+        Some(PaymentMethod::Online) if !state.config.online_payments => Err(AppError::field(
+            "method",
+            "unavailable",
+            "online payment is turned off here: staff record cash or card",
+        )),
         Some(PaymentMethod::Online) => {
             let order = db::run(&state.pool, move |conn| {
                 let order = find_visible(conn, order_id, &user, false)?;
@@ -278,7 +284,7 @@ pub struct OfflineConfirm {
     request_body = OfflineConfirm,
     responses(
         (status = 200, description = "Event delivered; the order's new state", body = crate::orders::model::Order),
-        (status = 404, description = "Stripe is configured, or no such payment of yours")))]
+        (status = 404, description = "Stripe is configured, online payment is off, or no such payment of yours")))]
 #[post("/payments/offline/confirm")]
 pub async fn offline_confirm(
     state: web::Data<AppState>,
@@ -286,9 +292,9 @@ pub async fn offline_confirm(
     user: CurrentUser,
     body: ApiJson<OfflineConfirm>,
 ) -> AppResult<HttpResponse> {
-    if !payments_service.provider.is_offline() {
+    if !payments_service.provider.is_offline() || !state.config.online_payments {
         return Err(AppError::not_found(
-            "offline payment provider (Stripe is configured)",
+            "offline payment provider (Stripe is configured, or online payment is off)",
         ));
     }
     let request = body.0;

@@ -672,3 +672,87 @@ async fn without_stripe_keys_the_offline_provider_completes_a_paid_order() {
         "settled by the offline charge.refunded event"
     );
 }
+
+#[tokio::test]
+async fn with_online_payment_turned_off_an_online_order_is_refused_by_name() {
+    let app = TestApp::spawn_with(|vars| {
+        vars.insert("ONLINE_PAYMENTS".into(), "off".into());
+    })
+    .await;
+    let s = Scene::with_app(app).await;
+    let mut body = s.delivery_order(json!([s.item("reine", "large", 1)]));
+    body["payment_method"] = json!("online");
+    let problem = assert_problem(s.place(&s.customer, body.clone()).await, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["payment_method"]);
+    // Cash on delivery still works, and its payment cannot be turned into an online one.
+    body["payment_method"] = json!("cash");
+    let res = s.place(&s.customer, body).await;
+    assert_eq!(res.status(), 201);
+    let order: Value = res.json().await.unwrap();
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{}/payments", order["id"].as_str().unwrap()),
+            Some(&s.customer),
+            json!({"method": "online"}),
+        )
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(res, 422).await),
+        vec!["method"]
+    );
+    assert_problem(
+        s.app
+            .post(
+                "/api/v1/payments/offline/confirm",
+                Some(&s.customer),
+                json!({"payment_intent_id": "pi_offline_x"}),
+            )
+            .await,
+        404,
+    )
+    .await;
+}
+
+#[test]
+fn the_server_refuses_to_start_in_production_without_a_stripe_key_unless_online_payment_is_off() {
+    let run = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ocpizza"));
+        command
+            .args(args)
+            .current_dir(std::env::temp_dir())
+            .env("APP_ENV", "production")
+            .env(
+                "SECRET_KEY",
+                "k7Qp2vX9zR4mT8wY1bN6cF3hJ5dL0sA-gE7uI2oP9qW4eR6tY8uI",
+            )
+            .env("ADDS_ALLOWED_HOSTS", "ocpizza.fr")
+            .env("DB_SSLMODE", "verify-full")
+            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none");
+        for name in [
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "ONLINE_PAYMENTS",
+        ] {
+            command.env_remove(name);
+        }
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    };
+    let refused = run(&[], &["serve"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("STRIPE_SECRET_KEY: required in production")
+            && stderr.contains("ONLINE_PAYMENTS=off"),
+        "{stderr}"
+    );
+    let checked = run(&[("ONLINE_PAYMENTS", "off")], &["check", "--deploy"]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+}

@@ -2513,7 +2513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body */
+            /** @description Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body, online payment turned off (`payment_method`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2905,6 +2905,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unknown `method`, or online payment turned off in this deployment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     refund_order: {
@@ -3046,7 +3055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Stripe is configured, or no such payment of yours */
+            /** @description Stripe is configured, online payment is off, or no such payment of yours */
             404: {
                 headers: {
                     [name: string]: unknown;
