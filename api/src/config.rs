@@ -51,6 +51,9 @@ pub struct Config {
     /// needs `STRIPE_SECRET_KEY`: without it the offline test provider would let customers confirm
     /// their own payments, so the server refuses to start unless it is turned off.
     pub online_payments: bool,
+    /// How long a call to Stripe may take before its outcome counts as unknown (a refund then
+    /// stays pending with its key).
+    pub stripe_timeout_ms: u64,
     /// How long an unpaid online order keeps its stock before it expires.
     pub payment_expiry_minutes: i64,
     pub jwt_issuer: String,
@@ -222,6 +225,7 @@ impl Config {
                     .to_string(),
             );
         }
+        let stripe_timeout_ms = reader.number("STRIPE_TIMEOUT_MS", 20_000u64, 100, 120_000);
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
         let config = Config {
@@ -244,6 +248,7 @@ impl Config {
             stripe_publishable_key,
             stripe_api_base,
             online_payments,
+            stripe_timeout_ms,
             payment_expiry_minutes,
             jwt_issuer: reader
                 .text("JWT_ISSUER")

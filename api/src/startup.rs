@@ -61,7 +61,7 @@ pub fn run_with_mailer(
         .clone()
         .filter(|dir| dir.join("index.html").is_file());
     let openapi = crate::routes::document();
-    spawn_expiry(pool.clone());
+    spawn_expiry(pool.clone(), payments.clone().into_inner());
 
     let server = HttpServer::new(move || {
         // The routes of every area, and the OpenAPI document from the same registrations.
@@ -100,9 +100,10 @@ pub fn run_with_mailer(
     Ok(server)
 }
 
-/// Every minute, unpaid online orders past their payment window give their stock back, and the
-/// shop feed forgets what is older than a day.
-fn spawn_expiry(pool: PgPool) {
+/// Every minute, unpaid online orders past their payment window give their stock back, refunds
+/// whose answer was lost are sent again with their keys, and the shop feed forgets what is older
+/// than a day.
+fn spawn_expiry(pool: PgPool, payments: Arc<Payments>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -111,6 +112,11 @@ fn spawn_expiry(pool: PgPool) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "unpaid online orders expired"),
                 Err(e) => tracing::warn!(error = %e, "expiring unpaid orders failed"),
+            }
+            match payments.reconcile_refunds().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(settled = n, "refunds without an answer sent again"),
+                Err(e) => tracing::warn!(error = %e, "sending unanswered refunds again failed"),
             }
             if let Err(e) = crate::db::run(&pool, crate::live::forget_old).await {
                 tracing::warn!(error = %e, "dropping old shop events failed");

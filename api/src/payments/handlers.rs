@@ -201,7 +201,8 @@ pub struct RefundRequest {
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = RefundRequest,
     responses(
-        (status = 201, description = "Refund requested", body = RefundView),
+        (status = 201, description = "Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one)", body = RefundView),
+        (status = 202, description = "The provider did not answer in time: the refund stays pending with its idempotency key; a retry sends the same key, and the webhook settles it", body = RefundView),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such order in your shop"),
         (status = 409, description = "Nothing paid online"),
@@ -227,12 +228,16 @@ pub async fn refund_order(
     let view = payments_service
         .refund(
             order_id,
+            None,
             Some(body.0.amount_cents),
             Some(who.user.id),
             &reason,
         )
         .await?
         .ok_or_else(|| AppError::conflict("nothing was paid online for this order"))?;
+    if super::refunds::outcome_unknown(&view) {
+        return Ok(HttpResponse::Accepted().json(view));
+    }
     Ok(HttpResponse::Created().json(view))
 }
 

@@ -62,8 +62,26 @@ impl Payments {
         let event: serde_json::Value = serde_json::from_slice(body)
             .map_err(|e| AppError::BadRequest(format!("malformed event: {e}")))?;
         let outcome = db::transaction(&self.pool, move |conn| webhook::apply(conn, &event)).await?;
-        if let webhook::Outcome::RefundNeeded { order_id } = outcome {
-            Box::pin(self.refund(order_id, None, None, "paid after cancellation")).await?;
+        if let webhook::Outcome::RefundNeeded {
+            order_id,
+            payment_intent,
+            reason,
+        } = &outcome
+        {
+            // The event is stored: a failure here is not retried by Stripe's redelivery, so it
+            // is logged for a person (a refund without an answer is sent again by itself).
+            let refunded =
+                Box::pin(self.refund(*order_id, Some(payment_intent.clone()), None, None, reason))
+                    .await;
+            if let Err(e) = refunded {
+                tracing::error!(%order_id, %payment_intent, error = %e, "ALERT money kept for an order that is not placed: the automatic refund failed");
+                sentry::capture_message(
+                    &format!(
+                        "automatic refund of {payment_intent} for order {order_id} failed: {e}"
+                    ),
+                    sentry::Level::Error,
+                );
+            }
         }
         Ok(outcome)
     }
@@ -90,7 +108,7 @@ impl Refunds for Payments {
     ) -> Pin<Box<dyn Future<Output = AppResult<bool>> + '_>> {
         Box::pin(async move {
             Ok(self
-                .refund(order_id, None, actor, "order cancelled")
+                .refund(order_id, None, None, actor, "order cancelled")
                 .await?
                 .is_some())
         })

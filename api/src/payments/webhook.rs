@@ -122,9 +122,12 @@ pub fn verify(header: &str, body: &[u8], secrets: &[String], now: i64) -> Result
 pub enum Outcome {
     Applied,
     Duplicate,
-    /// Paid after the order was cancelled (expired): the money goes back.
+    /// Money taken for an order that is not placed by it (paid after the order was cancelled or
+    /// expired): it goes back.
     RefundNeeded {
         order_id: Uuid,
+        payment_intent: String,
+        reason: &'static str,
     },
 }
 
@@ -184,18 +187,93 @@ pub fn apply(conn: &mut PgConnection, event: &Value) -> AppResult<Outcome> {
                         payments::updated_at.eq(Utc::now()),
                     ))
                     .execute(conn)?;
-                diesel::update(
-                    refunds::table
-                        .filter(refunds::payment_id.eq(payment_id))
-                        .filter(refunds::status.eq(RefundStatus::Pending)),
-                )
-                .set(refunds::status.eq(RefundStatus::Succeeded))
-                .execute(conn)?;
+                match object["refunds"]["data"].as_array() {
+                    // The charge lists its refunds: each is settled by its own status.
+                    Some(listed) => {
+                        for refund in listed {
+                            settle_refund(conn, refund)?;
+                        }
+                    }
+                    // The offline provider's event (no list): the charge is refunded.
+                    None => {
+                        diesel::update(
+                            refunds::table
+                                .filter(refunds::payment_id.eq(payment_id))
+                                .filter(refunds::status.eq(RefundStatus::Pending)),
+                        )
+                        .set(refunds::status.eq(RefundStatus::Succeeded))
+                        .execute(conn)?;
+                    }
+                }
             }
+            Ok(Outcome::Applied)
+        }
+        "refund.created" | "refund.updated" | "refund.failed" | "charge.refund.updated" => {
+            settle_refund(conn, object)?;
             Ok(Outcome::Applied)
         }
         _ => Ok(Outcome::Applied),
     }
+}
+
+/// A refund as Stripe reports it settles ours, found by its id or, when our request's answer was
+/// lost, by the `refund_id` we put in its metadata. Succeeded and failed are final (a failed one
+/// frees its amount); a late `pending` never undoes them.
+fn settle_refund(conn: &mut PgConnection, object: &Value) -> AppResult<()> {
+    let Some(provider_ref) = object["id"].as_str() else {
+        return Ok(());
+    };
+    let ours = object["metadata"]["refund_id"]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok());
+    let found: Option<(Uuid, Uuid, i32)> = refunds::table
+        .filter(
+            refunds::provider_ref
+                .eq(provider_ref)
+                .or(refunds::id.nullable().eq(ours)),
+        )
+        .select((refunds::id, refunds::payment_id, refunds::amount_cents))
+        .first(conn)
+        .optional()?;
+    let Some((refund_id, payment_id, amount)) = found else {
+        tracing::info!(refund = %provider_ref, "a refund we did not ask for (Stripe's dashboard?)");
+        return Ok(());
+    };
+    // The payment row first, as refunds are reserved: one settlement at a time.
+    payments::table
+        .find(payment_id)
+        .select(payments::id)
+        .for_update()
+        .first::<Uuid>(conn)?;
+    let current: RefundStatus = refunds::table
+        .find(refund_id)
+        .select(refunds::status)
+        .first(conn)?;
+    let reported = match object["status"].as_str() {
+        Some("succeeded") => RefundStatus::Succeeded,
+        Some("failed" | "canceled") => RefundStatus::Failed,
+        _ => RefundStatus::Pending,
+    };
+    let status = match (current, reported) {
+        (RefundStatus::Failed, _) | (_, RefundStatus::Pending) => current,
+        (_, reported) => reported,
+    };
+    diesel::update(refunds::table.find(refund_id))
+        .set((
+            refunds::status.eq(status),
+            refunds::provider_ref.eq(provider_ref),
+        ))
+        .execute(conn)?;
+    if status == RefundStatus::Failed && current != RefundStatus::Failed {
+        tracing::error!(%refund_id, refund = %provider_ref, "ALERT a refund failed at the provider: its amount can be refunded again");
+        diesel::update(payments::table.find(payment_id))
+            .set((
+                payments::refunded_cents.eq(payments::refunded_cents - amount),
+                payments::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outcome> {
@@ -260,7 +338,11 @@ fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outco
     match order.status {
         Status::Cancelled => {
             tracing::warn!(%order_id, payment_intent = %pi, "payment arrived after the order was cancelled: refunding it");
-            Ok(Outcome::RefundNeeded { order_id })
+            Ok(Outcome::RefundNeeded {
+                order_id,
+                payment_intent: pi,
+                reason: "paid after cancellation",
+            })
         }
         _ => Ok(Outcome::Applied),
     }

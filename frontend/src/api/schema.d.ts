@@ -2932,8 +2932,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Refund requested */
+            /** @description Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one) */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundView"];
+                };
+            };
+            /** @description The provider did not answer in time: the refund stays pending with its idempotency key; a retry sends the same key, and the webhook settles it */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
