@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::change::{modify_order, ModifyRequest};
 use super::events::OrderEvent;
-use super::lifecycle::{self, Refunds};
+use super::lifecycle::{self, PaymentGateway};
 use super::model::{find_visible, load_view, load_views, Order, OrderRow};
 use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
@@ -299,7 +299,7 @@ pub struct CancelRequest {
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
-    refunds: web::Data<dyn Refunds>,
+    gateway: web::Data<dyn PaymentGateway>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: web::Bytes,
@@ -322,8 +322,10 @@ pub async fn cancel(
         lifecycle::cancel_order(conn, id, &user, request.reason.as_deref())
     })
     .await?;
-    // A paid order is refunded once the cancellation is committed (outside the locks).
-    if refunds.refund_cancelled(id, Some(actor)).await? {
+    // Once the cancellation is committed (outside the locks): a payment still awaited is called
+    // off at the provider, and what was paid is refunded.
+    gateway.call_off_intents(id).await;
+    if gateway.refund_cancelled(id, Some(actor)).await? {
         let order = db::run(&state.pool, move |conn| load_view(conn, id)).await?;
         return Ok(HttpResponse::Ok().json(order));
     }

@@ -1,12 +1,14 @@
 //! Payments: online by Stripe (or the offline test provider, same code path), cash or card
 //! collected by staff, refunds and the signed webhook. Calls to the provider are made outside the
 //! transactions that lock orders. Payments call into orders (`orders::lifecycle::mark_paid`, the
-//! settlement ledger); orders ask for refunds through `orders::lifecycle::Refunds`, implemented
-//! here.
+//! settlement ledger); orders ask for money back and for payments to be called off through
+//! `orders::lifecycle::PaymentGateway`, implemented here.
 //!
 //! `provider` (Stripe or offline) · `webhook` (signatures, events applied once) · `ledger`
-//! (payments and refunds as shown) · `refunds` · `handlers` (HTTP).
+//! (payments and refunds as shown) · `refunds` · `call_off` (intents nobody will pay) ·
+//! `handlers` (HTTP).
 
+mod call_off;
 mod handlers;
 pub mod ledger;
 pub mod provider;
@@ -25,7 +27,7 @@ pub use provider::Provider;
 use crate::config::Config;
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
-use crate::orders::lifecycle::Refunds;
+use crate::orders::lifecycle::PaymentGateway;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(start_payment)
@@ -100,7 +102,7 @@ impl Payments {
     }
 }
 
-impl Refunds for Payments {
+impl PaymentGateway for Payments {
     fn refund_cancelled(
         &self,
         order_id: Uuid,
@@ -111,6 +113,14 @@ impl Refunds for Payments {
                 .refund(order_id, None, None, actor, "order cancelled")
                 .await?
                 .is_some())
+        })
+    }
+
+    fn call_off_intents(&self, order_id: Uuid) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(async move {
+            if let Err(e) = Payments::call_off_intents(self, Some(order_id)).await {
+                tracing::warn!(%order_id, error = %e, "calling off the payment intent failed: tried again later");
+            }
         })
     }
 }

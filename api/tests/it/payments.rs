@@ -701,21 +701,20 @@ async fn an_unpaid_order_expires_gives_its_stock_back_and_a_late_payment_is_refu
         })
         .await;
     // The same job the server runs every minute, through the CLI.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpizza"))
-        .arg("expire-orders")
-        .env("DATABASE_URL", &s.app.db.url)
-        .env("DB_SSLMODE", "disable")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 unpaid order(s)"));
+    let out = expire_orders(&s, &stripe);
+    assert!(out.contains("1 unpaid order(s)"), "{out}");
+    assert!(out.contains("1 payment intent(s) called off"), "{out}");
     let expired = order_status(&s, id).await;
     assert_eq!(expired["status"], "cancelled");
+    // Its intent is cancelled at Stripe, so the bank cannot charge it any more.
+    let pi = start["payment_intent_id"].as_str().unwrap();
+    assert_eq!(
+        stripe
+            .requests(&format!("/v1/payment_intents/{pi}/cancel"))
+            .len(),
+        1
+    );
+    assert_eq!(stripe.intent(pi)["status"], "canceled");
     assert_eq!(s.app.stock_of(s.shop, "pate-a-pizza").await, dough);
     // The bank confirms too late: the money goes back.
     let body = event(
@@ -732,6 +731,78 @@ async fn an_unpaid_order_expires_gives_its_stock_back_and_a_late_payment_is_refu
     assert_eq!(order_status(&s, id).await["status"], "cancelled");
     assert_eq!(stripe.requests("/v1/refunds").len(), 1);
     s.app.assert_stock_matches_movements().await;
+}
+
+/// `ocpizza expire-orders` against the scene's database and fake Stripe; returns its output.
+fn expire_orders(s: &Scene, stripe: &FakeStripe) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpizza"))
+        .arg("expire-orders")
+        .env("DATABASE_URL", &s.app.db.url)
+        .env("DB_SSLMODE", "disable")
+        .env("STRIPE_SECRET_KEY", "sk_test_fake")
+        .env("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("STRIPE_API_BASE", &stripe.url)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn cancelling_an_unpaid_online_order_cancels_its_payment_intent_and_a_failure_is_retried() {
+    let (s, stripe) = stripe_scene().await;
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let pi = start["payment_intent_id"].as_str().unwrap();
+    let cancel_path = format!("/v1/payment_intents/{pi}/cancel");
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/cancel"),
+            Some(&s.customer),
+            json!({"reason": "plus faim"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let sent = stripe.requests(&cancel_path);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].authorization, "Bearer sk_test_fake");
+    assert_eq!(sent[0].field("cancellation_reason"), Some("abandoned"));
+    assert_eq!(stripe.intent(pi)["status"], "canceled");
+    assert_eq!(
+        payments_of(&s, id, &s.customer).await["items"][0]["status"],
+        "cancelled"
+    );
+    // Called off once: the next round has nothing to do for it.
+    assert!(expire_orders(&s, &stripe).contains("0 payment intent(s) called off"));
+    assert_eq!(stripe.requests(&cancel_path).len(), 1);
+
+    // Stripe is down when an order taker cancels: the cancel is not blocked, the call off is
+    // tried again by the next round.
+    let (order, start) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let pi = start["payment_intent_id"].as_str().unwrap();
+    let cancel_path = format!("/v1/payment_intents/{pi}/cancel");
+    stripe.fail_next(&cancel_path, 1);
+    let taker = s.staff(Role::OrderTaker).await;
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/cancel"),
+            Some(&taker),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(stripe.intent(pi)["status"], "requires_payment_method");
+    assert!(expire_orders(&s, &stripe).contains("1 payment intent(s) called off"));
+    assert_eq!(stripe.requests(&cancel_path).len(), 2);
+    assert_eq!(stripe.intent(pi)["status"], "canceled");
 }
 
 #[tokio::test]
