@@ -25,7 +25,7 @@ use crate::http::{parse_json, parse_optional_json, ApiJson, ApiQuery, Page, Page
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
-use crate::states::Status;
+use crate::states::{PaymentMethod, Status};
 
 #[derive(Serialize, ToSchema)]
 pub struct Quote {
@@ -266,6 +266,7 @@ pub async fn get_order(
 #[patch("/orders/{order_id}")]
 pub async fn modify(
     state: web::Data<AppState>,
+    gateway: web::Data<dyn PaymentGateway>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: ApiJson<ModifyRequest>,
@@ -275,6 +276,10 @@ pub async fn modify(
         modify_order(conn, id, &user, &body.0)
     })
     .await?;
+    // A payment started for the old total was called off in the change: its intent goes too.
+    if order.payment_method == PaymentMethod::Online {
+        gateway.call_off_intents(id).await;
+    }
     Ok(HttpResponse::Ok().json(order))
 }
 

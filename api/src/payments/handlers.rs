@@ -47,7 +47,7 @@ pub struct PaymentStart {
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body(content = Option<PaymentRequest>, description = "Optional; online by default"),
     responses(
-        (status = 200, description = "Online payment ready to be confirmed in the browser", body = PaymentStart),
+        (status = 200, description = "Online payment ready to be confirmed in the browser, for the order's current total (an intent started before a change of the total is cancelled, and a new one made)", body = PaymentStart),
         (status = 201, description = "Counter payment recorded", body = PaymentList),
         (status = 403, description = "Only staff record counter payments"),
         (status = 404, description = "No such order of yours"),
@@ -82,15 +82,23 @@ pub async fn start_payment(
                     ));
                 }
                 match order.status {
-                    Status::PendingPayment => Ok(order),
-                    Status::Cancelled => Err(AppError::conflict("this order is cancelled")),
-                    _ => Err(AppError::conflict("this order is already paid")),
+                    Status::PendingPayment => {}
+                    Status::Cancelled => return Err(AppError::conflict("this order is cancelled")),
+                    _ => return Err(AppError::conflict("this order is already paid")),
                 }
+                // Intents called off by a change of the order: the next one is a new intent.
+                let replaced: i64 = payments::table
+                    .filter(payments::order_id.eq(order_id))
+                    .filter(payments::status.eq(PaymentStatus::Cancelled))
+                    .count()
+                    .get_result(conn)?;
+                Ok((order, replaced))
             })
             .await?;
+            let (order, replaced) = order;
             let provider = &payments_service.provider;
             let intent = provider
-                .create_intent(order.id, order.total_cents, &order.currency)
+                .create_intent(order.id, order.total_cents, &order.currency, replaced)
                 .await?;
             let (pi, provider_kind, row) = (intent.id.clone(), provider.kind(), order.clone());
             db::run(&state.pool, move |conn| {

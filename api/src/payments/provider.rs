@@ -109,14 +109,19 @@ impl Provider {
     }
 
     /// Creates the order's PaymentIntent, or returns the one already created: the idempotency
-    /// key is derived from the order and its amount.
+    /// key is derived from the order, its amount and how many of its intents were called off
+    /// (`replaced`: after a change the next intent is a new one, even for an amount seen before).
     pub async fn create_intent(
         &self,
         order_id: Uuid,
         amount_cents: i32,
         currency: &str,
+        replaced: i64,
     ) -> Result<Intent, AppError> {
-        let key = format!("order-{order_id}-{amount_cents}-{currency}");
+        let key = match replaced {
+            0 => format!("order-{order_id}-{amount_cents}-{currency}"),
+            n => format!("order-{order_id}-{amount_cents}-{currency}-r{n}"),
+        };
         match self {
             Provider::Stripe(client) => {
                 let form = [

@@ -300,26 +300,63 @@ fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outco
         tracing::error!(payment_intent = %pi, %order_id, "ALERT payment succeeded for an unknown order");
         return Ok(Outcome::Applied);
     };
+    let provider = if pi.starts_with("pi_offline_") {
+        PaymentProvider::Offline
+    } else {
+        PaymentProvider::Stripe
+    };
     if amount != i64::from(order.total_cents) || currency != order.currency {
-        tracing::error!(payment_intent = %pi, %order_id, amount, %currency, expected = order.total_cents, "ALERT paid amount or currency does not match the order: not accepted as payment");
+        tracing::error!(payment_intent = %pi, %order_id, amount, %currency, expected = order.total_cents, "ALERT paid amount or currency does not match the order: not accepted as payment, refunding it");
         sentry::capture_message(
             &format!(
-                "payment {pi} for order {order_id}: {amount} {currency} instead of {} {}",
+                "payment {pi} for order {order_id}: {amount} {currency} instead of {} {}: refunded",
                 order.total_cents, order.currency
             ),
             sentry::Level::Error,
         );
-        return Ok(Outcome::Applied);
+        // The money was taken all the same (an intent made before the order changed): it is
+        // written as it was paid, and goes back.
+        let Ok(paid) = i32::try_from(amount).map(|a| a.max(0)) else {
+            return Ok(Outcome::Applied);
+        };
+        // Written once (the order's row is locked): a second report of it changes nothing.
+        let already: Option<PaymentStatus> = payments::table
+            .filter(payments::provider_ref.eq(&pi))
+            .select(payments::status)
+            .first(conn)
+            .optional()?;
+        if already == Some(PaymentStatus::Succeeded) || paid == 0 {
+            return Ok(Outcome::Applied);
+        }
+        diesel::insert_into(payments::table)
+            .values((
+                payments::order_id.eq(order_id),
+                payments::provider.eq(provider),
+                payments::provider_ref.eq(&pi),
+                payments::amount_cents.eq(paid),
+                payments::currency.eq(&currency),
+                payments::status.eq(PaymentStatus::Succeeded),
+            ))
+            .on_conflict(payments::provider_ref)
+            .do_update()
+            .set((
+                payments::amount_cents.eq(paid),
+                payments::currency.eq(&currency),
+                payments::status.eq(PaymentStatus::Succeeded),
+                payments::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)?;
+        return Ok(Outcome::RefundNeeded {
+            order_id,
+            payment_intent: pi,
+            reason: "paid an amount that is not the order's",
+        });
     }
     // The row may not exist yet if the event beats the answer to the intent's creation.
     diesel::insert_into(payments::table)
         .values((
             payments::order_id.eq(order_id),
-            payments::provider.eq(if pi.starts_with("pi_offline_") {
-                PaymentProvider::Offline
-            } else {
-                PaymentProvider::Stripe
-            }),
+            payments::provider.eq(provider),
             payments::provider_ref.eq(&pi),
             payments::amount_cents.eq(order.total_cents),
             payments::currency.eq(&order.currency),
@@ -344,8 +381,35 @@ fn payment_succeeded(conn: &mut PgConnection, object: &Value) -> AppResult<Outco
                 reason: "paid after cancellation",
             })
         }
+        // Paid already by another intent (one made before a change, paid at the same time as
+        // the new one): the second payment goes back.
+        _ if paid_by_another(conn, order_id, &pi)? => {
+            tracing::error!(%order_id, payment_intent = %pi, "ALERT order paid twice online: refunding the second payment");
+            sentry::capture_message(
+                &format!("order {order_id} paid twice online: {pi} refunded"),
+                sentry::Level::Error,
+            );
+            Ok(Outcome::RefundNeeded {
+                order_id,
+                payment_intent: pi,
+                reason: "paid twice",
+            })
+        }
         _ => Ok(Outcome::Applied),
     }
+}
+
+/// Whether another online payment of the order went through (and was not refunded).
+fn paid_by_another(conn: &mut PgConnection, order_id: Uuid, pi: &str) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        payments::table
+            .filter(payments::order_id.eq(order_id))
+            .filter(payments::status.eq(PaymentStatus::Succeeded))
+            .filter(payments::provider.eq_any([PaymentProvider::Stripe, PaymentProvider::Offline]))
+            .filter(payments::provider_ref.ne(pi))
+            .filter(payments::refunded_cents.lt(payments::amount_cents)),
+    ))
+    .get_result(conn)?)
 }
 
 #[cfg(test)]

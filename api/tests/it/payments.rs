@@ -467,37 +467,60 @@ async fn forged_tampered_or_stale_webhooks_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_payment_of_the_wrong_amount_or_currency_is_not_accepted() {
-    let (s, _stripe) = stripe_scene().await;
-    let (order, start) = online_order(&s).await;
-    let id = order["id"].as_str().unwrap();
-    let mut object = succeeded(&order, &start);
-    object["amount"] = json!(100);
-    let body = event("evt_cheap", "payment_intent.succeeded", object);
-    assert_eq!(
-        post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
-            .await
-            .status(),
-        200
-    );
-    let mut object = succeeded(&order, &start);
-    object["currency"] = json!("usd");
-    let body = event("evt_usd", "payment_intent.succeeded", object);
-    assert_eq!(
-        post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(order_status(&s, id).await["status"], "pending_payment");
-    let payments: Value = s
-        .app
-        .get(&format!("/api/v1/orders/{id}/payments"), Some(&s.customer))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(payments["items"][0]["status"], "pending");
+async fn a_payment_of_the_wrong_amount_or_currency_is_not_accepted_and_goes_back() {
+    let (s, stripe) = stripe_scene().await;
+    for (what, change) in [
+        ("amount", json!({"amount": 100})),
+        ("currency", json!({"currency": "usd"})),
+    ] {
+        let (order, start) = online_order(&s).await;
+        let id = order["id"].as_str().unwrap();
+        let mut object = succeeded(&order, &start);
+        let paid = change["amount"]
+            .as_i64()
+            .unwrap_or(order["total_cents"].as_i64().unwrap());
+        for (k, v) in change.as_object().unwrap() {
+            object[k] = v.clone();
+        }
+        let body = event(
+            &format!("evt_wrong_{what}"),
+            "payment_intent.succeeded",
+            object.clone(),
+        );
+        assert_eq!(
+            post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            order_status(&s, id).await["status"],
+            "pending_payment",
+            "{what}"
+        );
+        // The money taken is refunded at once, and only once.
+        let again = event(
+            &format!("evt_wrong_{what}_again"),
+            "payment_intent.succeeded",
+            object,
+        );
+        post_event(&s.app, &again, &signed(WEBHOOK_SECRET, now(), &again)).await;
+        let refunds: Vec<_> = stripe
+            .requests("/v1/refunds")
+            .into_iter()
+            .filter(|r| r.field("payment_intent") == start["payment_intent_id"].as_str())
+            .collect();
+        assert_eq!(refunds.len(), 1, "{what}");
+        assert_eq!(refunds[0].field("amount"), Some(paid.to_string().as_str()));
+        let ledger = payments_of(&s, id, &s.customer).await;
+        assert_eq!(ledger["items"][0]["status"], "succeeded");
+        assert_eq!(ledger["items"][0]["amount_cents"], paid);
+        assert_eq!(ledger["items"][0]["refunded_cents"], paid);
+        assert_eq!(
+            ledger["items"][0]["refunds"][0]["reason"],
+            "paid an amount that is not the order's"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1114,4 +1137,128 @@ async fn a_cancelled_order_whose_refund_gets_no_answer_or_a_null_status_stays_pe
         .as_str()
         .unwrap()
         .starts_with("re_fake_"));
+}
+
+#[tokio::test]
+async fn changing_an_online_order_replaces_its_intent_and_money_for_the_old_total_goes_back() {
+    let (s, stripe) = stripe_scene().await;
+    let (order, first) = online_order(&s).await;
+    let id = order["id"].as_str().unwrap();
+    let old_pi = first["payment_intent_id"].as_str().unwrap();
+    assert_eq!(first["amount_cents"], order["total_cents"]);
+    // Two pizzas instead of one: the intent for one is cancelled at Stripe.
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &format!("/api/v1/orders/{id}"),
+            Some(&s.customer),
+            json!({"items": [s.item("reine", "large", 2)]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    let total = changed["total_cents"].as_i64().unwrap();
+    assert_ne!(changed["total_cents"], order["total_cents"]);
+    assert_eq!(
+        stripe
+            .requests(&format!("/v1/payment_intents/{old_pi}/cancel"))
+            .len(),
+        1
+    );
+    assert_eq!(stripe.intent(old_pi)["status"], "canceled");
+    // The next payment is a new intent for the new total.
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/payments"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let second: Value = res.json().await.unwrap();
+    let new_pi = second["payment_intent_id"].as_str().unwrap();
+    assert_ne!(new_pi, old_pi);
+    assert_eq!(second["amount_cents"], total);
+    assert_eq!(stripe.intent(new_pi)["amount"], total);
+    // Back to one pizza: a new intent again, not the cancelled one of the same amount.
+    s.app
+        .send(
+            "PATCH",
+            &format!("/api/v1/orders/{id}"),
+            Some(&s.customer),
+            json!({"items": [s.item("reine", "large", 1)]}),
+        )
+        .await;
+    s.app
+        .send(
+            "PATCH",
+            &format!("/api/v1/orders/{id}"),
+            Some(&s.customer),
+            json!({"items": [s.item("reine", "large", 2)]}),
+        )
+        .await;
+    let third: Value = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/payments"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let third_pi = third["payment_intent_id"].as_str().unwrap();
+    assert!(third_pi != new_pi && third_pi != old_pi);
+    assert_eq!(stripe.intent(third_pi)["status"], "requires_payment_method");
+    assert_eq!(stripe.intent(new_pi)["status"], "canceled");
+
+    // The bank had confirmed the first intent, for the old total, before it was cancelled: the
+    // order is not paid by it, and that money goes back.
+    let late = event(
+        "evt_old_total",
+        "payment_intent.succeeded",
+        json!({"id": old_pi, "object": "payment_intent", "amount": order["total_cents"], "currency": "eur",
+               "metadata": {"order_id": id}}),
+    );
+    post_event(&s.app, &late, &signed(WEBHOOK_SECRET, now(), &late)).await;
+    assert_eq!(order_status(&s, id).await["status"], "pending_payment");
+    let refunds = stripe.requests("/v1/refunds");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].field("payment_intent"), Some(old_pi));
+    assert_eq!(
+        refunds[0].field("amount"),
+        Some(order["total_cents"].to_string().as_str())
+    );
+    // The new intent pays the order.
+    let paid = event(
+        "evt_new_total",
+        "payment_intent.succeeded",
+        json!({"id": third_pi, "object": "payment_intent", "amount": total, "currency": "eur",
+               "metadata": {"order_id": id}}),
+    );
+    post_event(&s.app, &paid, &signed(WEBHOOK_SECRET, now(), &paid)).await;
+    assert_eq!(order_status(&s, id).await["status"], "placed");
+    // Paid twice at once (the second intent too, before its cancel reached Stripe): refunded.
+    let twice = event(
+        "evt_twice",
+        "payment_intent.succeeded",
+        json!({"id": new_pi, "object": "payment_intent", "amount": total, "currency": "eur",
+               "metadata": {"order_id": id}}),
+    );
+    post_event(&s.app, &twice, &signed(WEBHOOK_SECRET, now(), &twice)).await;
+    let refunds = stripe.requests("/v1/refunds");
+    assert_eq!(refunds.len(), 2);
+    assert_eq!(refunds[1].field("payment_intent"), Some(new_pi));
+    let ledger = payments_of(&s, id, &s.customer).await;
+    let kept: i64 = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "succeeded")
+        .map(|p| p["amount_cents"].as_i64().unwrap() - p["refunded_cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(kept, total, "exactly the order's total is kept");
 }

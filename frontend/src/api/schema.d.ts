@@ -2860,7 +2860,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Online payment ready to be confirmed in the browser */
+            /** @description Online payment ready to be confirmed in the browser, for the order's current total (an intent started before a change of the total is cancelled, and a new one made) */
             200: {
                 headers: {
                     [name: string]: unknown;
