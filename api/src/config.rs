@@ -219,12 +219,6 @@ impl Config {
                 .push("STRIPE_API_BASE: must be an http(s) URL".to_string());
         }
         let online_payments = reader.boolean("ONLINE_PAYMENTS", true);
-        if production && online_payments && stripe_secret_key.is_none() {
-            reader.errors.push(
-                "STRIPE_SECRET_KEY: required in production for online payments (without it customers could confirm their own payments with the offline test provider); set it, or set ONLINE_PAYMENTS=off to take only cash and card on delivery"
-                    .to_string(),
-            );
-        }
         let stripe_timeout_ms = reader.number("STRIPE_TIMEOUT_MS", 20_000u64, 100, 120_000);
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
@@ -288,6 +282,22 @@ impl Config {
             "{}{separator}sslmode={}",
             self.database_url, self.db_sslmode
         )
+    }
+
+    /// What `serve` refuses to start with, one line each. Other commands still run (so `migrate`
+    /// works and `check --deploy` lists every problem at once).
+    pub fn serve_refusals(&self) -> Vec<String> {
+        let mut refusals = Vec::new();
+        if self.app_env == AppEnv::Production
+            && self.online_payments
+            && self.stripe_secret_key.is_none()
+        {
+            refusals.push(
+                "STRIPE_SECRET_KEY: required in production for online payments (without it customers could confirm their own payments with the offline test provider); set it, or set ONLINE_PAYMENTS=off to take only cash and card on delivery"
+                    .to_string(),
+            );
+        }
+        refusals
     }
 
     /// Every setting unsafe for production, one line each, like Django's `check --deploy`.
@@ -516,21 +526,28 @@ mod tests {
             ("ADDS_ALLOWED_HOSTS", "ocpizza.fr"),
             ("DB_SSLMODE", "verify-full"),
         ];
-        let errors = Config::from_vars(&vars(&production)).unwrap_err();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].starts_with("STRIPE_SECRET_KEY: required in production"));
-        assert!(errors[0].contains("ONLINE_PAYMENTS=off"));
+        let config = Config::from_vars(&vars(&production)).unwrap();
+        let refusals = config.serve_refusals();
+        assert_eq!(refusals.len(), 1, "{refusals:?}");
+        assert!(refusals[0].starts_with("STRIPE_SECRET_KEY: required in production"));
+        assert!(refusals[0].contains("ONLINE_PAYMENTS=off"));
+        assert_eq!(
+            config.deploy_problems(),
+            vec!["STRIPE_SECRET_KEY is not set: online payments would use the offline test provider (set it, or ONLINE_PAYMENTS=off)".to_string()]
+        );
 
         let mut off = production.to_vec();
         off.push(("ONLINE_PAYMENTS", "off"));
         let config = Config::from_vars(&vars(&off)).unwrap();
         assert!(!config.online_payments);
+        assert_eq!(config.serve_refusals(), Vec::<String>::new());
         assert_eq!(config.deploy_problems(), Vec::<String>::new());
 
         // Elsewhere the offline provider is the newcomer's way to a paid order; check --deploy
         // names the missing key.
         let config = Config::from_vars(&vars(&[])).unwrap();
         assert!(config.online_payments);
+        assert_eq!(config.serve_refusals(), Vec::<String>::new());
         assert!(config
             .deploy_problems()
             .iter()

@@ -109,7 +109,17 @@ fn main() -> ExitCode {
         }
         Command::Serve {
             migrate: migrate_flag,
-        } => serve(config, migrate_flag),
+        } => {
+            let refusals = config.serve_refusals();
+            if !refusals.is_empty() {
+                eprintln!("ocpizza: refusing to serve with this configuration:");
+                for r in refusals {
+                    eprintln!("  {r}");
+                }
+                return ExitCode::from(2);
+            }
+            serve(config, migrate_flag)
+        }
         Command::Openapi => ExitCode::SUCCESS,
     }
 }

@@ -978,6 +978,9 @@ fn the_server_refuses_to_start_in_production_without_a_stripe_key_unless_online_
             && stderr.contains("ONLINE_PAYMENTS=off"),
         "{stderr}"
     );
+    let reported = run(&[], &["check", "--deploy"]);
+    assert!(!reported.status.success());
+    assert!(String::from_utf8_lossy(&reported.stdout).contains("STRIPE_SECRET_KEY is not set"));
     let checked = run(&[("ONLINE_PAYMENTS", "off")], &["check", "--deploy"]);
     assert!(
         checked.status.success(),
