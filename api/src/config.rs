@@ -49,6 +49,13 @@ pub struct Config {
     pub stripe_publishable_key: Option<String>,
     /// Base URL of Stripe's API (a local fake in tests).
     pub stripe_api_base: String,
+    /// Whether customers may pay online (`ONLINE_PAYMENTS`, on by default). In production it
+    /// needs `STRIPE_SECRET_KEY`: without it the offline test provider would let customers confirm
+    /// their own payments, so the server refuses to start unless it is turned off.
+    pub online_payments: bool,
+    /// How long a call to Stripe may take before its outcome counts as unknown (a refund then
+    /// stays pending with its key).
+    pub stripe_timeout_ms: u64,
     /// How long an unpaid online order keeps its stock before it expires.
     pub payment_expiry_minutes: i64,
     pub jwt_issuer: String,
@@ -217,6 +224,8 @@ impl Config {
                 .errors
                 .push("STRIPE_API_BASE: must be an http(s) URL".to_string());
         }
+        let online_payments = reader.boolean("ONLINE_PAYMENTS", true);
+        let stripe_timeout_ms = reader.number("STRIPE_TIMEOUT_MS", 20_000u64, 100, 120_000);
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
         let trusted_proxies = match reader.text("TRUSTED_PROXIES").map(|t| parse_list(&t)) {
@@ -247,6 +256,8 @@ impl Config {
             stripe_webhook_secret,
             stripe_publishable_key,
             stripe_api_base,
+            online_payments,
+            stripe_timeout_ms,
             payment_expiry_minutes,
             jwt_issuer: reader
                 .text("JWT_ISSUER")
@@ -288,6 +299,22 @@ impl Config {
             "{}{separator}sslmode={}",
             self.database_url, self.db_sslmode
         )
+    }
+
+    /// What `serve` refuses to start with, one line each. Other commands still run (so `migrate`
+    /// works and `check --deploy` lists every problem at once).
+    pub fn serve_refusals(&self) -> Vec<String> {
+        let mut refusals = Vec::new();
+        if self.app_env == AppEnv::Production
+            && self.online_payments
+            && self.stripe_secret_key.is_none()
+        {
+            refusals.push(
+                "STRIPE_SECRET_KEY: required in production for online payments (without it customers could confirm their own payments with the offline test provider); set it, or set ONLINE_PAYMENTS=off to take only cash and card on delivery"
+                    .to_string(),
+            );
+        }
+        refusals
     }
 
     /// Every setting unsafe for production, one line each, like Django's `check --deploy`.
@@ -340,9 +367,9 @@ impl Config {
                     .to_string(),
             );
         }
-        if self.stripe_secret_key.is_none() {
+        if self.online_payments && self.stripe_secret_key.is_none() {
             problems.push(
-                "STRIPE_SECRET_KEY is not set: online payments would use the offline test provider"
+                "STRIPE_SECRET_KEY is not set: online payments would use the offline test provider (set it, or ONLINE_PAYMENTS=off)"
                     .to_string(),
             );
         }
@@ -524,5 +551,46 @@ mod tests {
                 "{needle} missing from {problems}"
             );
         }
+    }
+
+    #[test]
+    fn production_without_a_stripe_key_starts_only_with_online_payments_off() {
+        let production = [
+            ("APP_ENV", "production"),
+            (
+                "SECRET_KEY",
+                "k7Qp2vX9zR4mT8wY1bN6cF3hJ5dL0sA-gE7uI2oP9qW4eR6tY8uI",
+            ),
+            ("ADDS_ALLOWED_HOSTS", "ocpizza.fr"),
+            ("DB_SSLMODE", "verify-full"),
+        ];
+        let config = Config::from_vars(&vars(&production)).unwrap();
+        let refusals = config.serve_refusals();
+        assert_eq!(refusals.len(), 1, "{refusals:?}");
+        assert!(refusals[0].starts_with("STRIPE_SECRET_KEY: required in production"));
+        assert!(refusals[0].contains("ONLINE_PAYMENTS=off"));
+        assert_eq!(
+            config.deploy_problems(),
+            vec!["STRIPE_SECRET_KEY is not set: online payments would use the offline test provider (set it, or ONLINE_PAYMENTS=off)".to_string()]
+        );
+
+        let mut off = production.to_vec();
+        off.push(("ONLINE_PAYMENTS", "off"));
+        let config = Config::from_vars(&vars(&off)).unwrap();
+        assert!(!config.online_payments);
+        assert_eq!(config.serve_refusals(), Vec::<String>::new());
+        assert_eq!(config.deploy_problems(), Vec::<String>::new());
+
+        // Elsewhere the offline provider is the newcomer's way to a paid order; check --deploy
+        // names the missing key.
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert!(config.online_payments);
+        assert_eq!(config.serve_refusals(), Vec::<String>::new());
+        assert!(config
+            .deploy_problems()
+            .iter()
+            .any(|p| p.starts_with("STRIPE_SECRET_KEY is not set")));
+        let bad = Config::from_vars(&vars(&[("ONLINE_PAYMENTS", "sometimes")])).unwrap_err();
+        assert!(bad[0].starts_with("ONLINE_PAYMENTS"));
     }
 }

@@ -94,6 +94,15 @@ fn main() -> ExitCode {
                     println!(
                         "expire-orders: {n} unpaid order(s) cancelled, their stock given back"
                     );
+                    // Their payment intents, and any call off that failed before, at Stripe.
+                    match call_off_intents(&config) {
+                        Ok(k) => println!(
+                            "expire-orders: {k} payment intent(s) called off at the provider"
+                        ),
+                        Err(e) => eprintln!(
+                            "ocpizza: calling off payment intents failed (the server tries again every minute): {e}"
+                        ),
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
@@ -101,9 +110,40 @@ fn main() -> ExitCode {
         }
         Command::Serve {
             migrate: migrate_flag,
-        } => serve(config, migrate_flag),
+        } => {
+            let refusals = config.serve_refusals();
+            if !refusals.is_empty() {
+                eprintln!("ocpizza: refusing to serve with this configuration:");
+                for r in refusals {
+                    eprintln!("  {r}");
+                }
+                return ExitCode::from(2);
+            }
+            serve(config, migrate_flag)
+        }
         Command::Openapi => ExitCode::SUCCESS,
     }
+}
+
+/// Cancels at the provider the payment intents of cancelled or expired orders, batch after batch.
+fn call_off_intents(config: &Config) -> Result<usize, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let pool = db::build_pool(&config.database_url_with_tls(), 2);
+    let payments = ocpizza::payments::Payments::new(config, pool);
+    runtime.block_on(async {
+        let mut total = 0;
+        // Bounded: calls the provider does not take are left for the server's next round.
+        for _ in 0..20 {
+            match payments.call_off_intents(None).await.map_err(describe)? {
+                0 => break,
+                n => total += n,
+            }
+        }
+        Ok(total)
+    })
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -175,6 +175,7 @@ diesel::table! {
         recorded_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        provider_cancelled_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -22,7 +22,7 @@ use crate::http::{self as plumbing, BodyLimit};
 use crate::live::LiveEvents;
 use crate::mail::Mailer;
 use crate::ops::Metrics;
-use crate::orders::lifecycle::Refunds;
+use crate::orders::lifecycle::PaymentGateway;
 use crate::payments::Payments;
 use crate::search::SearchService;
 use crate::state::AppState;
@@ -49,7 +49,8 @@ pub fn run_with_mailer(
     let live = web::Data::from(LiveEvents::start(config.database_url_with_tls()));
     let catalog = web::Data::new(CatalogCache::default());
     let payments = Arc::new(Payments::new(&config, pool.clone()));
-    let refunds: web::Data<dyn Refunds> = web::Data::from(payments.clone() as Arc<dyn Refunds>);
+    let gateway: web::Data<dyn PaymentGateway> =
+        web::Data::from(payments.clone() as Arc<dyn PaymentGateway>);
     let payments = web::Data::from(payments);
     let search = web::Data::new(SearchService::start(&config, pool.clone()));
     let keys = web::Data::new(TokenKeys::new(&config));
@@ -62,7 +63,7 @@ pub fn run_with_mailer(
         .clone()
         .filter(|dir| dir.join("index.html").is_file());
     let openapi = crate::routes::document();
-    spawn_expiry(pool.clone());
+    spawn_expiry(pool.clone(), payments.clone().into_inner());
 
     let server = HttpServer::new(move || {
         // The routes of every area, and the OpenAPI document from the same registrations.
@@ -72,7 +73,7 @@ pub fn run_with_mailer(
             .app_data(live.clone())
             .app_data(catalog.clone())
             .app_data(payments.clone())
-            .app_data(refunds.clone())
+            .app_data(gateway.clone())
             .app_data(search.clone())
             .app_data(keys.clone())
             .app_data(password_gate.clone())
@@ -102,9 +103,11 @@ pub fn run_with_mailer(
     Ok(server)
 }
 
-/// Every minute, unpaid online orders past their payment window give their stock back, the
-/// shop feed forgets what is older than a day, and spent login failure counters go.
-fn spawn_expiry(pool: PgPool) {
+/// Every minute, unpaid online orders past their payment window give their stock back and their
+/// payment intents are cancelled at Stripe (with any call off that failed before), refunds whose
+/// answer was lost are sent again with their keys, the shop feed forgets what is older than a
+/// day, and spent login failure counters go.
+fn spawn_expiry(pool: PgPool, payments: Arc<Payments>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -113,6 +116,18 @@ fn spawn_expiry(pool: PgPool) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "unpaid online orders expired"),
                 Err(e) => tracing::warn!(error = %e, "expiring unpaid orders failed"),
+            }
+            match payments.call_off_intents(None).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(called_off = n, "payment intents nobody will pay cancelled")
+                }
+                Err(e) => tracing::warn!(error = %e, "cancelling abandoned payment intents failed"),
+            }
+            match payments.reconcile_refunds().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(settled = n, "refunds without an answer sent again"),
+                Err(e) => tracing::warn!(error = %e, "sending unanswered refunds again failed"),
             }
             if let Err(e) = crate::db::run(&pool, crate::live::forget_old).await {
                 tracing::warn!(error = %e, "dropping old shop events failed");

@@ -1,5 +1,7 @@
 //! Changing an order before preparation: its items (re-priced on the server, the stock adjusted
-//! by the difference), its delivery address or its notes, in one transaction.
+//! by the difference), its delivery address or its notes, in one transaction. An online payment
+//! started for the old total is called off (its intent cancelled at the provider after the
+//! commit, through `PaymentGateway`): the next payment is for the new total.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +16,7 @@ use super::lifecycle::{may_change, record_status, Move};
 use super::model::{find_visible, load_view, DeliveryAddress, Order};
 use super::placement::write_lines;
 use super::pricing::{price_cart, CartItem};
+use super::settlement::call_off_pending;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{change_stock, held_by_order, Movement, Reason};
@@ -105,6 +108,10 @@ pub fn modify_order(
                 orders::total_cents.eq(cart.total_cents),
             ))
             .execute(conn)?;
+        if cart.total_cents != order.total_cents && order.status == Status::PendingPayment {
+            // The intent asks for the old amount: nobody must pay it any more.
+            call_off_pending(conn, id)?;
+        }
     }
     if let Some(a) = &address {
         diesel::update(orders::table.find(id))

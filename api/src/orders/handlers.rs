@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::change::{modify_order, ModifyRequest};
 use super::events::OrderEvent;
-use super::lifecycle::{self, Refunds};
+use super::lifecycle::{self, PaymentGateway};
 use super::model::{find_visible, load_view, load_views, Order, OrderRow};
 use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
@@ -25,7 +25,7 @@ use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, P
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
-use crate::states::Status;
+use crate::states::{PaymentMethod, Status};
 
 #[derive(Serialize, ToSchema)]
 pub struct Quote {
@@ -91,7 +91,7 @@ pub async fn quote(
         (status = 401, description = "Not authenticated"),
         (status = 403, description = "This role cannot place orders"),
         (status = 409, description = "Not enough stock: `extra.missing_ingredients` names them; nothing is kept"),
-        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body")))]
+        (status = 422, description = "Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body, online payment turned off (`payment_method`)")))]
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
@@ -116,7 +116,10 @@ pub async fn place(
     };
     let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
     let user_id = user.id;
-    let window = state.config.payment_expiry_minutes;
+    let terms = placement::PaymentTerms {
+        window_minutes: state.config.payment_expiry_minutes,
+        online: state.config.online_payments,
+    };
     let outcome = db::transaction_retrying(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
@@ -149,7 +152,7 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = placement::place_order(conn, &order_request, &user, window)?;
+        let order = placement::place_order(conn, &order_request, &user, terms)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))
@@ -263,6 +266,7 @@ pub async fn get_order(
 #[patch("/orders/{order_id}")]
 pub async fn modify(
     state: web::Data<AppState>,
+    gateway: web::Data<dyn PaymentGateway>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: ApiJson<ModifyRequest>,
@@ -272,6 +276,10 @@ pub async fn modify(
         modify_order(conn, id, &user, &body.0)
     })
     .await?;
+    // A payment started for the old total was called off in the change: its intent goes too.
+    if order.payment_method == PaymentMethod::Online {
+        gateway.call_off_intents(id).await;
+    }
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -296,7 +304,7 @@ pub struct CancelRequest {
 #[post("/orders/{order_id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
-    refunds: web::Data<dyn Refunds>,
+    gateway: web::Data<dyn PaymentGateway>,
     user: CurrentUser,
     path: web::Path<Uuid>,
     body: ApiBody,
@@ -319,8 +327,10 @@ pub async fn cancel(
         lifecycle::cancel_order(conn, id, &user, request.reason.as_deref())
     })
     .await?;
-    // A paid order is refunded once the cancellation is committed (outside the locks).
-    if refunds.refund_cancelled(id, Some(actor)).await? {
+    // Once the cancellation is committed (outside the locks): a payment still awaited is called
+    // off at the provider, and what was paid is refunded.
+    gateway.call_off_intents(id).await;
+    if gateway.refund_cancelled(id, Some(actor)).await? {
         let order = db::run(&state.pool, move |conn| load_view(conn, id)).await?;
         return Ok(HttpResponse::Ok().json(order));
     }

@@ -1,8 +1,9 @@
 //! An order's life cycle, owned here whoever moves it: the role matrix of its moves, payment
 //! (`mark_paid`), the one way to cancel (`cancel`: its customer, staff, the expiry of an unpaid
 //! order), and the history that records each change and announces it with NOTIFY. Refunding what
-//! was paid is asked of [`Refunds`], which the payments area provides: orders do not know how
-//! money goes back, only that it must.
+//! was paid, and calling off at the provider a payment nobody will make, are asked of
+//! [`PaymentGateway`], which the payments area provides: orders do not know how money goes back,
+//! only that it must.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,14 +21,19 @@ use crate::live::{announce, NewShopEvent, ShopEventKind};
 use crate::schema::{order_status_history, orders};
 use crate::states::{Collected, Fulfilment, PaymentMethod, Status};
 
-/// Gives back the money of a cancelled order, outside the transaction that cancelled it.
-pub trait Refunds: Send + Sync {
+/// What orders ask of the payments area once a change is committed, outside its locks.
+pub trait PaymentGateway: Send + Sync {
     /// Refunds everything not refunded yet of what was paid online; `false` when nothing was.
     fn refund_cancelled(
         &self,
         order_id: Uuid,
         actor: Option<Uuid>,
     ) -> Pin<Box<dyn Future<Output = AppResult<bool>> + '_>>;
+
+    /// Calls off at the provider the order's online payments cancelled here (the order was
+    /// cancelled, or changed after its payment started), so nobody can pay them late. Never
+    /// fails the caller: what the provider does not take now is retried in the background.
+    fn call_off_intents(&self, order_id: Uuid) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 }
 
 /// One entry of an order's history: who moved it from where to where, and why.
@@ -220,7 +226,8 @@ pub fn may_change_as(role: Role, own_order: bool) -> bool {
 }
 
 /// Cancels an order the caller may cancel (see [`may_change`]; besides, a manager may cancel an
-/// order that came back from a failed delivery); the caller then asks [`Refunds`] for the money.
+/// order that came back from a failed delivery); after the commit the caller asks
+/// [`PaymentGateway`] for the money back and to call off the pending payment.
 pub fn cancel_order(
     conn: &mut PgConnection,
     id: Uuid,
@@ -304,7 +311,9 @@ pub fn delivery_failed(
 /// The one way an order is cancelled, whoever asks: before preparation its ingredients go back
 /// to the stock (after, they were used), an online payment still pending is called off, the
 /// history says who (none: the system) and why. In the caller's transaction, on a row the caller
-/// locked; what was paid is refunded after the commit through [`Refunds`].
+/// locked; after the commit what was paid is refunded, and the payment called off here is
+/// cancelled at the provider, through [`PaymentGateway`] (for expired orders, by the job that
+/// runs the expiry).
 pub fn cancel(
     conn: &mut PgConnection,
     order: &OrderRow,

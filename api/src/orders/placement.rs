@@ -210,13 +210,21 @@ fn saved_address(
         ))
 }
 
+/// How this deployment takes payment: how long an online payment may take before the order
+/// expires, and whether online payment is offered at all (`ONLINE_PAYMENTS`).
+#[derive(Clone, Copy, Debug)]
+pub struct PaymentTerms {
+    pub window_minutes: i64,
+    pub online: bool,
+}
+
 /// Places an order: validates, takes the ingredients from the shop's stock, numbers the order and
 /// writes it with its lines and first history entry, all in the caller's transaction.
 pub fn place_order(
     conn: &mut PgConnection,
     req: &OrderRequest,
     user: &CurrentUser,
-    payment_window_minutes: i64,
+    terms: PaymentTerms,
 ) -> AppResult<Order> {
     if user.is_staff() && !user.can_access_shop(req.shop_id) {
         return Err(AppError::field(
@@ -233,6 +241,13 @@ pub fn place_order(
             "shop_id",
             "closed",
             format!("{} is closed now; see its opening hours", shop.name),
+        );
+    }
+    if req.payment_method == PaymentMethod::Online && !terms.online {
+        v.add(
+            "payment_method",
+            "unavailable",
+            "online payment is turned off here: pay cash or by card on delivery or at pickup",
         );
     }
     check_notes(req.notes.as_deref(), &mut v);
@@ -312,7 +327,7 @@ pub fn place_order(
         },
     )?;
     let expires_at = (status == Status::PendingPayment)
-        .then(|| Utc::now() + Duration::minutes(payment_window_minutes));
+        .then(|| Utc::now() + Duration::minutes(terms.window_minutes));
     let notes = req
         .notes
         .as_deref()

@@ -75,14 +75,18 @@ pub fn is_paid(conn: &mut PgConnection, order_id: Uuid) -> AppResult<bool> {
     .get_result(conn)?)
 }
 
-/// A cancelled order's online payment still waiting for the customer is called off.
-pub(super) fn call_off_pending(conn: &mut PgConnection, order_id: Uuid) -> AppResult<()> {
-    diesel::update(
+/// An online payment still waiting for the customer is called off (the order was cancelled, or
+/// its total changed): `cancelled` here, then cancelled at the provider after the commit (see
+/// `PaymentGateway::call_off_intents`). Returns how many were.
+pub(super) fn call_off_pending(conn: &mut PgConnection, order_id: Uuid) -> AppResult<usize> {
+    Ok(diesel::update(
         payments::table
             .filter(payments::order_id.eq(order_id))
             .filter(payments::status.eq(PaymentStatus::Pending)),
     )
-    .set(payments::status.eq(PaymentStatus::Cancelled))
-    .execute(conn)?;
-    Ok(())
+    .set((
+        payments::status.eq(PaymentStatus::Cancelled),
+        payments::updated_at.eq(chrono::Utc::now()),
+    ))
+    .execute(conn)?)
 }

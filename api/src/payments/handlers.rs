@@ -47,11 +47,12 @@ pub struct PaymentStart {
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body(content = Option<PaymentRequest>, description = "Optional; online by default"),
     responses(
-        (status = 200, description = "Online payment ready to be confirmed in the browser", body = PaymentStart),
+        (status = 200, description = "Online payment ready to be confirmed in the browser, for the order's current total (an intent started before a change of the total is cancelled, and a new one made)", body = PaymentStart),
         (status = 201, description = "Counter payment recorded", body = PaymentList),
         (status = 403, description = "Only staff record counter payments"),
         (status = 404, description = "No such order of yours"),
-        (status = 409, description = "Already paid, cancelled, or not an online order")))]
+        (status = 409, description = "Already paid, cancelled, or not an online order"),
+        (status = 422, description = "Unknown `method`, or online payment turned off in this deployment")))]
 #[post("/orders/{order_id}/payments")]
 pub async fn start_payment(
     state: web::Data<AppState>,
@@ -67,6 +68,11 @@ pub async fn start_payment(
         Some(text) => PaymentMethod::parse(text),
     };
     match method {
+        Some(PaymentMethod::Online) if !state.config.online_payments => Err(AppError::field(
+            "method",
+            "unavailable",
+            "online payment is turned off here: staff record cash or card",
+        )),
         Some(PaymentMethod::Online) => {
             let order = db::run(&state.pool, move |conn| {
                 let order = find_visible(conn, order_id, &user, false)?;
@@ -76,15 +82,23 @@ pub async fn start_payment(
                     ));
                 }
                 match order.status {
-                    Status::PendingPayment => Ok(order),
-                    Status::Cancelled => Err(AppError::conflict("this order is cancelled")),
-                    _ => Err(AppError::conflict("this order is already paid")),
+                    Status::PendingPayment => {}
+                    Status::Cancelled => return Err(AppError::conflict("this order is cancelled")),
+                    _ => return Err(AppError::conflict("this order is already paid")),
                 }
+                // Intents called off by a change of the order: the next one is a new intent.
+                let replaced: i64 = payments::table
+                    .filter(payments::order_id.eq(order_id))
+                    .filter(payments::status.eq(PaymentStatus::Cancelled))
+                    .count()
+                    .get_result(conn)?;
+                Ok((order, replaced))
             })
             .await?;
+            let (order, replaced) = order;
             let provider = &payments_service.provider;
             let intent = provider
-                .create_intent(order.id, order.total_cents, &order.currency)
+                .create_intent(order.id, order.total_cents, &order.currency, replaced)
                 .await?;
             let (pi, provider_kind, row) = (intent.id.clone(), provider.kind(), order.clone());
             db::run(&state.pool, move |conn| {
@@ -195,7 +209,8 @@ pub struct RefundRequest {
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = RefundRequest,
     responses(
-        (status = 201, description = "Refund requested", body = RefundView),
+        (status = 201, description = "Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one)", body = RefundView),
+        (status = 202, description = "The provider did not answer in time: the refund stays pending with its idempotency key; a retry sends the same key, and the webhook settles it", body = RefundView),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such order in your shop"),
         (status = 409, description = "Nothing paid online"),
@@ -221,12 +236,16 @@ pub async fn refund_order(
     let view = payments_service
         .refund(
             order_id,
+            None,
             Some(body.0.amount_cents),
             Some(who.user.id),
             &reason,
         )
         .await?
         .ok_or_else(|| AppError::conflict("nothing was paid online for this order"))?;
+    if super::refunds::outcome_unknown(&view) {
+        return Ok(HttpResponse::Accepted().json(view));
+    }
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -278,7 +297,7 @@ pub struct OfflineConfirm {
     request_body = OfflineConfirm,
     responses(
         (status = 200, description = "Event delivered; the order's new state", body = crate::orders::model::Order),
-        (status = 404, description = "Stripe is configured, or no such payment of yours")))]
+        (status = 404, description = "Stripe is configured, online payment is off, or no such payment of yours")))]
 #[post("/payments/offline/confirm")]
 pub async fn offline_confirm(
     state: web::Data<AppState>,
@@ -286,9 +305,9 @@ pub async fn offline_confirm(
     user: CurrentUser,
     body: ApiJson<OfflineConfirm>,
 ) -> AppResult<HttpResponse> {
-    if !payments_service.provider.is_offline() {
+    if !payments_service.provider.is_offline() || !state.config.online_payments {
         return Err(AppError::not_found(
-            "offline payment provider (Stripe is configured)",
+            "offline payment provider (Stripe is configured, or online payment is off)",
         ));
     }
     let request = body.0;

@@ -1,12 +1,14 @@
 //! Payments: online by Stripe (or the offline test provider, same code path), cash or card
 //! collected by staff, refunds and the signed webhook. Calls to the provider are made outside the
 //! transactions that lock orders. Payments call into orders (`orders::lifecycle::mark_paid`, the
-//! settlement ledger); orders ask for refunds through `orders::lifecycle::Refunds`, implemented
-//! here.
+//! settlement ledger); orders ask for money back and for payments to be called off through
+//! `orders::lifecycle::PaymentGateway`, implemented here.
 //!
 //! `provider` (Stripe or offline) · `webhook` (signatures, events applied once) · `ledger`
-//! (payments and refunds as shown) · `refunds` · `handlers` (HTTP).
+//! (payments and refunds as shown) · `refunds` · `call_off` (intents nobody will pay) ·
+//! `handlers` (HTTP).
 
+mod call_off;
 mod handlers;
 pub mod ledger;
 pub mod provider;
@@ -25,7 +27,7 @@ pub use provider::Provider;
 use crate::config::Config;
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
-use crate::orders::lifecycle::Refunds;
+use crate::orders::lifecycle::PaymentGateway;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(start_payment)
@@ -62,8 +64,26 @@ impl Payments {
         let event: serde_json::Value = serde_json::from_slice(body)
             .map_err(|e| AppError::BadRequest(format!("malformed event: {e}")))?;
         let outcome = db::transaction(&self.pool, move |conn| webhook::apply(conn, &event)).await?;
-        if let webhook::Outcome::RefundNeeded { order_id } = outcome {
-            Box::pin(self.refund(order_id, None, None, "paid after cancellation")).await?;
+        if let webhook::Outcome::RefundNeeded {
+            order_id,
+            payment_intent,
+            reason,
+        } = &outcome
+        {
+            // The event is stored: a failure here is not retried by Stripe's redelivery, so it
+            // is logged for a person (a refund without an answer is sent again by itself).
+            let refunded =
+                Box::pin(self.refund(*order_id, Some(payment_intent.clone()), None, None, reason))
+                    .await;
+            if let Err(e) = refunded {
+                tracing::error!(%order_id, %payment_intent, error = %e, "ALERT money kept for an order that is not placed: the automatic refund failed");
+                sentry::capture_message(
+                    &format!(
+                        "automatic refund of {payment_intent} for order {order_id} failed: {e}"
+                    ),
+                    sentry::Level::Error,
+                );
+            }
         }
         Ok(outcome)
     }
@@ -82,7 +102,7 @@ impl Payments {
     }
 }
 
-impl Refunds for Payments {
+impl PaymentGateway for Payments {
     fn refund_cancelled(
         &self,
         order_id: Uuid,
@@ -90,9 +110,17 @@ impl Refunds for Payments {
     ) -> Pin<Box<dyn Future<Output = AppResult<bool>> + '_>> {
         Box::pin(async move {
             Ok(self
-                .refund(order_id, None, actor, "order cancelled")
+                .refund(order_id, None, None, actor, "order cancelled")
                 .await?
                 .is_some())
+        })
+    }
+
+    fn call_off_intents(&self, order_id: Uuid) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        Box::pin(async move {
+            if let Err(e) = Payments::call_off_intents(self, Some(order_id)).await {
+                tracing::warn!(%order_id, error = %e, "calling off the payment intent failed: tried again later");
+            }
         })
     }
 }

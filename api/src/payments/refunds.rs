@@ -1,37 +1,144 @@
 //! Refunds: the amount reserved in one transaction (never more than was paid), the provider called
-//! outside it with a key derived from the refund, the outcome written back.
+//! outside it with a key derived from the refund, the outcome written back. A refund whose answer
+//! was lost (timeout, reset, 5xx) stays `pending` with its amount reserved and no provider
+//! reference: it is sent again with the same key (by the next refund of the order, or by
+//! [`Payments::reconcile_refunds`]), so Stripe answers the same refund and never pays back twice;
+//! the webhook settles it too.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::ledger::{RefundStatus, RefundView};
-use super::provider::ProviderRefundStatus;
+use super::provider::{ProviderError, ProviderRefundStatus};
 use super::Payments;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};
 use crate::schema::{payments, refunds};
 
+/// Stripe keeps an idempotency key for 24 hours: past that, sending a lost refund again could pay
+/// it twice, so a person checks it in Stripe's dashboard.
+const RESEND_WITHIN_HOURS: i64 = 23;
+
+/// A refund written in our ledger, to be sent to the provider.
+#[derive(Clone, Debug)]
+struct Reserved {
+    refund_id: Uuid,
+    payment_id: Uuid,
+    order_id: Uuid,
+    payment_intent: String,
+    amount: i32,
+}
+
+impl Reserved {
+    fn key(&self) -> String {
+        format!("refund-{}", self.refund_id)
+    }
+}
+
+/// Whether a refund's outcome is still unknown: pending, and the provider never answered it.
+pub fn outcome_unknown(view: &RefundView) -> bool {
+    view.status == RefundStatus::Pending && view.provider_ref.is_none()
+}
+
+fn load_refund(conn: &mut PgConnection, refund_id: Uuid) -> AppResult<RefundView> {
+    Ok(refunds::table
+        .find(refund_id)
+        .select((
+            refunds::id,
+            refunds::amount_cents,
+            refunds::provider_ref,
+            refunds::status,
+            refunds::reason,
+            refunds::created_at,
+        ))
+        .first::<RefundView>(conn)?)
+}
+
+type ReservedRow = (Uuid, Uuid, i32, Uuid, Option<String>);
+
+/// Refunds still waiting for the provider's first answer, oldest first.
+fn unanswered(
+    conn: &mut PgConnection,
+    order_id: Option<Uuid>,
+    older_than: Option<chrono::DateTime<Utc>>,
+) -> AppResult<Vec<Reserved>> {
+    let mut query = refunds::table
+        .inner_join(payments::table)
+        .filter(refunds::status.eq(RefundStatus::Pending))
+        .filter(refunds::provider_ref.is_null())
+        .filter(refunds::created_at.gt(Utc::now() - Duration::hours(RESEND_WITHIN_HOURS)))
+        .order(refunds::created_at)
+        .select((
+            refunds::id,
+            payments::id,
+            refunds::amount_cents,
+            payments::order_id,
+            payments::provider_ref,
+        ))
+        .limit(50)
+        .into_boxed();
+    if let Some(order_id) = order_id {
+        query = query.filter(payments::order_id.eq(order_id));
+    }
+    if let Some(before) = older_than {
+        query = query.filter(refunds::created_at.lt(before));
+    }
+    let rows: Vec<ReservedRow> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(refund_id, payment_id, amount, order_id, pi)| {
+            Some(Reserved {
+                refund_id,
+                payment_id,
+                order_id,
+                payment_intent: pi?,
+                amount,
+            })
+        })
+        .collect())
+}
+
 impl Payments {
-    /// Refunds an online payment: `amount` (or everything not refunded yet). The amount is reserved
-    /// in one transaction (never more than was paid), then the provider is called with a key derived
-    /// from the refund, so a retry never refunds twice. Returns None when nothing was paid online.
+    /// Refunds an online payment of the order: `amount` (or everything not refunded yet) of
+    /// `payment_intent` (or of its first payment with something left). Refunds of the order whose
+    /// outcome is unknown are sent again first, with their own keys; when the caller asks again
+    /// for the amount of one of them, that refund is the answer (a retry, not a second refund).
+    /// Returns None when nothing was paid online.
     pub async fn refund(
         &self,
         order_id: Uuid,
+        payment_intent: Option<String>,
         amount: Option<i32>,
         actor: Option<Uuid>,
         reason: &str,
     ) -> AppResult<Option<RefundView>> {
+        let waiting = db::run(&self.pool, move |conn| {
+            unanswered(conn, Some(order_id), None)
+        })
+        .await?;
+        for reserved in waiting {
+            let asked = reserved.amount;
+            match self.send(reserved).await {
+                Ok(view) if amount == Some(asked) && view.status != RefundStatus::Failed => {
+                    return Ok(Some(view));
+                }
+                Ok(_) => {}
+                // Refused: written as failed, its amount free again; what is asked now goes on.
+                Err(AppError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let reason_text = reason.to_string();
         let reserved = db::transaction(&self.pool, move |conn| {
-            let payment: Option<(Uuid, Option<String>, i32, i32)> = payments::table
+            let payments_of_order: Vec<(Uuid, Option<String>, i32, i32)> = payments::table
                 .filter(payments::order_id.eq(order_id))
                 .filter(payments::status.eq(PaymentStatus::Succeeded))
                 .filter(
                     payments::provider.eq_any([PaymentProvider::Stripe, PaymentProvider::Offline]),
                 )
+                .order(payments::created_at)
                 .select((
                     payments::id,
                     payments::provider_ref,
@@ -39,8 +146,16 @@ impl Payments {
                     payments::refunded_cents,
                 ))
                 .for_update()
-                .first(conn)
-                .optional()?;
+                .load(conn)?;
+            // The one asked for, or the first with something left to refund.
+            let payment = payments_of_order
+                .into_iter()
+                .filter(|(_, pi, _, _)| {
+                    payment_intent
+                        .as_deref()
+                        .is_none_or(|wanted| pi.as_deref() == Some(wanted))
+                })
+                .min_by_key(|(_, _, paid, refunded)| refunded >= paid);
             let Some((payment_id, Some(pi), paid, refunded)) = payment else {
                 return match amount {
                     Some(_) => Err(AppError::conflict("nothing was paid online for this order")),
@@ -75,62 +190,117 @@ impl Payments {
                     payments::updated_at.eq(Utc::now()),
                 ))
                 .execute(conn)?;
-            Ok(Some((refund_id, payment_id, pi, amount)))
+            Ok(Some(Reserved {
+                refund_id,
+                payment_id,
+                order_id,
+                payment_intent: pi,
+                amount,
+            }))
         })
         .await?;
-        let Some((refund_id, payment_id, pi, amount)) = reserved else {
-            return Ok(None);
-        };
+        match reserved {
+            Some(reserved) => self.send(reserved).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Sends refunds whose answer was lost again, with their keys (the background task): what
+    /// the webhook has not settled within a minute.
+    pub async fn reconcile_refunds(&self) -> AppResult<usize> {
+        let waiting = db::run(&self.pool, |conn| {
+            let stale: i64 = refunds::table
+                .filter(refunds::status.eq(RefundStatus::Pending))
+                .filter(refunds::provider_ref.is_null())
+                .filter(refunds::created_at.le(Utc::now() - Duration::hours(RESEND_WITHIN_HOURS)))
+                .count()
+                .get_result(conn)?;
+            if stale > 0 {
+                tracing::error!(refunds = stale, "ALERT refunds without an answer from the provider for a day: check them in Stripe's dashboard");
+            }
+            unanswered(conn, None, Some(Utc::now() - Duration::minutes(1)))
+        })
+        .await?;
+        let mut settled = 0;
+        for reserved in waiting {
+            if let Ok(view) = self.send(reserved).await {
+                settled += usize::from(!outcome_unknown(&view));
+            }
+        }
+        Ok(settled)
+    }
+
+    /// Calls the provider for one reserved refund and writes what it answered: refused, the
+    /// amount is free again (and the error returned); no answer, it stays pending with its key.
+    async fn send(&self, reserved: Reserved) -> AppResult<RefundView> {
         let answer = self
             .provider
-            .refund(&pi, amount, &format!("refund-{refund_id}"))
+            .refund(
+                &reserved.payment_intent,
+                reserved.amount,
+                &reserved.key(),
+                reserved.refund_id,
+                reserved.order_id,
+            )
             .await;
+        let order_id = reserved.order_id;
         let (status, provider_ref) = match &answer {
-            Ok(r)
-                if matches!(
-                    r.status,
-                    ProviderRefundStatus::Failed | ProviderRefundStatus::Canceled
-                ) =>
-            {
-                (RefundStatus::Failed, Some(r.id.clone()))
-            }
-            // Stripe may answer succeeded at once; the offline provider settles with charge.refunded.
-            Ok(r) if r.status == ProviderRefundStatus::Succeeded && !self.provider.is_offline() => {
-                (RefundStatus::Succeeded, Some(r.id.clone()))
-            }
-            Ok(r) => (RefundStatus::Pending, Some(r.id.clone())),
-            Err(e) => {
-                tracing::error!(%order_id, error = %e, "ALERT refund failed at the provider");
+            Ok(r) => (
+                match r.status {
+                    Some(ProviderRefundStatus::Failed | ProviderRefundStatus::Canceled) => {
+                        RefundStatus::Failed
+                    }
+                    // The offline provider settles with charge.refunded, as Stripe may.
+                    Some(ProviderRefundStatus::Succeeded) if !self.provider.is_offline() => {
+                        RefundStatus::Succeeded
+                    }
+                    // pending, requires_action, null or a word we do not know: the webhook says.
+                    _ => RefundStatus::Pending,
+                },
+                Some(r.id.clone()),
+            ),
+            Err(ProviderError::Refused(e)) => {
+                tracing::error!(%order_id, error = %e, "ALERT refund refused by the provider");
                 (RefundStatus::Failed, None)
             }
-        };
-        let view = db::transaction(&self.pool, move |conn| {
-            diesel::update(refunds::table.find(refund_id))
-                .set((
-                    refunds::status.eq(status),
-                    refunds::provider_ref.eq(provider_ref),
-                ))
-                .execute(conn)?;
-            if status == RefundStatus::Failed {
-                // Give the reserved amount back so the refund can be tried again.
-                diesel::update(payments::table.find(payment_id))
-                    .set(payments::refunded_cents.eq(payments::refunded_cents - amount))
-                    .execute(conn)?;
+            Err(ProviderError::Unknown(e)) => {
+                tracing::warn!(%order_id, refund_id = %reserved.refund_id, error = %e, "refund outcome unknown: kept pending with its key, sent again later");
+                (RefundStatus::Pending, None)
             }
-            Ok(refunds::table
+        };
+        let (refund_id, payment_id, amount) =
+            (reserved.refund_id, reserved.payment_id, reserved.amount);
+        let view = db::transaction(&self.pool, move |conn| {
+            // Locked first, as the webhook does: a refund is settled once.
+            payments::table
+                .find(payment_id)
+                .select(payments::id)
+                .for_update()
+                .first::<Uuid>(conn)?;
+            let current: RefundStatus = refunds::table
                 .find(refund_id)
-                .select((
-                    refunds::id,
-                    refunds::amount_cents,
-                    refunds::provider_ref,
-                    refunds::status,
-                    refunds::reason,
-                    refunds::created_at,
-                ))
-                .first::<RefundView>(conn)?)
+                .select(refunds::status)
+                .first(conn)?;
+            if current == RefundStatus::Pending {
+                diesel::update(refunds::table.find(refund_id))
+                    .set((
+                        refunds::status.eq(status),
+                        refunds::provider_ref.eq(provider_ref),
+                    ))
+                    .execute(conn)?;
+                if status == RefundStatus::Failed {
+                    // Give the reserved amount back so the refund can be tried again.
+                    diesel::update(payments::table.find(payment_id))
+                        .set(payments::refunded_cents.eq(payments::refunded_cents - amount))
+                        .execute(conn)?;
+                }
+            }
+            load_refund(conn, refund_id)
         })
         .await?;
-        answer?;
+        if let Err(e @ ProviderError::Refused(_)) = answer {
+            return Err(e.into());
+        }
         if self.provider.is_offline() {
             // The offline provider settles refunds like Stripe: with a signed charge.refunded event.
             let total_refunded = db::run(&self.pool, move |conn| {
@@ -140,8 +310,10 @@ impl Payments {
                     .first::<i32>(conn)?)
             })
             .await?;
-            self.deliver_offline_event("charge.refunded", serde_json::json!({"object": "charge", "payment_intent": pi, "amount_refunded": total_refunded})).await?;
+            let pi = reserved.payment_intent;
+            Box::pin(self.deliver_offline_event("charge.refunded", serde_json::json!({"object": "charge", "payment_intent": pi, "amount_refunded": total_refunded}))).await?;
+            return db::run(&self.pool, move |conn| load_refund(conn, refund_id)).await;
         }
-        Ok(Some(view))
+        Ok(view)
     }
 }

@@ -2649,7 +2649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body */
+            /** @description Invalid order: unknown product or size, bad quantity, empty cart, address outside the zone, shop closed, below the minimum, key reused with another body, online payment turned off (`payment_method`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2996,7 +2996,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Online payment ready to be confirmed in the browser */
+            /** @description Online payment ready to be confirmed in the browser, for the order's current total (an intent started before a change of the total is cancelled, and a new one made) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3041,6 +3041,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unknown `method`, or online payment turned off in this deployment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     refund_order: {
@@ -3059,8 +3068,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Refund requested */
+            /** @description Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one) */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundView"];
+                };
+            };
+            /** @description The provider did not answer in time: the refund stays pending with its idempotency key; a retry sends the same key, and the webhook settles it */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3182,7 +3200,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Stripe is configured, or no such payment of yours */
+            /** @description Stripe is configured, online payment is off, or no such payment of yours */
             404: {
                 headers: {
                     [name: string]: unknown;
