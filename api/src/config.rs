@@ -563,6 +563,7 @@ mod tests {
             ),
             ("ADDS_ALLOWED_HOSTS", "ocpizza.fr"),
             ("DB_SSLMODE", "verify-full"),
+            ("METRICS_TOKEN", "m3tr1cs-t0ken-for-the-scraper-2026"),
         ];
         let config = Config::from_vars(&vars(&production)).unwrap();
         let refusals = config.serve_refusals();

@@ -93,3 +93,37 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Diesel knows a migration by the digits of its folder's date and number: two folders with
+    /// the same digits would let one of them never run.
+    #[test]
+    fn every_migration_has_its_own_version() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let mut versions: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("up.sql").is_file())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let version: String = name
+                    .split('_')
+                    .next()
+                    .unwrap()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                version
+            })
+            .collect();
+        let count = versions.len();
+        versions.sort();
+        versions.dedup();
+        assert_eq!(
+            versions.len(),
+            count,
+            "two migrations share a version: {versions:?}"
+        );
+    }
+}

@@ -957,6 +957,7 @@ fn the_server_refuses_to_start_in_production_without_a_stripe_key_unless_online_
             )
             .env("ADDS_ALLOWED_HOSTS", "ocpizza.fr")
             .env("DB_SSLMODE", "verify-full")
+            .env("METRICS_TOKEN", "m3tr1cs-t0ken-for-the-scraper-2026")
             .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none");
         for name in [
             "STRIPE_SECRET_KEY",
