@@ -56,6 +56,22 @@ pub enum Command {
     /// Rebuild the search: PostgreSQL documents, and the whole Algolia index when configured
     /// (settings, then every product), with a progress bar on a terminal.
     Reindex,
+    /// Dump the database into DIR (`pg_dump`, custom format, a dated name) and keep the newest
+    /// N archives (daily timer: deploy/ocpizza-backup.timer).
+    Backup {
+        #[arg(long, env = "BACKUP_DIR")]
+        dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 7)]
+        keep: usize,
+    },
+    /// Restore an archive made by `backup` into the database of DATABASE_URL, then apply the
+    /// migrations it lacks. A database that already holds data is refused without --replace.
+    Restore {
+        file: std::path::PathBuf,
+        /// Drop what the database holds and replace it with the archive.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
 }

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod address;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod client_ip;

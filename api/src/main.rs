@@ -85,6 +85,33 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Backup { dir, keep } => {
+            let url = config.database_url_with_tls();
+            let result = connect(&config)
+                .and_then(|mut conn| ocpizza::backup::backup(&mut conn, &url, &dir, keep));
+            match result {
+                Ok(report) => {
+                    println!("{report}");
+                    for old in &report.removed {
+                        println!("backup: removed {}", old.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Restore { file, replace } => {
+            let url = config.database_url_with_tls();
+            let result = connect(&config)
+                .and_then(|mut conn| ocpizza::backup::restore(&mut conn, &url, &file, replace));
+            match result {
+                Ok(summary) => {
+                    println!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::ExpireOrders => {
             let result = connect(&config).and_then(|mut conn| {
                 ocpizza::orders::lifecycle::expire_unpaid(&mut conn).map_err(describe)

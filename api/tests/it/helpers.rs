@@ -143,6 +143,21 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// An empty database (no tables), dropped on drop: where a restore goes.
+    pub fn empty() -> TestDb {
+        let name = format!("ocpizza_test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url()).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("an empty database");
+        TestDb {
+            url: url_for(&name),
+            name,
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut admin) = PgConnection::establish(&admin_url()) {

@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod authorization;
+mod backups;
 mod catalog;
 mod fake_algolia;
 mod fake_smtp;
