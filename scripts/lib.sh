@@ -88,3 +88,37 @@ wait_for() {
     echo "$2 did not answer on $1" >&2
     return 1
 }
+
+# Checks what the tests need before anything is built: prints the exact install command for what
+# is missing, and installs it when run as root with apt (as CI does). Returns non-zero otherwise.
+ensure_test_tools() {
+    local need=() cmd pkg
+    dpkg -s libpq-dev >/dev/null 2>&1 || need+=(libpq-dev)
+    for pair in pg_isready:postgresql pg_dump:postgresql-client chromium:chromium nginx:nginx envsubst:gettext-base curl:curl; do
+        cmd=${pair%%:*} pkg=${pair#*:}
+        command -v "$cmd" >/dev/null || need+=("$pkg")
+    done
+    command -v cargo >/dev/null || { echo "Rust is needed: https://rustup.rs (cargo, rustc)" >&2; return 1; }
+    if [ -f frontend/package.json ] && ! command -v npm >/dev/null; then
+        echo "Node.js 20 and npm are needed for the SPA's tests (apt-get install nodejs npm)" >&2
+        return 1
+    fi
+    [ ${#need[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing what the tests need: apt-get install ${need[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null || true
+        apt-get install -y -q "${need[@]}" >/dev/null
+    else
+        echo "the tests need: ${need[*]}" >&2
+        echo "install them with: sudo apt-get install -y ${need[*]}" >&2
+        return 1
+    fi
+}
+
+# The first build of the API compiles every dependency: say so before a long silence.
+warn_first_build() {
+    if [ ! -d target/debug/deps ]; then
+        log "first build: compiling the API and its ~300 dependencies takes 10 to 15 minutes on 2 cores (later builds only recompile the API)"
+    fi
+}

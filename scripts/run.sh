@@ -18,6 +18,7 @@ export BIND_ADDR=${BIND_ADDR:-127.0.0.1:$PORT}
 export PUBLIC_URL=${PUBLIC_URL:-http://localhost:$PORT}
 
 log "building the API"
+warn_first_build
 cargo build --bin ocpizza
 if [ -f frontend/package.json ]; then
     if command -v npm >/dev/null; then
@@ -38,6 +39,7 @@ target/debug/ocpizza seed
 if [ -z "${NO_NGINX:-}" ] && command -v nginx >/dev/null && command -v envsubst >/dev/null && [ -f frontend/dist/index.html ]; then
     API_PORT=${API_PORT:-$((PORT + 1))}
     export BIND_ADDR=127.0.0.1:$API_PORT
+    log "nginx takes port $PORT (open that one); the API itself listens on $API_PORT (API_PORT to change it)"
     # nginx on this machine is the proxy: its X-Forwarded-For names the client (login throttling).
     export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
     PREFIX=$(pwd)/.data/nginx

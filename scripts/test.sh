@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+# Every prerequisite first, before anything is built.
+ensure_test_tools
 ensure_postgres
+warn_first_build
 export TEST_DATABASE_ADMIN_URL=${TEST_DATABASE_ADMIN_URL:-$PG_SERVER_URL/postgres}
 
 log "API tests (cargo test)"

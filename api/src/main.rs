@@ -240,6 +240,7 @@ fn seed_command(config: &Config) -> ExitCode {
                 report.stock_lines_created
             );
             if !report.demo_users.is_empty() {
+                println!("demo shop lyon-presquile takes orders at all hours (development only; the other shops keep their hours)");
                 println!("demo users (development only):");
                 for u in &report.demo_users {
                     println!(

@@ -24,9 +24,10 @@ pub const MAX_EXTRAS: usize = 10;
 #[serde(deny_unknown_fields)]
 pub struct CartItem {
     pub product_id: Uuid,
-    /// Size code, e.g. `medium`.
+    /// Size code, e.g. `medium`; may be left out for a product sold in one size (a drink).
     #[schema(example = "medium")]
-    pub size: String,
+    #[serde(default)]
+    pub size: Option<String>,
     #[schema(example = 1, minimum = 1, maximum = 50)]
     pub quantity: i32,
     /// Extra toppings (ingredients with `can_be_extra`), charged at their price.
@@ -211,7 +212,28 @@ impl PriceList {
                 complete = false;
                 continue;
             }
-            let Some(size) = size_by_key.get(&(item.product_id, item.size.as_str())) else {
+            let size = match &item.size {
+                Some(code) => size_by_key.get(&(item.product_id, code.as_str())).copied(),
+                None => {
+                    let mut sizes = self
+                        .sizes
+                        .iter()
+                        .filter(|s| s.product_id == item.product_id);
+                    match (sizes.next(), sizes.next()) {
+                        (Some(only), None) => Some(only),
+                        _ => {
+                            v.add(
+                                at("size"),
+                                "required",
+                                "this product comes in several sizes: say which",
+                            );
+                            complete = false;
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some(size) = size else {
                 v.add(at("size"), "unknown", "this product has no such size");
                 complete = false;
                 continue;
@@ -402,7 +424,7 @@ mod tests {
     fn item(product_id: Uuid, size: &str, quantity: i32) -> CartItem {
         CartItem {
             product_id,
-            size: size.into(),
+            size: Some(size.into()),
             quantity,
             add_ingredient_ids: Vec::new(),
             remove_ingredient_ids: Vec::new(),
@@ -562,6 +584,32 @@ mod tests {
                 "{bad:?}: expected {field} {code}, got {found:?}"
             );
         }
+        // A product sold in one size needs no size; one in several does.
+        let mut v = Violations::new();
+        let cart = m.list.price(
+            &[CartItem {
+                size: None,
+                ..item(m.drink, "", 2)
+            }],
+            0,
+            "EUR",
+            &mut v,
+        );
+        assert_eq!(cart.unwrap().lines[0].size, "33cl");
+        let mut v = Violations::new();
+        m.list.price(
+            &[CartItem {
+                size: None,
+                ..item(m.pizza, "", 1)
+            }],
+            0,
+            "EUR",
+            &mut v,
+        );
+        assert_eq!(
+            errors(v),
+            [("items[0].size".to_string(), "required".to_string())]
+        );
         // The second line's problem is named as the second line's.
         let mut v = Violations::new();
         m.list.price(

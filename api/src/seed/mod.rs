@@ -89,6 +89,10 @@ pub fn run(conn: &mut PgConnection, with_demo_users: bool) -> AppResult<SeedRepo
         seed_products(conn, &category_ids, &ingredient_ids)?;
         let stock_lines_created = seed_stock(conn, &shop_ids, &ingredient_ids)?;
         let demo_users = if with_demo_users {
+            // Outside production the demo staff's shop takes orders at any hour, so a newcomer's
+            // first order (and the README's walkthrough) works at 07:00 too; the others keep
+            // realistic hours.
+            open_around_the_clock(conn, shop_ids[0])?;
             seed_demo_users(conn, shop_ids[0])?
         } else {
             Vec::new()
@@ -102,6 +106,22 @@ pub fn run(conn: &mut PgConnection, with_demo_users: bool) -> AppResult<SeedRepo
             demo_users,
         })
     })
+}
+
+/// The first shop's hours become 00:00–23:59 (until midnight) every day.
+fn open_around_the_clock(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<()> {
+    diesel::delete(shop_hours::table.filter(shop_hours::shop_id.eq(shop_id))).execute(conn)?;
+    for weekday in 1..=7i16 {
+        diesel::insert_into(shop_hours::table)
+            .values((
+                shop_hours::shop_id.eq(shop_id),
+                shop_hours::weekday.eq(weekday),
+                shop_hours::opens_at.eq(time("00:00")?),
+                shop_hours::closes_at.eq(time("23:59")?),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 fn seed_shops(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {

@@ -718,3 +718,20 @@ async fn a_retry_with_the_same_idempotency_key_creates_nothing_new() {
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_drink_sold_in_one_size_needs_no_size_and_a_pizza_says_which_is_missing() {
+    let s = Scene::new().await;
+    let body = s.delivery_order(json!([
+        s.item("margherita", "large", 1),
+        {"product_id": s.products["coca-cola"], "quantity": 2}
+    ]));
+    let res = s.place(&s.customer, body).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let order: Value = res.json().await.unwrap();
+    assert_eq!(order["lines"][1]["size"], "33cl");
+    let body = s.delivery_order(json!([{"product_id": s.products["margherita"], "quantity": 1}]));
+    let problem = crate::helpers::assert_problem(s.place(&s.customer, body).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "items[0].size");
+    assert_eq!(problem["errors"][0]["code"], "required");
+}

@@ -790,10 +790,10 @@ export interface components {
             /** @description Ingredients of the recipe to leave out (free). */
             remove_ingredient_ids?: string[];
             /**
-             * @description Size code, e.g. `medium`.
+             * @description Size code, e.g. `medium`; may be left out for a product sold in one size (a drink).
              * @example medium
              */
-            size: string;
+            size?: string | null;
         };
         Category: {
             /** Format: uuid */
