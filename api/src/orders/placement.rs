@@ -18,7 +18,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{change_stock, Movement, Reason};
 use crate::schema::{addresses, order_line_modifications, order_lines, orders, shops, users};
-use crate::shops::{is_open_at, Shop};
+use crate::shops::{is_open_at, next_opening, shop_timezone, Shop};
 use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 
 /// A customer without an account, for a phone or counter order.
@@ -240,7 +240,16 @@ pub fn place_order(
         v.add(
             "shop_id",
             "closed",
-            format!("{} is closed now; see its opening hours", shop.name),
+            match next_opening(&shop, &ranges, Utc::now()) {
+                Some(at) => format!(
+                    "{} is closed now; it opens again at {} ({})",
+                    shop.name,
+                    at.with_timezone(&shop_timezone(&shop))
+                        .format("%H:%M on %A %-d %B"),
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                None => format!("{} is closed now; see its opening hours", shop.name),
+            },
         );
     }
     if req.payment_method == PaymentMethod::Online && !terms.online {

@@ -64,6 +64,41 @@ pub fn is_open_at(shop: &Shop, ranges: &[OpeningRange], at: DateTime<Utc>) -> bo
     })
 }
 
+/// When a shop closed at `at` opens next (within a week), as an instant: `None` while it is open
+/// or when it has no hours. Read in the shop's time zone: an opening that falls in the hour the
+/// clocks skip in spring is the first instant after it.
+pub fn next_opening(
+    shop: &Shop,
+    ranges: &[OpeningRange],
+    at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if is_open_at(shop, ranges, at) {
+        return None;
+    }
+    let zone = shop_timezone(shop);
+    let local = at.with_timezone(&zone);
+    (0..=7)
+        .filter_map(|days| local.date_naive().checked_add_days(chrono::Days::new(days)))
+        .flat_map(|date| {
+            let weekday = date.weekday().number_from_monday() as i16;
+            ranges
+                .iter()
+                .filter(move |r| r.weekday == weekday)
+                .filter_map(move |r| {
+                    let wall = date.and_time(r.opens_at);
+                    // In the skipped hour, the first minute that exists (the shop is open then).
+                    (0..=120).find_map(|minutes| {
+                        (wall + chrono::Duration::minutes(minutes))
+                            .and_local_timezone(zone)
+                            .earliest()
+                    })
+                })
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .filter(|t| *t > at)
+        .min()
+}
+
 fn format_time(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
@@ -185,6 +220,59 @@ mod tests {
                 (utc(11, 24, 13, 0, 0), false, "14:00 in Paris: closed"),
                 (utc(11, 17, 10, 45, 0), true, "the Tuesday before"),
             ],
+        );
+    }
+
+    #[test]
+    fn a_closed_shop_says_when_it_opens_next_in_its_own_time() {
+        let shop = shop_in("Europe/Paris");
+        // Tuesday to Saturday 11:00–14:00 and 18:00–22:00; 2026-11-24 is a Tuesday (UTC+1).
+        let ranges: Vec<_> = (2..=6)
+            .flat_map(|d| [range(d, (11, 0), (14, 0)), range(d, (18, 0), (22, 0))])
+            .collect();
+        let cases = [
+            (
+                utc(11, 24, 8, 0, 0),
+                Some(utc(11, 24, 10, 0, 0)),
+                "Tuesday 09:00: 11:00",
+            ),
+            (
+                utc(11, 24, 14, 0, 0),
+                Some(utc(11, 24, 17, 0, 0)),
+                "between the services: 18:00",
+            ),
+            (utc(11, 24, 12, 0, 0), None, "open now"),
+            (
+                utc(11, 28, 21, 30, 0),
+                Some(utc(12, 1, 10, 0, 0)),
+                "Saturday night: Tuesday",
+            ),
+            (
+                utc(11, 30, 9, 0, 0),
+                Some(utc(12, 1, 10, 0, 0)),
+                "Monday: Tuesday",
+            ),
+        ];
+        for (at, expected, why) in cases {
+            assert_eq!(next_opening(&shop, &ranges, at), expected, "{why}");
+        }
+        assert_eq!(
+            next_opening(&shop, &[], utc(11, 24, 8, 0, 0)),
+            None,
+            "no hours"
+        );
+        // Across the spring change (Sunday 29 March 2026, 02:00 → 03:00): a shop opening at
+        // 02:30 that night opens at 03:00 local, 01:00 UTC.
+        let night = [range(7, (2, 30), (5, 0))];
+        assert_eq!(
+            next_opening(&shop, &night, utc(3, 28, 23, 0, 0)),
+            Some(utc(3, 29, 1, 0, 0))
+        );
+        // And the autumn change: Monday 11:00 after 25 October is UTC+1 again.
+        let monday = [range(1, (11, 0), (14, 0))];
+        assert_eq!(
+            next_opening(&shop, &monday, utc(10, 25, 12, 0, 0)),
+            Some(utc(10, 26, 10, 0, 0))
         );
     }
 

@@ -13,7 +13,7 @@ pub mod views;
 pub mod zones;
 
 pub use handlers::*;
-pub use hours::{is_open_at, shop_timezone, OpeningHours};
+pub use hours::{is_open_at, next_opening, shop_timezone, OpeningHours};
 pub use model::{find_shop, OpeningRange, Shop};
 pub use rules::ShopInput;
 pub use views::{load_views, ShopView};

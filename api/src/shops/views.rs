@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::hours::{is_open_at, OpeningHours};
+use super::hours::{is_open_at, next_opening, OpeningHours};
 use super::model::{OpeningRange, Shop};
 use crate::error::AppResult;
 use crate::schema::{shop_delivery_zones, shop_hours};
@@ -38,6 +38,8 @@ pub struct ShopView {
     pub delivery_postal_codes: Vec<String>,
     /// Whether the shop takes orders right now.
     pub open_now: bool,
+    /// When a closed shop opens next (within a week); null while it is open or without hours.
+    pub next_opening_at: Option<DateTime<Utc>>,
 }
 
 /// Loads shops with their hours and zones in three queries.
@@ -67,6 +69,10 @@ pub fn load_views(conn: &mut PgConnection, list: Vec<Shop>) -> AppResult<Vec<Sho
             let ranges = hours.remove(&shop.id).unwrap_or_default();
             ShopView {
                 open_now: shop.active && is_open_at(&shop, &ranges, now),
+                next_opening_at: shop
+                    .active
+                    .then(|| next_opening(&shop, &ranges, now))
+                    .flatten(),
                 hours: ranges.iter().map(OpeningHours::from).collect(),
                 delivery_postal_codes: zones.remove(&shop.id).unwrap_or_default(),
                 id: shop.id,

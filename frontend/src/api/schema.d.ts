@@ -1575,6 +1575,11 @@ export interface components {
             min_order_cents: number;
             /** @example OC Pizza Presqu'île */
             name: string;
+            /**
+             * Format: date-time
+             * @description When a closed shop opens next (within a week); null while it is open or without hours.
+             */
+            next_opening_at?: string | null;
             /** @description Whether the shop takes orders right now. */
             open_now: boolean;
             phone: string;
@@ -3663,6 +3668,11 @@ export interface operations {
                             min_order_cents: number;
                             /** @example OC Pizza Presqu'île */
                             name: string;
+                            /**
+                             * Format: date-time
+                             * @description When a closed shop opens next (within a week); null while it is open or without hours.
+                             */
+                            next_opening_at?: string | null;
                             /** @description Whether the shop takes orders right now. */
                             open_now: boolean;
                             phone: string;

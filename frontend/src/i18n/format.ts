@@ -49,3 +49,14 @@ export function formatClock(hhmm: string, locale: string): string {
   const date = new Date(Date.UTC(2024, 0, 1, h, m));
   return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }).format(date);
 }
+
+/** An instant as the shop's clock and calendar say it: "mardi 11:00" ("Tuesday 11:00"). */
+export function formatShopTime(iso: string, timeZone: string, locale: string): string {
+  const date = new Date(iso);
+  const options: Intl.DateTimeFormatOptions = { weekday: "long", hour: "2-digit", minute: "2-digit" };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, options).format(date);
+  }
+}

@@ -142,4 +142,19 @@ describe("checkout", () => {
       await screen.findByText(/Cette pizzeria ne livre pas à ce code postal/, {}, { timeout: 3000 }),
     ).toBeInTheDocument();
   });
+
+  it("in a closed shop says when it opens again and offers no button to order", async () => {
+    mockApi({
+      "GET /api/v1/me": () => json({ id: "u", email: "c@x.fr", full_name: "Camille Client", role: "customer", created_at: "2026-01-01T00:00:00Z" }),
+      [`GET /api/v1/shops/${SHOP_ID}`]: () => json({ ...shop, open_now: false, next_opening_at: "2026-12-01T10:00:00Z" }),
+      "GET /api/v1/me/addresses": () => json({ items: [] }),
+      "POST /api/v1/orders/quote": () => json({ ...quote, shop_open: false }),
+    });
+    const user = userEvent.setup();
+    renderCheckout();
+    await user.click(await screen.findByRole("radio", { name: /^À emporter/ }));
+    expect(await screen.findByText(/elle rouvre mardi 11:00/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Commander/ })).toBeNull();
+    expect(screen.queryByText(/Certains champs sont à corriger/)).toBeNull();
+  });
 });

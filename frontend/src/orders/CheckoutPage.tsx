@@ -89,6 +89,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
     [shop.id, fulfilment, deliveryAddress, cart],
   );
   const quote = useQuote(quoteRequest);
+  const closed = quote.status === "ready" && !quote.data.shop_open;
 
   const quoteMessages = fieldMessages(t, quote.problem);
   const orderMessages = fieldMessages(t, problem);
@@ -164,18 +165,19 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
           {quote.status === "error" && quote.problem.status !== 422 && (
             <ErrorPanel problem={quote.problem} onRetry={quote.retry} title={t("checkout.quoteFailed")} />
           )}
-          {other.shop_id && <p className="notice">{other.shop_id}</p>}
+          {other.shop_id && !closed && <p className="notice">{other.shop_id}</p>}
           {other.items && <p className="notice">{other.items}</p>}
           <FormError problem={problem} overrides={{ 409: "checkout.outOfStock", 403: "checkout.forbidden" }} />
           {missing.length > 0 && <p className="notice">{t("checkout.missing", { names: missing.join(", ") })}</p>}
           <p className="muted small">{t("checkout.as", { name: user?.full_name ?? "" })}</p>
-          <button type="submit" className="button button--primary button--wide" disabled={busy}>
+          {/* A closed shop takes no order: the summary says when it opens; no button to press. */}
+          {!closed && <button type="submit" className="button button--primary button--wide" disabled={busy}>
             {busy
               ? t("common.pleaseWait")
               : quote.status === "ready"
                 ? t(payment === "online" ? "checkout.placeAndPay" : "checkout.place", { total: price(quote.data.total_cents + (fulfilment === "delivery" && !deliveryAddress ? shop.delivery_fee_cents : 0), quote.data.currency) })
                 : t("checkout.placeNoTotal")}
-          </button>
+          </button>}
         </aside>
       </form>
     </div>

@@ -3,6 +3,7 @@
 import type { Quote, Shop } from "../api/types";
 import type { Cart } from "../cart/cart";
 import { useI18n } from "../i18n";
+import { formatShopTime } from "../i18n/format";
 import { Loading } from "../ui/LoadState";
 
 export function QuoteSummary({
@@ -23,7 +24,7 @@ export function QuoteSummary({
   deliveryPending: boolean;
   shop: Shop;
 }) {
-  const { t, price } = useI18n();
+  const { t, price, intlLocale } = useI18n();
   if (loading && !quote) return <Loading label={t("checkout.pricing")} />;
   return (
     <div aria-busy={loading}>
@@ -75,7 +76,13 @@ export function QuoteSummary({
           </div>
         </dl>
       )}
-      {quote && !quote.shop_open && <p className="notice">{t("checkout.shopClosed")}</p>}
+      {quote && !quote.shop_open && (
+        <p className="notice" role="status">
+          {shop.next_opening_at
+            ? t("checkout.closedUntil", { when: formatShopTime(shop.next_opening_at, shop.timezone, intlLocale) })
+            : t("checkout.shopClosed")}
+        </p>
+      )}
       {quote && !quote.meets_minimum && (
         <p className="notice">{t("checkout.belowMinimum", { minimum: price(quote.minimum_order_cents, quote.currency) })}</p>
       )}

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import type { Shop } from "../api/types";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useI18n } from "../i18n";
+import { formatShopTime } from "../i18n/format";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useChosenShop } from "./chosenShop";
 import { todayHours, weekHours } from "./hours";
@@ -120,6 +121,11 @@ function ShopCard({ shop, chosen }: { shop: Shop; chosen: boolean }) {
           {shop.open_now ? t("shops.openNow") : t("shops.closedNow")}
         </span>
       </header>
+      {!shop.open_now && shop.next_opening_at && (
+        <p className="shop-card__next small">
+          {t("shops.opensAt", { when: formatShopTime(shop.next_opening_at, shop.timezone, intlLocale) })}
+        </p>
+      )}
       <p className="shop-card__address">
         {shop.address_line}
         <br />
