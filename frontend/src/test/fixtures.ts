@@ -64,7 +64,6 @@ export const menu: Menu = {
   shop_id: "shop-1",
   currency: "EUR",
   open_now: true,
-  next_opening_at: null,
   categories: [
     { id: "cat-1", slug: "pizzas", name: "Pizzas", position: 1, products: [margherita, chevreMiel, paysanne] },
     { id: "cat-2", slug: "desserts", name: "Desserts", position: 2, products: [tiramisu] },
