@@ -322,13 +322,51 @@ pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppE
     )))
 }
 
-/// A page of a list: `{"items": [...], "next_cursor": null | "…"}`.
-#[derive(Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+/// A page of a list: `{"items": [...], "next_cursor": null | "…"}`. Documented per item type by
+/// the named schemas of [`page_schema`] (`ShopPage`…), whose items reference the item's schema.
+#[derive(Serialize)]
+pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass it as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// Declares `$name`, the documented schema of a `Page<$item>` (same fields): utoipa inlines the
+/// items of a generic schema, where a named page references the item's own schema.
+macro_rules! page_schema {
+    ($(#[$doc:meta])* $name:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass it as `cursor` to get the next page; null on the last page.
+            #[schema(required = true)]
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+page_schema!(
+    /// A page of shops: `{"items": [...], "next_cursor": null | "…"}`.
+    ShopPage,
+    crate::shops::ShopView
+);
+page_schema!(
+    /// A page of products: `{"items": [...], "next_cursor": null | "…"}`.
+    ProductPage,
+    crate::catalog::Product
+);
+page_schema!(
+    /// A page of orders: `{"items": [...], "next_cursor": null | "…"}`.
+    OrderPage,
+    crate::orders::model::Order
+);
+page_schema!(
+    /// A page of stock movements: `{"items": [...], "next_cursor": null | "…"}`.
+    StockMovementPage,
+    crate::inventory::StockMovement
+);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -367,7 +405,7 @@ impl PageParams {
     }
 
     /// Wraps `limit + 1` fetched rows into a page.
-    pub fn page<T: ToSchema>(&self, mut rows: Vec<T>) -> Result<Page<T>, AppError> {
+    pub fn page<T>(&self, mut rows: Vec<T>) -> Result<Page<T>, AppError> {
         let limit = self.limit()? as usize;
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);

@@ -15,7 +15,7 @@ use super::products::{self, ProductInput};
 use crate::auth::{Authorized, Managers};
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -85,7 +85,7 @@ pub struct ProductFilter {
 #[utoipa::path(get, tag = "catalog",
     params(ProductFilter),
     responses(
-        (status = 200, description = "Products", body = inline(Page<Product>)),
+        (status = 200, description = "Products", body = crate::http::ProductPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/products")]
 pub async fn list_products(

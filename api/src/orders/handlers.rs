@@ -21,7 +21,7 @@ use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, PageParams};
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
@@ -189,7 +189,7 @@ pub struct OrderFilter {
 #[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(OrderFilter),
     responses(
-        (status = 200, description = "Orders", body = inline(Page<Order>)),
+        (status = 200, description = "Orders", body = crate::http::OrderPage),
         (status = 401, description = "Not authenticated")))]
 #[get("/orders")]
 pub async fn list(

@@ -12,7 +12,7 @@ use super::views::{load_view, load_views, ShopView};
 use crate::auth::{Admins, Authorized};
 use crate::db;
 use crate::error::AppResult;
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::schema::{shop_delivery_zones, shops};
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ pub struct ShopFilter {
 #[utoipa::path(get, tag = "shops",
     params(ShopFilter),
     responses(
-        (status = 200, description = "Shops", body = inline(Page<ShopView>)),
+        (status = 200, description = "Shops", body = crate::http::ShopPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/shops")]
 pub async fn list_shops(

@@ -1179,6 +1179,12 @@ export interface components {
             /** Format: int32 */
             unit_price_cents: number;
         };
+        /** @description A page of orders: `{"items": [...], "next_cursor": null | "…"}`. */
+        OrderPage: {
+            items: components["schemas"]["Order"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         OrderRequest: {
             /**
              * Format: uuid
@@ -1346,6 +1352,12 @@ export interface components {
          * @enum {string}
          */
         ProductKind: "pizza" | "drink" | "dessert" | "starter";
+        /** @description A page of products: `{"items": [...], "next_cursor": null | "…"}`. */
+        ProductPage: {
+            items: components["schemas"]["Product"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         ProductSize: {
             /** @description Whether the shop's stock can make this size now; null outside a shop's menu. */
             available?: boolean | null;
@@ -1540,6 +1552,12 @@ export interface components {
             /** @example Europe/Paris */
             timezone?: string | null;
         };
+        /** @description A page of shops: `{"items": [...], "next_cursor": null | "…"}`. */
+        ShopPage: {
+            items: components["schemas"]["ShopView"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         /** @description The first event of the feed: the shop's open orders, oldest first. */
         ShopSnapshot: {
             /** Format: date-time */
@@ -1616,6 +1634,29 @@ export interface components {
         StockList: {
             items: components["schemas"]["StockLine"][];
             next_cursor?: string | null;
+        };
+        StockMovement: {
+            /** Format: uuid */
+            actor_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            delta: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ingredient_id: string;
+            ingredient_name: string;
+            note?: string | null;
+            /** Format: uuid */
+            order_id?: string | null;
+            reason: components["schemas"]["Reason"];
+        };
+        /** @description A page of stock movements: `{"items": [...], "next_cursor": null | "…"}`. */
+        StockMovementPage: {
+            items: components["schemas"]["StockMovement"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /** @description One line of a kitchen ticket: what to make, from which recipe. */
         TicketLine: {
@@ -3167,57 +3208,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** @description Whether the customer may still modify or cancel it. */
-                            changeable: boolean;
-                            /**
-                             * Format: uuid
-                             * @description Delivery person who took it.
-                             */
-                            courier_id?: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** @example EUR */
-                            currency: string;
-                            /** Format: uuid */
-                            customer_id?: string | null;
-                            customer_name: string;
-                            customer_phone?: string | null;
-                            delivery_address?: null | components["schemas"]["DeliveryAddress"];
-                            /** Format: int32 */
-                            delivery_fee_cents: number;
-                            /**
-                             * Format: date-time
-                             * @description For an unpaid online order: when it expires.
-                             */
-                            expires_at?: string | null;
-                            fulfilment: components["schemas"]["Fulfilment"];
-                            history: components["schemas"]["HistoryEntry"][];
-                            /** Format: uuid */
-                            id: string;
-                            lines: components["schemas"]["OrderLineView"][];
-                            notes?: string | null;
-                            /**
-                             * Format: int32
-                             * @description Human-friendly number, per shop.
-                             * @example 42
-                             */
-                            number: number;
-                            payment_method: components["schemas"]["PaymentMethod"];
-                            /** Format: uuid */
-                            shop_id: string;
-                            status: components["schemas"]["Status"];
-                            /** Format: int32 */
-                            subtotal_cents: number;
-                            /** Format: int32 */
-                            total_cents: number;
-                            /** Format: date-time */
-                            updated_at: string;
-                        }[];
-                        /** @description Pass it as `cursor` to get the next page; null on the last page. */
-                        next_cursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             /** @description Not authenticated */
@@ -4399,36 +4390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** @description False once withdrawn from the menu. */
-                            active: boolean;
-                            /** @description Union of the allergens of its ingredients. */
-                            allergens: string[];
-                            /** @description Whether at least one size can be made from the shop's stock; null outside a shop's menu. */
-                            available?: boolean | null;
-                            /** Format: uuid */
-                            category_id: string;
-                            currency: string;
-                            description: string;
-                            /** Format: uuid */
-                            id: string;
-                            image_url?: string | null;
-                            /** @description Names of its ingredients (largest quantity first in the medium size). */
-                            ingredients: string[];
-                            kind: components["schemas"]["ProductKind"];
-                            /** @example Reine */
-                            name: string;
-                            sizes: components["schemas"]["ProductSize"][];
-                            /** @example reine */
-                            slug: string;
-                            /** @description Preparation steps, in order. */
-                            steps: string[];
-                            vegetarian: boolean;
-                        }[];
-                        /** @description Pass it as `cursor` to get the next page; null on the last page. */
-                        next_cursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["ProductPage"];
                 };
             };
             /** @description Invalid filter */
@@ -4997,40 +4959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            active: boolean;
-                            address_line: string;
-                            city: string;
-                            /** @example EUR */
-                            currency: string;
-                            /** Format: int32 */
-                            delivery_fee_cents: number;
-                            /** @description Postal codes this shop delivers to. */
-                            delivery_postal_codes: string[];
-                            email?: string | null;
-                            hours: components["schemas"]["OpeningHours"][];
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: int32 */
-                            min_order_cents: number;
-                            /** @example OC Pizza Presqu'île */
-                            name: string;
-                            /** @description Whether the shop takes orders right now. */
-                            open_now: boolean;
-                            phone: string;
-                            postal_code: string;
-                            /** @example lyon-presquile */
-                            slug: string;
-                            /**
-                             * @description IANA time zone the opening hours are expressed in.
-                             * @example Europe/Paris
-                             */
-                            timezone: string;
-                        }[];
-                        /** @description Pass it as `cursor` to get the next page; null on the last page. */
-                        next_cursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["ShopPage"];
                 };
             };
             /** @description Invalid filter */
@@ -5613,27 +5542,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: uuid */
-                            actor_id?: string | null;
-                            /** Format: date-time */
-                            created_at: string;
-                            /** Format: int64 */
-                            delta: number;
-                            /** Format: uuid */
-                            id: string;
-                            /** Format: uuid */
-                            ingredient_id: string;
-                            ingredient_name: string;
-                            note?: string | null;
-                            /** Format: uuid */
-                            order_id?: string | null;
-                            reason: components["schemas"]["Reason"];
-                        }[];
-                        /** @description Pass it as `cursor` to get the next page; null on the last page. */
-                        next_cursor?: string | null;
-                    };
+                    "application/json": components["schemas"]["StockMovementPage"];
                 };
             };
             /** @description Missing, malformed, invalid or expired access token */
