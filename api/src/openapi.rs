@@ -11,8 +11,6 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, Ref, RefOr, Required, Response};
 
-use crate::orders;
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -20,7 +18,7 @@ use crate::orders;
         description = "Ordering and management API of the OC Pizza chain of pizzerias.\n\nAmounts are integer cents with a currency, times RFC 3339 UTC, ids UUIDs. Errors are `application/problem+json` (RFC 9457) with an `errors` list naming each bad field. Lists answer `{\"items\": [...], \"next_cursor\": null | \"…\"}`.\n\nAuthenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`.",
         license(name = "Proprietary")
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError, orders::ShopSnapshot)),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Registration, login, tokens, profile and addresses"),

@@ -413,7 +413,7 @@ fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
 #[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     responses(
-        (status = 200, description = "text/event-stream of `snapshot` (an Order) then `status` (an OrderEvent) events", body = super::events::OrderEvent, content_type = "text/event-stream"),
+        (status = 200, description = "text/event-stream: first a `snapshot` event whose data is the Order, then a `status` event (an OrderEvent) at each change, until a final status; `resync` (data `{}`) asks the client to reload the order; a `: keep-alive` comment every 15 s. The schema is that of one event's data.", body = super::events::OrderStreamData, content_type = "text/event-stream"),
         (status = 404, description = "No such order of yours")))]
 #[get("/orders/{order_id}/events")]
 pub async fn events(

@@ -591,10 +591,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The shop's live feed as server-sent events (its staff, admins).
-         * @description Also documents `ShopSnapshot`, the data of the first event.
-         */
+        /** The shop's live feed as server-sent events (its staff, admins). */
         get: operations["shop_events"];
         put?: never;
         post?: never;
@@ -1152,7 +1149,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** @description What clients receive on `GET /orders/{id}/events`. */
+        /** @description What clients receive on `GET /orders/{id}/events` at each change. */
         OrderEvent: {
             /** Format: date-time */
             at: string;
@@ -1205,6 +1202,12 @@ export interface components {
             shop_id: string;
             walk_in?: null | components["schemas"]["WalkIn"];
         };
+        /**
+         * @description The `data` of one event of `GET /orders/{id}/events`: the first event (`snapshot`) is the whole
+         *     order, each next one (`status`) an `OrderEvent`. Documentation only: the handler writes the
+         *     two kinds of events itself.
+         */
+        OrderStreamData: components["schemas"]["Order"] | components["schemas"]["OrderEvent"];
         PasswordResetConfirm: {
             /** @description The new password, at least 10 characters. */
             password: string;
@@ -1566,6 +1569,12 @@ export interface components {
             /** Format: uuid */
             shop_id: string;
         };
+        /**
+         * @description The `data` of one event of `GET /shops/{id}/events`: the first event (`snapshot`) is a
+         *     `ShopSnapshot`, each `order` and `stock` event a `ShopEvent`. Documentation only: the
+         *     handler writes the frames itself.
+         */
+        ShopStreamData: components["schemas"]["ShopSnapshot"] | components["schemas"]["ShopEvent"];
         ShopView: {
             active: boolean;
             address_line: string;
@@ -1743,6 +1752,13 @@ export interface components {
             name: string;
             /** @example 06 98 76 54 32 */
             phone: string;
+        };
+        /** @description The webhook's answer to an event it accepted. */
+        WebhookReceipt: {
+            /** @description Whether the event had already been received (then nothing changed). */
+            duplicate: boolean;
+            /** @description Always true. */
+            received: boolean;
         };
     };
     responses: never;
@@ -3800,13 +3816,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `snapshot` (an Order) then `status` (an OrderEvent) events */
+            /** @description text/event-stream: first a `snapshot` event whose data is the Order, then a `status` event (an OrderEvent) at each change, until a final status; `resync` (data `{}`) asks the client to reload the order; a `: keep-alive` comment every 15 s. The schema is that of one event's data. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["OrderEvent"];
+                    "text/event-stream": components["schemas"]["OrderStreamData"];
                 };
             };
             /** @description Missing, malformed, invalid or expired access token */
@@ -4322,10 +4338,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The raw event JSON as Stripe sends it */
+        /** @description A Stripe event (a JSON object), as Stripe sends and signs it */
         requestBody: {
             content: {
-                "application/json": string;
+                "application/json": Record<string, never>;
             };
         };
         responses: {
@@ -4334,7 +4350,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
             };
             /** @description Bad signature, stale timestamp or malformed event */
             400: {
@@ -5302,13 +5320,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. */
+            /** @description text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ShopEvent"];
+                    "text/event-stream": components["schemas"]["ShopStreamData"];
                 };
             };
             /** @description Not authenticated */
