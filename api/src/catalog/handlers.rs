@@ -77,7 +77,9 @@ pub struct ProductFilter {
     /// `pizza`, `drink`, `dessert` or `starter`.
     pub kind: Option<String>,
     pub vegetarian: Option<bool>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -143,7 +143,9 @@ pub struct MovementFilter {
     pub reason: Option<String>,
     /// Only movements at or after this time (RFC 3339).
     pub since: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

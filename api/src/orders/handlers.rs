@@ -180,7 +180,9 @@ pub struct OrderFilter {
     pub status: Option<Status>,
     /// Admins: one shop's orders.
     pub shop_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -24,6 +24,7 @@ use crate::states::{Collected, PaymentMethod, Status};
 pub struct PaymentRequest {
     /// `online` (default: start or resume the online payment), or, for staff, `cash` or
     /// `card_on_delivery` collected at the counter.
+    #[schema(pattern = "^(online|cash|card_on_delivery)$")]
     pub method: Option<String>,
 }
 

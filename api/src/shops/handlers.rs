@@ -21,7 +21,9 @@ use crate::state::AppState;
 pub struct ShopFilter {
     /// Only the shops that deliver to this postal code.
     pub postal_code: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

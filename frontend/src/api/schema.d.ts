@@ -754,6 +754,7 @@ export interface components {
             label?: string | null;
             line1?: string | null;
             line2?: string | null;
+            /** @description 5 digits. */
             postal_code?: string | null;
         };
         AddressList: {
@@ -1209,7 +1210,7 @@ export interface components {
          */
         OrderStreamData: components["schemas"]["Order"] | components["schemas"]["OrderEvent"];
         PasswordResetConfirm: {
-            /** @description The new password, at least 10 characters. */
+            /** @description The new password, 10 to 128 characters. */
             password: string;
             /** @description The code from the e-mail. */
             token: string;
@@ -1477,7 +1478,7 @@ export interface components {
             /** @example Marie Dupont */
             full_name: string;
             /**
-             * @description At least 10 characters.
+             * @description 10 to 128 characters.
              * @example une-pizza-reine-svp
              */
             password: string;
@@ -1550,6 +1551,7 @@ export interface components {
             min_order_cents?: number | null;
             name?: string | null;
             phone?: string | null;
+            /** @description 5 digits. */
             postal_code?: string | null;
             slug?: string | null;
             /** @example Europe/Paris */
@@ -1722,7 +1724,7 @@ export interface components {
             current_password?: string | null;
             email?: string | null;
             full_name?: string | null;
-            /** @description A new password (at least 10 characters); requires `current_password`. */
+            /** @description A new password (10 to 128 characters); requires `current_password`. */
             new_password?: string | null;
             /** @description An empty string removes the phone number. */
             phone?: string | null;
@@ -3013,6 +3015,15 @@ export interface operations {
             };
             /** @description Missing, malformed, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already 20 saved addresses: delete one first */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
