@@ -313,8 +313,63 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     }
 }
 
-/// Every unmatched path answers a problem document rather than an empty 404.
+/// The documented paths and the methods each answers, from the OpenAPI document (which comes
+/// from the route registrations): a request no route took is a 405 when its path is known.
+#[derive(Clone, Default)]
+pub struct KnownRoutes(Vec<(Vec<String>, String)>);
+
+impl KnownRoutes {
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> KnownRoutes {
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let allow: Vec<&str> = methods
+                    .iter()
+                    .filter(|(_, served)| *served)
+                    .map(|(m, _)| *m)
+                    .collect();
+                let segments = path.split('/').map(str::to_string).collect();
+                (segments, allow.join(", "))
+            })
+            .collect();
+        KnownRoutes(routes)
+    }
+
+    /// The `Allow` value of a path matching a documented template (`{…}` takes one segment).
+    pub fn allow(&self, path: &str) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, allow)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    if t.starts_with('{') && t.ends_with('}') {
+                        !s.is_empty()
+                    } else {
+                        t == s
+                    }
+                });
+            matches.then_some(allow.as_str())
+        })
+    }
+}
+
+/// Every unmatched request answers a problem document rather than an empty 404: a 405 with
+/// `Allow` when the path exists with other methods (TRACE, HEAD…), else a 404.
 pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    if let Some(allow) = req
+        .app_data::<web::Data<KnownRoutes>>()
+        .and_then(|routes| routes.allow(req.path()).map(str::to_string))
+    {
+        return Err(AppError::MethodNotAllowed(allow));
+    }
     Err(AppError::NotFound(format!(
         "no route for {} {}",
         req.method(),
