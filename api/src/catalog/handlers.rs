@@ -179,6 +179,7 @@ pub async fn create_category(
         (status = 200, description = "Updated", body = Category),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such category"),
+        (status = 409, description = "Another category already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/categories/{category_id}")]
 pub async fn update_category(
@@ -259,6 +260,7 @@ pub async fn create_product(
         (status = 200, description = "Updated", body = Product),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such product"),
+        (status = 409, description = "Another product already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/products/{product_id}")]
 pub async fn update_product(

@@ -121,6 +121,7 @@ pub async fn create_shop(
         (status = 200, description = "Shop updated", body = ShopView),
         (status = 403, description = "Not an admin"),
         (status = 404, description = "No such shop"),
+        (status = 409, description = "Another shop already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/shops/{shop_id}")]
 pub async fn update_shop(
