@@ -6,7 +6,7 @@
 # (status_code_conformance), no undeclared content type (content_type_conformance). Stops what it
 # started and drops the database.
 #
-# Knobs: SCHEMATHESIS_MAX_EXAMPLES (per operation and run, default 25), SCHEMATHESIS_SEED
+# Knobs: SCHEMATHESIS_MAX_EXAMPLES (per operation and run, default 50), SCHEMATHESIS_SEED
 # (default 1; "random" for a new one each run), SCHEMATHESIS_WORKERS (default 1: with
 # more, Python 3.11 and hypothesis sometimes fail with "AST constructor recursion depth mismatch"),
 # SCHEMATHESIS_VENV (where schemathesis is installed, default .data/schemathesis-venv),
@@ -20,11 +20,25 @@ for tool in psql curl python3; do
     command -v "$tool" >/dev/null || { echo "schemathesis: $tool is needed" >&2; exit 1; }
 done
 
+# In a virtual environment of its own; where python3 has no venv module (Debian without
+# python3-venv), in a folder on PYTHONPATH.
 VENV=${SCHEMATHESIS_VENV:-$(pwd)/.data/schemathesis-venv}
-if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+schemathesis_cli() {
+    if [ -x "$VENV/bin/python" ]; then
+        "$VENV/bin/python" -c 'from schemathesis.cli import schemathesis; schemathesis()' "$@"
+    else
+        PYTHONPATH="$VENV/site${PYTHONPATH:+:$PYTHONPATH}" python3 -c 'from schemathesis.cli import schemathesis; schemathesis()' "$@"
+    fi
+}
+if ! schemathesis_cli --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
     log "installing schemathesis $SCHEMATHESIS_VERSION (pip) in $VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    rm -rf "$VENV"
+    if python3 -m venv "$VENV" 2>/dev/null; then
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    else
+        rm -rf "$VENV"
+        python3 -m pip install --quiet --disable-pip-version-check --target "$VENV/site" "schemathesis==$SCHEMATHESIS_VERSION"
+    fi
 fi
 
 ensure_postgres
@@ -100,7 +114,7 @@ run() {
     local args=(
         run "$WORK/openapi.json" --url "$BASE"
         --checks not_a_server_error,status_code_conformance,content_type_conformance
-        --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-25}"
+        --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-50}"
         --workers "${SCHEMATHESIS_WORKERS:-1}"
         --phases examples,coverage,fuzzing
         --generation-database none
@@ -112,7 +126,7 @@ run() {
     [ "$SEED" = random ] || args+=(--seed "$SEED")
     log "schemathesis as $who"
     # From $WORK: schemathesis keeps its cache (.schemathesis, .hypothesis) in the current folder.
-    (cd "$WORK" && "$VENV/bin/schemathesis" --config-file "$WORK/schemathesis.toml" "${args[@]}" "$@")
+    (cd "$WORK" && schemathesis_cli --config-file "$WORK/schemathesis.toml" "${args[@]}" "$@")
 }
 
 STATUS=0
