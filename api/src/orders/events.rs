@@ -16,7 +16,7 @@ use crate::states::Status;
 #[serde(untagged)]
 #[allow(dead_code)]
 pub enum OrderStreamData {
-    Snapshot(crate::orders::model::Order),
+    Snapshot(Box<crate::orders::model::Order>),
     Status(OrderEvent),
 }
 
