@@ -84,8 +84,9 @@ pub enum AppError {
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("method not allowed")]
-    MethodNotAllowed,
+    /// The path exists, not with this method: the methods it answers, for the `Allow` header.
+    #[error("method not allowed (allowed: {0})")]
+    MethodNotAllowed(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// A transaction lost against concurrent ones (deadlock, serialization failure) even after
@@ -129,7 +130,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Request body too large"),
             AppError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
-            AppError::MethodNotAllowed => ("method-not-allowed", "Method not allowed"),
+            AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
             AppError::Contention(_) => ("busy", "Service busy"),
             AppError::Internal(_) => ("internal", "Internal server error"),
@@ -168,8 +169,8 @@ impl AppError {
                 Vec::new(),
                 None,
             ),
-            AppError::MethodNotAllowed => (
-                "this method is not allowed on this resource".to_string(),
+            AppError::MethodNotAllowed(allow) => (
+                format!("this resource answers {allow} only"),
                 Vec::new(),
                 None,
             ),
@@ -215,7 +216,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unavailable(_) | AppError::Contention(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -262,6 +263,9 @@ impl ResponseError for AppError {
                 ..
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            AppError::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             AppError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));

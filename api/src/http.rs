@@ -313,8 +313,63 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     }
 }
 
-/// Every unmatched path answers a problem document rather than an empty 404.
+/// The documented paths and the methods each answers, from the OpenAPI document (which comes
+/// from the route registrations): a request no route took is a 405 when its path is known.
+#[derive(Clone, Default)]
+pub struct KnownRoutes(Vec<(Vec<String>, String)>);
+
+impl KnownRoutes {
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> KnownRoutes {
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let allow: Vec<&str> = methods
+                    .iter()
+                    .filter(|(_, served)| *served)
+                    .map(|(m, _)| *m)
+                    .collect();
+                let segments = path.split('/').map(str::to_string).collect();
+                (segments, allow.join(", "))
+            })
+            .collect();
+        KnownRoutes(routes)
+    }
+
+    /// The `Allow` value of a path matching a documented template (`{…}` takes one segment).
+    pub fn allow(&self, path: &str) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, allow)| {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    if t.starts_with('{') && t.ends_with('}') {
+                        !s.is_empty()
+                    } else {
+                        t == s
+                    }
+                });
+            matches.then_some(allow.as_str())
+        })
+    }
+}
+
+/// Every unmatched request answers a problem document rather than an empty 404: a 405 with
+/// `Allow` when the path exists with other methods (TRACE, HEAD…), else a 404.
 pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    if let Some(allow) = req
+        .app_data::<web::Data<KnownRoutes>>()
+        .and_then(|routes| routes.allow(req.path()).map(str::to_string))
+    {
+        return Err(AppError::MethodNotAllowed(allow));
+    }
     Err(AppError::NotFound(format!(
         "no route for {} {}",
         req.method(),
@@ -322,20 +377,60 @@ pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppE
     )))
 }
 
-/// A page of a list: `{"items": [...], "next_cursor": null | "…"}`.
-#[derive(Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+/// A page of a list: `{"items": [...], "next_cursor": null | "…"}`. Documented per item type by
+/// the named schemas of [`page_schema`] (`ShopPage`…), whose items reference the item's schema.
+#[derive(Serialize)]
+pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass it as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 
+/// Declares `$name`, the documented schema of a `Page<$item>` (same fields): utoipa inlines the
+/// items of a generic schema, where a named page references the item's own schema.
+macro_rules! page_schema {
+    ($(#[$doc:meta])* $name:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass it as `cursor` to get the next page; null on the last page.
+            #[schema(required = true)]
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+page_schema!(
+    /// A page of shops: `{"items": [...], "next_cursor": null | "…"}`.
+    ShopPage,
+    crate::shops::ShopView
+);
+page_schema!(
+    /// A page of products: `{"items": [...], "next_cursor": null | "…"}`.
+    ProductPage,
+    crate::catalog::Product
+);
+page_schema!(
+    /// A page of orders: `{"items": [...], "next_cursor": null | "…"}`.
+    OrderPage,
+    crate::orders::model::Order
+);
+page_schema!(
+    /// A page of stock movements: `{"items": [...], "next_cursor": null | "…"}`.
+    StockMovementPage,
+    crate::inventory::StockMovement
+);
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page size, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -367,7 +462,7 @@ impl PageParams {
     }
 
     /// Wraps `limit + 1` fetched rows into a page.
-    pub fn page<T: ToSchema>(&self, mut rows: Vec<T>) -> Result<Page<T>, AppError> {
+    pub fn page<T>(&self, mut rows: Vec<T>) -> Result<Page<T>, AppError> {
         let limit = self.limit()? as usize;
         let next_cursor = if rows.len() > limit {
             rows.truncate(limit);

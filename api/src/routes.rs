@@ -38,7 +38,8 @@ where
         )
         .split_for_parts();
     openapi::finish(&mut document);
-    (app, document)
+    let known = web::Data::new(http::KnownRoutes::from_document(&document));
+    (app.app_data(known), document)
 }
 
 /// The OpenAPI document, without serving anything.

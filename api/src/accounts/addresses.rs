@@ -36,6 +36,8 @@ pub struct AddressInput {
     pub label: Option<String>,
     pub line1: Option<String>,
     pub line2: Option<String>,
+    /// 5 digits.
+    #[schema(pattern = "^[0-9]{5}$")]
     pub postal_code: Option<String>,
     pub city: Option<String>,
     /// Door code, floor…

@@ -22,8 +22,8 @@ use crate::state::AppState;
 pub struct RegisterRequest {
     #[schema(example = "marie.dupont@example.fr")]
     pub email: String,
-    /// At least 10 characters.
-    #[schema(example = "une-pizza-reine-svp")]
+    /// 10 to 128 characters.
+    #[schema(example = "une-pizza-reine-svp", min_length = 10, max_length = 128)]
     pub password: String,
     #[schema(example = "Marie Dupont")]
     pub full_name: String,
@@ -219,7 +219,8 @@ async fn send_reset_link(state: web::Data<AppState>, email: String) {
 pub struct PasswordResetConfirm {
     /// The code from the e-mail.
     pub token: String,
-    /// The new password, at least 10 characters.
+    /// The new password, 10 to 128 characters.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 
@@ -263,7 +264,8 @@ pub struct UpdateMeRequest {
     /// An empty string removes the phone number.
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// A new password (at least 10 characters); requires `current_password`.
+    /// A new password (10 to 128 characters); requires `current_password`.
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: Option<String>,
     /// Required to change the e-mail address or the password.
     pub current_password: Option<String>,
@@ -349,6 +351,7 @@ pub async fn list_addresses(
     request_body = AddressInput,
     responses(
         (status = 201, description = "Saved", body = Address),
+        (status = 409, description = "Already 20 saved addresses: delete one first"),
         (status = 422, description = "Invalid field")))]
 #[post("/me/addresses")]
 pub async fn create_address(

@@ -15,7 +15,7 @@ use super::products::{self, ProductInput};
 use crate::auth::{Authorized, Managers};
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -77,7 +77,9 @@ pub struct ProductFilter {
     /// `pizza`, `drink`, `dessert` or `starter`.
     pub kind: Option<String>,
     pub vegetarian: Option<bool>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -85,7 +87,7 @@ pub struct ProductFilter {
 #[utoipa::path(get, tag = "catalog",
     params(ProductFilter),
     responses(
-        (status = 200, description = "Products", body = inline(Page<Product>)),
+        (status = 200, description = "Products", body = crate::http::ProductPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/products")]
 pub async fn list_products(
@@ -177,6 +179,7 @@ pub async fn create_category(
         (status = 200, description = "Updated", body = Category),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such category"),
+        (status = 409, description = "Another category already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/categories/{category_id}")]
 pub async fn update_category(
@@ -257,6 +260,7 @@ pub async fn create_product(
         (status = 200, description = "Updated", body = Product),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such product"),
+        (status = 409, description = "Another product already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/products/{product_id}")]
 pub async fn update_product(

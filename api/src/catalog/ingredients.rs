@@ -18,6 +18,7 @@ pub struct IngredientInput {
     #[schema(example = "Truffe noire")]
     pub name: String,
     /// `g`, `ml` or `piece`.
+    #[schema(pattern = "^(g|ml|piece)$")]
     pub unit: String,
     #[serde(default)]
     pub allergens: Vec<String>,

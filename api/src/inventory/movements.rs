@@ -13,7 +13,7 @@ use super::{change_stock, load_stock, Movement, Reason, StockLine};
 use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Violations};
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::schema::{ingredients, stock_movements};
 use crate::state::AppState;
 
@@ -143,7 +143,9 @@ pub struct MovementFilter {
     pub reason: Option<String>,
     /// Only movements at or after this time (RFC 3339).
     pub since: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -151,7 +153,7 @@ pub struct MovementFilter {
 #[utoipa::path(get, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id"), MovementFilter),
     responses(
-        (status = 200, description = "Movements", body = inline(Page<StockMovement>)),
+        (status = 200, description = "Movements", body = crate::http::StockMovementPage),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such shop, or another shop's manager"),
         (status = 422, description = "Unknown reason, bad limit or cursor")))]

@@ -9,7 +9,18 @@ use uuid::Uuid;
 use crate::live::{ShopEvent, ShopEventKind};
 use crate::states::Status;
 
-/// What clients receive on `GET /orders/{id}/events`.
+/// The `data` of one event of `GET /orders/{id}/events`: the first event (`snapshot`) is the whole
+/// order, each next one (`status`) an `OrderEvent`. Documentation only: the handler writes the
+/// two kinds of events itself.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum OrderStreamData {
+    Snapshot(Box<crate::orders::model::Order>),
+    Status(OrderEvent),
+}
+
+/// What clients receive on `GET /orders/{id}/events` at each change.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
 pub struct OrderEvent {
     pub order_id: Uuid,

@@ -21,7 +21,7 @@ use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, PageParams};
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
@@ -183,7 +183,9 @@ pub struct OrderFilter {
     pub status: Option<Status>,
     /// Admins: one shop's orders.
     pub shop_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -192,7 +194,7 @@ pub struct OrderFilter {
 #[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(OrderFilter),
     responses(
-        (status = 200, description = "Orders", body = inline(Page<Order>)),
+        (status = 200, description = "Orders", body = crate::http::OrderPage),
         (status = 401, description = "Not authenticated")))]
 #[get("/orders")]
 pub async fn list(
@@ -423,7 +425,7 @@ fn sse(event: &str, data: &impl Serialize) -> web::Bytes {
 #[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     responses(
-        (status = 200, description = "text/event-stream of `snapshot` (an Order) then `status` (an OrderEvent) events", body = super::events::OrderEvent, content_type = "text/event-stream"),
+        (status = 200, description = "text/event-stream: first a `snapshot` event whose data is the Order, then a `status` event (an OrderEvent) at each change, until a final status; `resync` (data `{}`) asks the client to reload the order; a `: keep-alive` comment every 15 s. The schema is that of one event's data.", body = super::events::OrderStreamData, content_type = "text/event-stream"),
         (status = 404, description = "No such order of yours")))]
 #[get("/orders/{order_id}/events")]
 pub async fn events(

@@ -41,6 +41,17 @@ pub struct ShopSnapshot {
     pub at: DateTime<Utc>,
 }
 
+/// The `data` of one event of `GET /shops/{id}/events`: the first event (`snapshot`) is a
+/// `ShopSnapshot`, each `order` and `stock` event a `ShopEvent`. Documentation only: the
+/// handler writes the frames itself.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ShopStreamData {
+    Snapshot(ShopSnapshot),
+    Change(ShopEvent),
+}
+
 /// How a connection starts: what it missed, or a snapshot as of an event id.
 enum Start {
     Replay(Vec<ShopEvent>),
@@ -81,11 +92,10 @@ pub fn open_orders(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<Vec<Orde
         ("shop_id" = Uuid, Path, description = "Shop id"),
         ("Last-Event-ID" = Option<String>, Header, description = "The last `id:` received: the events after it are sent first (or a fresh snapshot when they are no longer kept)")),
     responses(
-        (status = 200, description = "text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect.", body = ShopEvent, content_type = "text/event-stream"),
+        (status = 200, description = "text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data.", body = ShopStreamData, content_type = "text/event-stream"),
         (status = 401, description = "Not authenticated"),
         (status = 403, description = "Not shop staff"),
-        (status = 404, description = "No such shop, or another shop's staff")),
-    description = "Also documents `ShopSnapshot`, the data of the first event.")]
+        (status = 404, description = "No such shop, or another shop's staff")))]
 #[get("/shops/{shop_id}/events")]
 pub async fn shop_events(
     state: web::Data<AppState>,

@@ -24,6 +24,7 @@ use crate::states::{Collected, PaymentMethod, Status};
 pub struct PaymentRequest {
     /// `online` (default: start or resume the online payment), or, for staff, `cash` or
     /// `card_on_delivery` collected at the counter.
+    #[schema(pattern = "^(online|cash|card_on_delivery)$")]
     pub method: Option<String>,
 }
 
@@ -252,10 +253,10 @@ pub async fn refund_order(
 /// Stripe's events (signed): payment succeeded or failed, charge refunded. A bad signature or a
 /// stale timestamp is a 400 and changes nothing; a duplicate is a 200 and changes nothing.
 #[utoipa::path(post, tag = "payments",
-    request_body(content = String, description = "The raw event JSON as Stripe sends it", content_type = "application/json"),
+    request_body(content = Object, description = "A Stripe event (a JSON object), as Stripe sends and signs it", content_type = "application/json"),
     params(("Stripe-Signature" = String, Header, description = "t=<timestamp>,v1=<HMAC-SHA256 hex>")),
     responses(
-        (status = 200, description = "Received (applied once)"),
+        (status = 200, description = "Received (applied once)", body = WebhookReceipt),
         (status = 400, description = "Bad signature, stale timestamp or malformed event")))]
 #[post("/payments/stripe/webhook")]
 pub async fn stripe_webhook(
@@ -270,9 +271,19 @@ pub async fn stripe_webhook(
         .ok_or_else(|| AppError::BadRequest("webhook refused: no Stripe-Signature header".into()))?
         .to_string();
     let outcome = payments_service.receive(&body.0, &signature).await?;
-    Ok(HttpResponse::Ok().json(
-        serde_json::json!({"received": true, "duplicate": outcome == webhook::Outcome::Duplicate}),
-    ))
+    Ok(HttpResponse::Ok().json(WebhookReceipt {
+        received: true,
+        duplicate: outcome == webhook::Outcome::Duplicate,
+    }))
+}
+
+/// The webhook's answer to an event it accepted.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookReceipt {
+    /// Always true.
+    pub received: bool,
+    /// Whether the event had already been received (then nothing changed).
+    pub duplicate: bool,
 }
 
 crate::text_enum! {

@@ -19,7 +19,7 @@ pub const MAX_QUERY_CHARS: usize = 100;
 pub struct SearchParams {
     /// What the customer typed, 1 to 100 characters; accents, plurals and small typos are
     /// forgiven ("chevre miel", "4 fromage", "margarita").
-    #[param(example = "reine")]
+    #[param(example = "reine", min_length = 1, max_length = 100, pattern = "\\S")]
     pub q: String,
     /// Give each product's availability in this shop's stock.
     pub shop_id: Option<Uuid>,
@@ -30,8 +30,10 @@ pub struct SearchParams {
     #[param(example = "milk,gluten")]
     pub allergen_free: Option<String>,
     /// Page size, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Opaque cursor from the previous page's `next_cursor`.
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

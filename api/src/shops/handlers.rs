@@ -12,7 +12,7 @@ use super::views::{load_view, load_views, ShopView};
 use crate::auth::{Admins, Authorized};
 use crate::db;
 use crate::error::AppResult;
-use crate::http::{ApiJson, ApiQuery, Page, PageParams};
+use crate::http::{ApiJson, ApiQuery, PageParams};
 use crate::schema::{shop_delivery_zones, shops};
 use crate::state::AppState;
 
@@ -21,7 +21,9 @@ use crate::state::AppState;
 pub struct ShopFilter {
     /// Only the shops that deliver to this postal code.
     pub postal_code: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -29,7 +31,7 @@ pub struct ShopFilter {
 #[utoipa::path(get, tag = "shops",
     params(ShopFilter),
     responses(
-        (status = 200, description = "Shops", body = inline(Page<ShopView>)),
+        (status = 200, description = "Shops", body = crate::http::ShopPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/shops")]
 pub async fn list_shops(
@@ -119,6 +121,7 @@ pub async fn create_shop(
         (status = 200, description = "Shop updated", body = ShopView),
         (status = 403, description = "Not an admin"),
         (status = 404, description = "No such shop"),
+        (status = 409, description = "Another shop already has this slug"),
         (status = 422, description = "Invalid field")))]
 #[patch("/shops/{shop_id}")]
 pub async fn update_shop(

@@ -22,6 +22,8 @@ pub struct ShopInput {
     pub slug: Option<String>,
     pub name: Option<String>,
     pub address_line: Option<String>,
+    /// 5 digits.
+    #[schema(pattern = "^[0-9]{5}$")]
     pub postal_code: Option<String>,
     pub city: Option<String>,
     pub phone: Option<String>,

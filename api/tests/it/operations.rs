@@ -161,16 +161,87 @@ async fn the_committed_openapi_document_matches_the_code() {
         .await
         .unwrap();
     assert_eq!(served, serde_json::from_str::<Value>(&generated).unwrap());
-    // Every documented operation that needs a token says so.
+    // Every operation documents the statuses of its kind (openapi::finish), each error a problem.
     for (path, item) in served["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
+            let has = |status: &str| responses.contains_key(status);
             assert!(
                 !responses.is_empty(),
                 "{method} {path} documents its responses"
             );
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(has("401"), "{method} {path} documents its 401");
+            }
+            if path.starts_with("/api/v1/") {
+                assert!(has("503"), "{method} {path} documents its 503");
+            }
+            if let Some(body) = op.get("requestBody") {
+                assert!(
+                    has("400") && has("413"),
+                    "{method} {path} documents 400 and 413"
+                );
+                let schema = &body["content"]["application/json"]["schema"];
+                assert!(
+                    schema.get("oneOf").is_none(),
+                    "{method} {path}: no null body"
+                );
+            }
+            for parameter in op["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "query" {
+                    assert!(has("422"), "{method} {path} documents its 422");
+                }
+                if parameter["in"] == "header" {
+                    assert_eq!(parameter["schema"]["type"], "string", "{method} {path}");
+                }
+            }
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {status} is a problem"
+                    );
+                }
+            }
         }
     }
+}
+
+#[tokio::test]
+async fn a_known_path_with_another_method_is_a_405_with_allow() {
+    let app = TestApp::spawn().await;
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/shops", "GET, POST"),
+        ("PUT", "/api/v1/me", "GET, DELETE, PATCH"),
+        (
+            "HEAD",
+            "/api/v1/orders/3f1c4b52-0000-4000-8000-000000000000",
+            "GET, PATCH",
+        ),
+    ] {
+        let res = app
+            .client
+            .request(method.parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        if method != "HEAD" {
+            let problem = assert_problem(res, 405).await;
+            assert_eq!(
+                problem["type"],
+                "https://ocpizza.fr/problems/method-not-allowed"
+            );
+        }
+    }
+    let res = app
+        .client
+        .request("TRACE".parse().unwrap(), app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 fn ocpizza(vars: &[(&str, &str)]) -> (bool, String) {
