@@ -6,7 +6,8 @@ import { useMemo, useReducer, useRef, useState, type FormEvent } from "react";
 import { EMPTY_ADDRESS, toDeliveryAddress, type AddressDraft } from "../../addresses/address";
 import { AddressFields } from "../../addresses/AddressFields";
 import { fieldProblem } from "../../api/problem";
-import type { Fulfilment, Order, OrderRequest, Product, QuoteRequest, Shop } from "../../api/types";
+import type { Fulfilment, Menu, Order, OrderRequest, Product, QuoteRequest, Shop } from "../../api/types";
+import type { Resource } from "../../api/useResource";
 import { cartReducer, emptyCart } from "../../cart/cart";
 import { CartLineItem } from "../../cart/CartLineItem";
 import { ProductDialog } from "../../catalog/ProductDialog";
@@ -17,7 +18,6 @@ import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } f
 import { FulfilmentChoice } from "../../orders/CheckoutChoices";
 import { NotesField } from "../../orders/NotesField";
 import { QuoteSummary } from "../../orders/QuoteSummary";
-import { useMenu } from "../../shops/api";
 import { FormError } from "../../ui/FormError";
 import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { fieldMessages } from "../../ui/problemText";
@@ -27,9 +27,20 @@ import type { OrderFor } from "./CustomerFinder";
 
 type CounterPayment = "cash" | "card_on_delivery";
 
-export function NewOrder({ shop, who, onPlaced, onChangeWho }: { shop: Shop; who: OrderFor; onPlaced: (order: Order) => void; onChangeWho: () => void }) {
+export function NewOrder({
+  shop,
+  menu,
+  who,
+  onPlaced,
+  onChangeWho,
+}: {
+  shop: Shop;
+  menu: Resource<Menu>;
+  who: OrderFor;
+  onPlaced: (order: Order) => void;
+  onChangeWho: () => void;
+}) {
   const { t, price } = useI18n();
-  const menu = useMenu(shop.id);
   const [cart, dispatch] = useReducer(cartReducer, emptyCart(shop.id, shop.currency));
   const [picking, setPicking] = useState<Product | null>(null);
   const [fulfilment, setFulfilment] = useState<Fulfilment>("pickup");
