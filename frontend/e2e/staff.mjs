@@ -4,7 +4,9 @@
 // 1024×768) shows the ticket within 2 s without reload; the pizzaiolo bumps it to preparing and
 // ready (touch and bump-bar keys) and recalls it once; the order taker (1280 px) finds an existing
 // customer by the last 4 digits of the phone, takes a phone order, and hands the customer's pickup
-// over with cash; the delivery person (360 px) takes two ready deliveries, marks one delivered
+// over with cash; a new caller nobody knows is recorded as a customer, a pickup is placed for them
+// (the menu meanwhile following a stock write-off and restock without reload) and the next lookup by
+// the last 4 digits finds them; the delivery person (360 px) takes two ready deliveries, marks one delivered
 // with cash and the other failed; the customer's tracking page follows each move. axe-core on
 // every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
 //
@@ -33,6 +35,9 @@ const RUN = Date.now().toString(36);
 // A phone number whose last 4 digits are this run's own.
 const LAST4 = String(Date.now() % 10000).padStart(4, "0");
 const PHONE_NUMBER = `06 55 44 ${LAST4.slice(0, 2)} ${LAST4.slice(2)}`;
+// The new caller's number, its last 4 digits other than the registered customer's.
+const NEW_LAST4 = String((Number(LAST4) + 1) % 10000).padStart(4, "0");
+const NEW_PHONE = `07 12 34 ${NEW_LAST4.slice(0, 2)} ${NEW_LAST4.slice(2)}`;
 
 mkdirSync(OUT, { recursive: true });
 
@@ -260,6 +265,63 @@ try {
   check(true, "the pickup is handed over with cash; the customer's page shows « Retirée »");
   await pickup.waitFor({ state: "detached" });
   check(true, "it leaves the open orders");
+
+  // A caller nobody knows: recorded as a new customer, then a pickup for them.
+  const newName = `Nouvel Appelant ${RUN}`;
+  await counter.getByLabel("Téléphone ou nom du client").fill(NEW_PHONE);
+  await counter.getByText("Personne avec ce numéro ou ce nom.").waitFor({ timeout: 10000 });
+  check(true, "a lookup of an unknown number says nobody has it");
+  await counter.getByRole("button", { name: "Nouveau client" }).click();
+  const recordForm = counter.getByRole("form", { name: "Enregistrer un nouveau client" });
+  check((await recordForm.getByLabel("Téléphone").inputValue()) === NEW_PHONE.replace(/\s/g, ""), "the number looked up is already in the new customer's form");
+  await recordForm.getByLabel("Nom complet").fill(newName);
+  await shot(counter, "staff-counter-new-customer-1280", { fullPage: false });
+  await axe(counter, "counter, new customer form (1280 px)");
+  await recordForm.getByRole("button", { name: "Enregistrer le client" }).click();
+  await counter.getByRole("heading", { name: `Commande pour ${newName}` }).waitFor();
+  check(true, "the new caller is recorded and the order is taken for them");
+
+  // The menu follows the stock: the manager writes the raclette cheese off, then restocks it.
+  const managerToken = await login(...STAFF.manager);
+  const stockLines = (await api("GET", `/api/v1/shops/${shop.id}/stock`, { token: managerToken })).items;
+  const raclette = stockLines.find((line) => line.name === "Fromage à raclette");
+  const racletteItem = counter.locator(".pick-list__item", { hasText: /^Raclette/ });
+  await racletteItem.waitFor();
+  check(await racletteItem.isEnabled(), "« Raclette » can be picked");
+  await api("POST", `/api/v1/shops/${shop.id}/stock/movements`, {
+    token: managerToken,
+    body: { ingredient_id: raclette.ingredient_id, delta: -raclette.quantity, reason: "waste" },
+  });
+  await counter.locator(".pick-list__item:disabled", { hasText: /^Raclette/ }).waitFor({ timeout: 5000 });
+  check(await racletteItem.getByText("Indisponible").isVisible(), "the raclette cheese written off, « Raclette » turns unavailable without reload");
+  await api("POST", `/api/v1/shops/${shop.id}/stock/movements`, {
+    token: managerToken,
+    body: { ingredient_id: raclette.ingredient_id, delta: raclette.quantity, reason: "restock" },
+  });
+  await counter.locator(".pick-list__item:enabled", { hasText: /^Raclette/ }).waitFor({ timeout: 5000 });
+  check(true, "restocked, it can be picked again");
+
+  await counter.locator(".pick-list__item", { hasText: "Margherita" }).click();
+  const newDialog = counter.getByRole("dialog", { name: "Margherita" });
+  await newDialog.getByRole("button", { name: "Augmenter la quantité" }).click();
+  await newDialog.getByRole("button", { name: /^Ajouter/ }).click();
+  await newDialog.waitFor({ state: "detached" });
+  await counter.getByRole("radio", { name: /^À emporter/ }).check();
+  await counter.getByRole("radio", { name: "Espèces au retrait" }).check();
+  const placeNew = counter.getByRole("button", { name: /^Enregistrer la commande — / });
+  await placeNew.waitFor();
+  await placeNew.click();
+  const newNotice = counter.getByText(new RegExp(`^Commande n° \\d+ enregistrée pour ${newName}`));
+  await newNotice.waitFor();
+  const newNumber = Number((await newNotice.textContent()).match(/n° (\d+)/)[1]);
+  const desk = await login(...STAFF.accueil);
+  const placedForNew = (await api("GET", `/api/v1/orders?shop_id=${shop.id}&status=placed&limit=100`, { token: desk })).items.find((o) => o.number === newNumber);
+  check(Boolean(placedForNew?.customer_id) && placedForNew.fulfilment === "pickup", `pickup #${newNumber} is placed for the new customer's account (customer_id ${placedForNew?.customer_id})`);
+
+  // The next call: the last 4 digits find them.
+  await counter.getByLabel("Téléphone ou nom du client").fill(NEW_LAST4);
+  await counter.getByRole("button", { name: new RegExp(newName) }).waitFor({ timeout: 10000 });
+  check(true, `a second lookup by the last 4 digits (${NEW_LAST4}) finds the new customer`);
 
   // --- Deliveries (360) ----------------------------------------------------------------------------
   console.log("\n== deliveries 360 px");

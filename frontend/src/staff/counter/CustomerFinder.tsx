@@ -1,5 +1,5 @@
-// Who the order is for: a customer found by phone (the last 4 digits are enough) or by name, or
-// a walk-in with a name and a phone number.
+// Who the order is for: a customer found by phone (the last 4 digits are enough) or by name, a
+// caller nobody found recorded as a new customer, or a walk-in with a name and a phone number.
 import { useState, type FormEvent } from "react";
 import type { CustomerMatch, WalkIn } from "../../api/types";
 import { useResource } from "../../api/useResource";
@@ -9,13 +9,14 @@ import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { useDebounced } from "../../ui/useDebounced";
 import { searchCustomers } from "../api";
 import { classifyLookup, walkInProblems } from "./lookup";
+import { NewCustomerForm } from "./NewCustomerForm";
 
 export type OrderFor = { kind: "customer"; customer: CustomerMatch } | { kind: "walkIn"; walkIn: WalkIn };
 
 export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
-  const [walkIn, setWalkIn] = useState(false);
+  const [form, setForm] = useState<"walkIn" | "newCustomer" | null>(null);
   const lookup = classifyLookup(useDebounced(text, 300));
   const query = lookup.kind === "short" ? null : lookup.q;
   const found = useResource(query === null ? null : `customers:${query}`, (signal) => searchCustomers(query ?? "", signal));
@@ -51,12 +52,38 @@ export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void
           </ul>
         </>
       )}
-      {walkIn ? (
-        <WalkInForm defaults={lookup} onDone={(w) => onChoose({ kind: "walkIn", walkIn: w })} onCancel={() => setWalkIn(false)} />
-      ) : (
-        <button type="button" className="button" onClick={() => setWalkIn(true)}>
-          {t("counter.walkIn")}
-        </button>
+      {query !== null && found.status === "ready" && found.data.length === 0 && form === null && (
+        <p className="notice">{t("counter.nobody")}</p>
+      )}
+      {form === "walkIn" && (
+        <WalkInForm defaults={lookup} onDone={(w) => onChoose({ kind: "walkIn", walkIn: w })} onCancel={() => setForm(null)} />
+      )}
+      {form === "newCustomer" && (
+        <NewCustomerForm
+          defaults={{ name: lookup.kind === "name" ? lookup.q : "", phone: lookup.kind === "phone" ? lookup.q : "" }}
+          onRecorded={(customer) => onChoose({ kind: "customer", customer })}
+          onFind={(phone) => {
+            setText(phone);
+            setForm(null);
+          }}
+          onCancel={() => setForm(null)}
+        />
+      )}
+      {form === null && (
+        <div className="counter-row">
+          {query !== null && found.status === "ready" && (
+            <button
+              type="button"
+              className={`button${found.data.length === 0 ? " button--primary" : ""}`}
+              onClick={() => setForm("newCustomer")}
+            >
+              {t("counter.newCustomer")}
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => setForm("walkIn")}>
+            {t("counter.walkIn")}
+          </button>
+        </div>
       )}
     </section>
   );
