@@ -199,6 +199,9 @@ try {
   await ticket.getByRole("button", { name: `Commencer n° ${order.number}` }).tap();
   await current.filter({ hasText: "En préparation" }).waitFor({ timeout: 10000 });
   check(true, "a touch on « Commencer » moves it to preparing; the customer's page follows");
+  // The kitchen's own reload after the touch may land after the customer's page moved: wait for it
+  // (a bump from a stale ticket would ask for preparing twice, a 409).
+  await ticket.getByRole("button", { name: `Prête n° ${order.number}` }).waitFor({ timeout: 10000 });
   // The bump bar: its number key picks it, Enter bumps it to ready.
   const place1 = await ticket.locator(".ticket__key").textContent();
   await kitchen.locator("body").press(place1.trim());
