@@ -276,7 +276,7 @@ try {
   check(true, "a lookup of an unknown number says nobody has it");
   await counter.getByRole("button", { name: "Nouveau client" }).click();
   const recordForm = counter.getByRole("form", { name: "Enregistrer un nouveau client" });
-  check((await recordForm.getByLabel("Téléphone").inputValue()) === NEW_PHONE.replace(/\s/g, ""), "the number looked up is already in the new customer's form");
+  check((await recordForm.getByLabel("Téléphone").inputValue()) === NEW_PHONE, "the number looked up is already in the new customer's form");
   await recordForm.getByLabel("Nom complet").fill(newName);
   await shot(counter, "staff-counter-new-customer-1280", { fullPage: false });
   await axe(counter, "counter, new customer form (1280 px)");
@@ -309,10 +309,40 @@ try {
   await newDialog.getByRole("button", { name: "Augmenter la quantité" }).click();
   await newDialog.getByRole("button", { name: /^Ajouter/ }).click();
   await newDialog.waitFor({ state: "detached" });
+  await counter.locator(".pick-list__item", { hasText: /^Reine/ }).click();
+  const reineSheet = counter.getByRole("dialog", { name: "Reine" });
+  await reineSheet.getByLabel("Champignons de Paris", { exact: true }).uncheck();
+  await reineSheet.locator(".check", { hasText: "Olives noires" }).locator("input").check();
+  await reineSheet.getByRole("button", { name: /^Ajouter/ }).click();
+  await reineSheet.waitFor({ state: "detached" });
   await counter.getByRole("radio", { name: /^À emporter/ }).check();
   await counter.getByRole("radio", { name: "Espèces au retrait" }).check();
   const placeNew = counter.getByRole("button", { name: /^Enregistrer la commande — / });
   await placeNew.waitFor();
+
+  // The order so far stays in view beside the menu on a desk and a tablet, under it when narrow.
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 768 }]) {
+    await counter.setViewportSize(viewport);
+    await counter.evaluate(() => window.scrollTo(0, 0));
+    await shot(counter, `staff-counter-taking-${viewport.width}`, { fullPage: false });
+    const list = await counter.locator(".pick-list").first().boundingBox();
+    const summary = await counter.locator(".counter-order__summary").boundingBox();
+    check(summary.x >= list.x + list.width, `${viewport.width}×${viewport.height}: the order summary is beside the product list`);
+    await counter.locator(".pick-list__item").last().scrollIntoViewIfNeeded();
+    await shot(counter, `staff-counter-taking-scrolled-${viewport.width}`, { fullPage: false });
+    const button = await placeNew.boundingBox();
+    check(button.y >= 0 && button.y + button.height <= viewport.height, `${viewport.width}×${viewport.height}: the total and place button stay in view at the menu's end`);
+    await axe(counter, `counter taking an order (${viewport.width}×${viewport.height})`);
+    await noHorizontalScroll(counter, `counter taking an order (${viewport.width} px)`);
+  }
+  await counter.setViewportSize({ width: 700, height: 900 });
+  {
+    const list = await counter.locator(".pick-list").last().boundingBox();
+    const summary = await counter.locator(".counter-order__summary").boundingBox();
+    check(summary.y >= list.y + list.height, "700 px: the order summary comes after the product list");
+    await noHorizontalScroll(counter, "counter taking an order (700 px)");
+  }
+  await counter.setViewportSize(DESK);
   await placeNew.click();
   const newNotice = counter.getByText(new RegExp(`^Commande n° \\d+ enregistrée pour ${newName}`));
   await newNotice.waitFor();

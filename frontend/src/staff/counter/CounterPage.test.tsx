@@ -132,7 +132,7 @@ describe("recording a new caller at the counter", () => {
     await user.click(screen.getByRole("button", { name: "Nouveau client" }));
 
     const form = screen.getByRole("form", { name: "Enregistrer un nouveau client" });
-    expect(within(form).getByLabelText("Téléphone")).toHaveValue("0698765432");
+    expect(within(form).getByLabelText("Téléphone")).toHaveValue("06 98 76 54 32");
     await user.click(within(form).getByRole("button", { name: "Enregistrer le client" }));
     const name = within(form).getByLabelText("Nom complet");
     await waitFor(() => expect(name).toHaveAccessibleDescription("Le nom doit faire entre 1 et 120 caractères."));
@@ -142,7 +142,7 @@ describe("recording a new caller at the counter", () => {
     await user.type(within(form).getByLabelText("Adresse e-mail (facultative)"), "  ");
     await user.click(within(form).getByRole("button", { name: "Enregistrer le client" }));
     expect(await screen.findByRole("heading", { name: "Commande pour Jean Martin" })).toBeInTheDocument();
-    expect(sent.at(-1)).toEqual({ full_name: "Jean Martin", phone: "0698765432", email: null });
+    expect(sent.at(-1)).toEqual({ full_name: "Jean Martin", phone: "06 98 76 54 32", email: null });
 
     await user.click(await screen.findByRole("button", { name: /^Margherita/ }));
     const sheet = await screen.findByRole("dialog", { name: "Margherita" });

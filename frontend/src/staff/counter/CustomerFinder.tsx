@@ -8,7 +8,7 @@ import { Field } from "../../ui/Field";
 import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { useDebounced } from "../../ui/useDebounced";
 import { searchCustomers } from "../api";
-import { classifyLookup, walkInProblems } from "./lookup";
+import { classifyLookup, displayPhone, walkInProblems } from "./lookup";
 import { NewCustomerForm } from "./NewCustomerForm";
 
 export type OrderFor = { kind: "customer"; customer: CustomerMatch } | { kind: "walkIn"; walkIn: WalkIn };
@@ -44,7 +44,7 @@ export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void
               <li key={c.id}>
                 <button type="button" className="counter-match" onClick={() => onChoose({ kind: "customer", customer: c })}>
                   <strong>{c.full_name}</strong>
-                  <span>{c.phone ?? t("counter.noPhone")}</span>
+                  <span>{c.phone ? displayPhone(c.phone) : t("counter.noPhone")}</span>
                   <span className="muted">{c.email}</span>
                 </button>
               </li>
@@ -60,7 +60,7 @@ export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void
       )}
       {form === "newCustomer" && (
         <NewCustomerForm
-          defaults={{ name: lookup.kind === "name" ? lookup.q : "", phone: lookup.kind === "phone" ? lookup.q : "" }}
+          defaults={{ name: lookup.kind === "name" ? lookup.q : "", phone: lookup.kind === "phone" ? text.trim() : "" }}
           onRecorded={(customer) => onChoose({ kind: "customer", customer })}
           onFind={(phone) => {
             setText(phone);
