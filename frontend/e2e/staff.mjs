@@ -6,7 +6,9 @@
 // customer by the last 4 digits of the phone, takes a phone order, and hands the customer's pickup
 // over with cash; a new caller nobody knows is recorded as a customer, a pickup is placed for them
 // (the menu meanwhile following a stock write-off and restock without reload) and the next lookup by
-// the last 4 digits finds them; the delivery person (360 px) takes two ready deliveries, marks one delivered
+// the last 4 digits finds them; the order summary stays in view beside the menu at 1280×800 and
+// 1024×768 (after it at 700 px), and a delivery's ticket prints alone in Chromium's print media
+// (its text checked, a screenshot and a PDF kept); the delivery person (360 px) takes two ready deliveries, marks one delivered
 // with cash and the other failed; the customer's tracking page follows each move. axe-core on
 // every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
 //
@@ -355,6 +357,61 @@ try {
   await counter.getByLabel("Téléphone ou nom du client").fill(NEW_LAST4);
   await counter.getByRole("button", { name: new RegExp(newName) }).waitFor({ timeout: 10000 });
   check(true, `a second lookup by the last 4 digits (${NEW_LAST4}) finds the new customer`);
+
+  // A delivery's ticket printed from the open orders: only the ticket, everything on it.
+  const reine = products.find((p) => p.name === "Reine");
+  const mushrooms = reine.sizes.find((size) => size.code === "medium").recipe.find((r) => r.name === "Champignons de Paris");
+  const olives = menu.extras.find((e) => e.name === "Olives noires");
+  const toPrint = await api("POST", "/api/v1/orders", {
+    token: customerToken,
+    body: {
+      shop_id: shop.id,
+      fulfilment: "delivery",
+      delivery_address: { line1: "8 rue de la République", line2: "Bâtiment B", postal_code: "69002", city: "Lyon", instructions: "Digicode 4521, 2e étage" },
+      payment_method: "card_on_delivery",
+      notes: "Sonner deux fois",
+      items: [
+        { product_id: reine.id, size: "medium", quantity: 1, add_ingredient_ids: [olives.ingredient_id], remove_ingredient_ids: [mushrooms.ingredient_id] },
+        { product_id: margherita.id, size: "medium", quantity: 2 },
+      ],
+    },
+  });
+  const printable = counter.locator(".open-order", { hasText: `#${toPrint.number}` });
+  await printable.waitFor({ timeout: 10000 });
+  await counter.evaluate(() => {
+    window.print = () => undefined; // no print dialog: the ticket stays rendered for the print media
+  });
+  await printable.getByRole("button", { name: "Imprimer le ticket" }).click();
+  await counter.locator(".print-ticket").waitFor({ state: "attached" });
+  await counter.emulateMedia({ media: "print" });
+  await shot(counter, "staff-counter-print-ticket");
+  const printed = await counter.evaluate(() => document.body.innerText);
+  for (const [what, text] of [
+    ["number", `#${toPrint.number}`],
+    ["customer", customerName],
+    ["phone", PHONE_NUMBER],
+    ["kind", "Livraison"],
+    ["street", "8 rue de la République"],
+    ["address's second line", "Bâtiment B"],
+    ["town", "69002 Lyon"],
+    ["instructions", "Digicode 4521, 2e étage"],
+    ["size", "Moyenne (30 cm)"],
+    ["removal", "sans Champignons de Paris"],
+    ["extra", "+ Olives noires"],
+    ["total", "Total"],
+    ["payment", "Paiement : Carte bancaire à la livraison"],
+    ["amount to collect", "À encaisser : "],
+    ["notes", "Remarque : Sonner deux fois"],
+  ])
+    check(printed.includes(text), `the printed ticket has the ${what} (${text})`);
+  for (const text of ["Commandes en cours", "Se déconnecter", "Ajouter des produits", "Remise au client"])
+    check(!printed.includes(text), `the printed page leaves « ${text} » out`);
+  const pdf = await counter.pdf({ path: `${OUT}/staff-counter-print-ticket.pdf`, preferCSSPageSize: true });
+  const pdfPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  check(pdfPages === 1, `the ticket prints on one page (${pdfPages})`);
+  console.log(`  📄 ${OUT}/staff-counter-print-ticket.pdf`);
+  await counter.emulateMedia({ media: "screen" });
+  await counter.evaluate(() => window.dispatchEvent(new Event("afterprint")));
 
   // --- Deliveries (360) ----------------------------------------------------------------------------
   console.log("\n== deliveries 360 px");

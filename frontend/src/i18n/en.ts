@@ -477,6 +477,9 @@ export const en: Record<MessageKey, string> = {
   "counter.keep": "Keep it",
   "counter.deliveryFee": "Delivery",
   "counter.total": "Total",
+  "counter.ticket.payment": "Payment: {how}",
+  "counter.ticket.toCollect": "To collect: {amount}",
+  "counter.ticket.notes": "Note: {notes}",
 
   "kitchen.memo": "Memo:",
   "deliveries.call": "Call {phone}",

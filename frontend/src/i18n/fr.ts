@@ -475,6 +475,9 @@ export const fr = {
   "counter.keep": "Garder",
   "counter.deliveryFee": "Livraison",
   "counter.total": "Total",
+  "counter.ticket.payment": "Paiement : {how}",
+  "counter.ticket.toCollect": "À encaisser : {amount}",
+  "counter.ticket.notes": "Remarque : {notes}",
 
   "kitchen.memo": "Mémo :",
   "deliveries.call": "Appeler {phone}",
