@@ -36,24 +36,23 @@ export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void
       {found.status === "error" && <ErrorPanel problem={found.problem} onRetry={found.retry} />}
       {query !== null && found.status === "ready" && (
         <>
-          <p className="muted" role="status">
-            {t("counter.found", { count: found.data.length })}
+          <p className={found.data.length > 0 ? "muted" : "notice"} role="status">
+            {found.data.length > 0 ? t("counter.found", { count: found.data.length }) : t("counter.nobody")}
           </p>
-          <ul className="counter-matches">
-            {found.data.map((c) => (
-              <li key={c.id}>
-                <button type="button" className="counter-match" onClick={() => onChoose({ kind: "customer", customer: c })}>
-                  <strong>{c.full_name}</strong>
-                  <span>{c.phone ? displayPhone(c.phone) : t("counter.noPhone")}</span>
-                  <span className="muted">{c.email}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          {found.data.length > 0 && (
+            <ul className="counter-matches">
+              {found.data.map((c) => (
+                <li key={c.id}>
+                  <button type="button" className="counter-match" onClick={() => onChoose({ kind: "customer", customer: c })}>
+                    <strong>{c.full_name}</strong>
+                    <span>{c.phone ? displayPhone(c.phone) : t("counter.noPhone")}</span>
+                    <span className="muted">{c.email}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
-      )}
-      {query !== null && found.status === "ready" && found.data.length === 0 && form === null && (
-        <p className="notice">{t("counter.nobody")}</p>
       )}
       {form === "walkIn" && (
         <WalkInForm defaults={lookup} onDone={(w) => onChoose({ kind: "walkIn", walkIn: w })} onCancel={() => setForm(null)} />
