@@ -4,7 +4,11 @@
 // 1024×768) shows the ticket within 2 s without reload; the pizzaiolo bumps it to preparing and
 // ready (touch and bump-bar keys) and recalls it once; the order taker (1280 px) finds an existing
 // customer by the last 4 digits of the phone, takes a phone order, and hands the customer's pickup
-// over with cash; the delivery person (360 px) takes two ready deliveries, marks one delivered
+// over with cash; a new caller nobody knows is recorded as a customer, a pickup is placed for them
+// (the menu meanwhile following a stock write-off and restock without reload) and the next lookup by
+// the last 4 digits finds them; the order summary stays in view beside the menu at 1280×800 and
+// 1024×768 (after it at 700 px), and a delivery's ticket prints alone in Chromium's print media
+// (its text checked, a screenshot and a PDF kept); the delivery person (360 px) takes two ready deliveries, marks one delivered
 // with cash and the other failed; the customer's tracking page follows each move. axe-core on
 // every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
 //
@@ -33,6 +37,9 @@ const RUN = Date.now().toString(36);
 // A phone number whose last 4 digits are this run's own.
 const LAST4 = String(Date.now() % 10000).padStart(4, "0");
 const PHONE_NUMBER = `06 55 44 ${LAST4.slice(0, 2)} ${LAST4.slice(2)}`;
+// The new caller's number, its last 4 digits other than the registered customer's.
+const NEW_LAST4 = String((Number(LAST4) + 1) % 10000).padStart(4, "0");
+const NEW_PHONE = `07 12 34 ${NEW_LAST4.slice(0, 2)} ${NEW_LAST4.slice(2)}`;
 
 mkdirSync(OUT, { recursive: true });
 
@@ -194,6 +201,9 @@ try {
   await ticket.getByRole("button", { name: `Commencer n° ${order.number}` }).tap();
   await current.filter({ hasText: "En préparation" }).waitFor({ timeout: 10000 });
   check(true, "a touch on « Commencer » moves it to preparing; the customer's page follows");
+  // The kitchen's own reload after the touch may land after the customer's page moved: wait for it
+  // (a bump from a stale ticket would ask for preparing twice, a 409).
+  await ticket.getByRole("button", { name: `Prête n° ${order.number}` }).waitFor({ timeout: 10000 });
   // The bump bar: its number key picks it, Enter bumps it to ready.
   const place1 = await ticket.locator(".ticket__key").textContent();
   await kitchen.locator("body").press(place1.trim());
@@ -260,6 +270,148 @@ try {
   check(true, "the pickup is handed over with cash; the customer's page shows « Retirée »");
   await pickup.waitFor({ state: "detached" });
   check(true, "it leaves the open orders");
+
+  // A caller nobody knows: recorded as a new customer, then a pickup for them.
+  const newName = `Nouvel Appelant ${RUN}`;
+  await counter.getByLabel("Téléphone ou nom du client").fill(NEW_PHONE);
+  await counter.getByText("Personne avec ce numéro ou ce nom.").waitFor({ timeout: 10000 });
+  check(true, "a lookup of an unknown number says nobody has it");
+  await counter.getByRole("button", { name: "Nouveau client" }).click();
+  const recordForm = counter.getByRole("form", { name: "Enregistrer un nouveau client" });
+  check((await recordForm.getByLabel("Téléphone").inputValue()) === NEW_PHONE, "the number looked up is already in the new customer's form");
+  await recordForm.getByLabel("Nom complet").fill(newName);
+  await shot(counter, "staff-counter-new-customer-1280", { fullPage: false });
+  await axe(counter, "counter, new customer form (1280 px)");
+  await recordForm.getByRole("button", { name: "Enregistrer le client" }).click();
+  await counter.getByRole("heading", { name: `Commande pour ${newName}` }).waitFor();
+  check(true, "the new caller is recorded and the order is taken for them");
+
+  // The menu follows the stock: the manager writes the raclette cheese off, then restocks it.
+  const managerToken = await login(...STAFF.manager);
+  const stockLines = (await api("GET", `/api/v1/shops/${shop.id}/stock`, { token: managerToken })).items;
+  const raclette = stockLines.find((line) => line.name === "Fromage à raclette");
+  const racletteItem = counter.locator(".pick-list__item", { hasText: /^Raclette/ });
+  await racletteItem.waitFor();
+  check(await racletteItem.isEnabled(), "« Raclette » can be picked");
+  await api("POST", `/api/v1/shops/${shop.id}/stock/movements`, {
+    token: managerToken,
+    body: { ingredient_id: raclette.ingredient_id, delta: -raclette.quantity, reason: "waste" },
+  });
+  await counter.locator(".pick-list__item:disabled", { hasText: /^Raclette/ }).waitFor({ timeout: 5000 });
+  check(await racletteItem.getByText("Indisponible").isVisible(), "the raclette cheese written off, « Raclette » turns unavailable without reload");
+  await api("POST", `/api/v1/shops/${shop.id}/stock/movements`, {
+    token: managerToken,
+    body: { ingredient_id: raclette.ingredient_id, delta: raclette.quantity, reason: "restock" },
+  });
+  await counter.locator(".pick-list__item:enabled", { hasText: /^Raclette/ }).waitFor({ timeout: 5000 });
+  check(true, "restocked, it can be picked again");
+
+  await counter.locator(".pick-list__item", { hasText: "Margherita" }).click();
+  const newDialog = counter.getByRole("dialog", { name: "Margherita" });
+  await newDialog.getByRole("button", { name: "Augmenter la quantité" }).click();
+  await newDialog.getByRole("button", { name: /^Ajouter/ }).click();
+  await newDialog.waitFor({ state: "detached" });
+  await counter.locator(".pick-list__item", { hasText: /^Reine/ }).click();
+  const reineSheet = counter.getByRole("dialog", { name: "Reine" });
+  await reineSheet.getByLabel("Champignons de Paris", { exact: true }).uncheck();
+  await reineSheet.locator(".check", { hasText: "Olives noires" }).locator("input").check();
+  await reineSheet.getByRole("button", { name: /^Ajouter/ }).click();
+  await reineSheet.waitFor({ state: "detached" });
+  await counter.getByRole("radio", { name: /^À emporter/ }).check();
+  await counter.getByRole("radio", { name: "Espèces au retrait" }).check();
+  const placeNew = counter.getByRole("button", { name: /^Enregistrer la commande — / });
+  await placeNew.waitFor();
+
+  // The order so far stays in view beside the menu on a desk and a tablet, under it when narrow.
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 768 }]) {
+    await counter.setViewportSize(viewport);
+    await counter.evaluate(() => window.scrollTo(0, 0));
+    await shot(counter, `staff-counter-taking-${viewport.width}`, { fullPage: false });
+    const list = await counter.locator(".pick-list").first().boundingBox();
+    const summary = await counter.locator(".counter-order__summary").boundingBox();
+    check(summary.x >= list.x + list.width, `${viewport.width}×${viewport.height}: the order summary is beside the product list`);
+    await counter.locator(".pick-list__item").last().scrollIntoViewIfNeeded();
+    await shot(counter, `staff-counter-taking-scrolled-${viewport.width}`, { fullPage: false });
+    const button = await placeNew.boundingBox();
+    check(button.y >= 0 && button.y + button.height <= viewport.height, `${viewport.width}×${viewport.height}: the total and place button stay in view at the menu's end`);
+    await axe(counter, `counter taking an order (${viewport.width}×${viewport.height})`);
+    await noHorizontalScroll(counter, `counter taking an order (${viewport.width} px)`);
+  }
+  await counter.setViewportSize({ width: 700, height: 900 });
+  {
+    const list = await counter.locator(".pick-list").last().boundingBox();
+    const summary = await counter.locator(".counter-order__summary").boundingBox();
+    check(summary.y >= list.y + list.height, "700 px: the order summary comes after the product list");
+    await noHorizontalScroll(counter, "counter taking an order (700 px)");
+  }
+  await counter.setViewportSize(DESK);
+  await placeNew.click();
+  const newNotice = counter.getByText(new RegExp(`^Commande n° \\d+ enregistrée pour ${newName}`));
+  await newNotice.waitFor();
+  const newNumber = Number((await newNotice.textContent()).match(/n° (\d+)/)[1]);
+  const desk = await login(...STAFF.accueil);
+  const placedForNew = (await api("GET", `/api/v1/orders?shop_id=${shop.id}&status=placed&limit=100`, { token: desk })).items.find((o) => o.number === newNumber);
+  check(Boolean(placedForNew?.customer_id) && placedForNew.fulfilment === "pickup", `pickup #${newNumber} is placed for the new customer's account (customer_id ${placedForNew?.customer_id})`);
+
+  // The next call: the last 4 digits find them.
+  await counter.getByLabel("Téléphone ou nom du client").fill(NEW_LAST4);
+  await counter.getByRole("button", { name: new RegExp(newName) }).waitFor({ timeout: 10000 });
+  check(true, `a second lookup by the last 4 digits (${NEW_LAST4}) finds the new customer`);
+
+  // A delivery's ticket printed from the open orders: only the ticket, everything on it.
+  const reine = products.find((p) => p.name === "Reine");
+  const mushrooms = reine.sizes.find((size) => size.code === "medium").recipe.find((r) => r.name === "Champignons de Paris");
+  const olives = menu.extras.find((e) => e.name === "Olives noires");
+  const toPrint = await api("POST", "/api/v1/orders", {
+    token: customerToken,
+    body: {
+      shop_id: shop.id,
+      fulfilment: "delivery",
+      delivery_address: { line1: "8 rue de la République", line2: "Bâtiment B", postal_code: "69002", city: "Lyon", instructions: "Digicode 4521, 2e étage" },
+      payment_method: "card_on_delivery",
+      notes: "Sonner deux fois",
+      items: [
+        { product_id: reine.id, size: "medium", quantity: 1, add_ingredient_ids: [olives.ingredient_id], remove_ingredient_ids: [mushrooms.ingredient_id] },
+        { product_id: margherita.id, size: "medium", quantity: 2 },
+      ],
+    },
+  });
+  const printable = counter.locator(".open-order", { hasText: `#${toPrint.number}` });
+  await printable.waitFor({ timeout: 10000 });
+  await counter.evaluate(() => {
+    window.print = () => undefined; // no print dialog: the ticket stays rendered for the print media
+  });
+  await printable.getByRole("button", { name: "Imprimer le ticket" }).click();
+  await counter.locator(".print-ticket").waitFor({ state: "attached" });
+  await counter.emulateMedia({ media: "print" });
+  await shot(counter, "staff-counter-print-ticket");
+  const printed = await counter.evaluate(() => document.body.innerText);
+  for (const [what, text] of [
+    ["number", `#${toPrint.number}`],
+    ["customer", customerName],
+    ["phone", PHONE_NUMBER],
+    ["kind", "Livraison"],
+    ["street", "8 rue de la République"],
+    ["address's second line", "Bâtiment B"],
+    ["town", "69002 Lyon"],
+    ["instructions", "Digicode 4521, 2e étage"],
+    ["size", "Moyenne (30 cm)"],
+    ["removal", "sans Champignons de Paris"],
+    ["extra", "+ Olives noires"],
+    ["total", "Total"],
+    ["payment", "Paiement : Carte bancaire à la livraison"],
+    ["amount to collect", "À encaisser : "],
+    ["notes", "Remarque : Sonner deux fois"],
+  ])
+    check(printed.includes(text), `the printed ticket has the ${what} (${text})`);
+  for (const text of ["Commandes en cours", "Se déconnecter", "Ajouter des produits", "Remise au client"])
+    check(!printed.includes(text), `the printed page leaves « ${text} » out`);
+  const pdf = await counter.pdf({ path: `${OUT}/staff-counter-print-ticket.pdf`, preferCSSPageSize: true });
+  const pdfPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  check(pdfPages === 1, `the ticket prints on one page (${pdfPages})`);
+  console.log(`  📄 ${OUT}/staff-counter-print-ticket.pdf`);
+  await counter.emulateMedia({ media: "screen" });
+  await counter.evaluate(() => window.dispatchEvent(new Event("afterprint")));
 
   // --- Deliveries (360) ----------------------------------------------------------------------------
   console.log("\n== deliveries 360 px");

@@ -36,6 +36,7 @@ export type KitchenTicket = Schemas["KitchenTicket"];
 export type TicketLine = Schemas["TicketLine"];
 export type DeliveryList = Schemas["DeliveryList"];
 export type CustomerMatch = Schemas["CustomerMatch"];
+export type NewCustomer = Schemas["NewCustomer"];
 export type WalkIn = Schemas["WalkIn"];
 export type ShopEvent = Schemas["ShopEvent"];
 export type ShopSnapshot = Schemas["ShopSnapshot"];

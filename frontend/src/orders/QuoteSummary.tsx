@@ -14,6 +14,7 @@ export function QuoteSummary({
   delivery,
   deliveryPending,
   shop,
+  totalsOnly = false,
 }: {
   quote: Quote | null;
   loading: boolean;
@@ -23,39 +24,43 @@ export function QuoteSummary({
   delivery: boolean;
   deliveryPending: boolean;
   shop: Shop;
+  /** Only the totals and the warnings: the lines are shown beside it already (the counter's cart). */
+  totalsOnly?: boolean;
 }) {
   const { t, price, intlLocale } = useI18n();
   if (loading && !quote) return <Loading label={t("checkout.pricing")} />;
   return (
     <div aria-busy={loading}>
-      <ul className="quote-lines">
-        {cart.lines.map((line, index) => {
-          const priced = quote?.lines[index];
-          const errors = byLine.get(index);
-          return (
-            <li key={line.key}>
-              <div className="quote-line">
-                <span>
-                  {line.quantity} × {priced?.product_name ?? line.productName}{" "}
-                  <span className="muted">({priced?.size_label ?? line.sizeLabel})</span>
-                </span>
-                <span className="price">{priced ? price(priced.line_total_cents, quote.currency) : "—"}</span>
-              </div>
-              {line.removed.length > 0 && (
-                <p className="cart-line__mods">{t("cart.without", { names: line.removed.map((r) => r.name).join(", ") })}</p>
-              )}
-              {line.extras.length > 0 && (
-                <p className="cart-line__mods">{t("cart.extras", { names: line.extras.map((e) => e.name).join(", ") })}</p>
-              )}
-              {errors?.map((message) => (
-                <p key={message} className="cart-line__issue">
-                  {message}
-                </p>
-              ))}
-            </li>
-          );
-        })}
-      </ul>
+      {!totalsOnly && (
+        <ul className="quote-lines">
+          {cart.lines.map((line, index) => {
+            const priced = quote?.lines[index];
+            const errors = byLine.get(index);
+            return (
+              <li key={line.key}>
+                <div className="quote-line">
+                  <span>
+                    {line.quantity} × {priced?.product_name ?? line.productName}{" "}
+                    <span className="muted">({priced?.size_label ?? line.sizeLabel})</span>
+                  </span>
+                  <span className="price">{priced ? price(priced.line_total_cents, quote.currency) : "—"}</span>
+                </div>
+                {line.removed.length > 0 && (
+                  <p className="cart-line__mods">{t("cart.without", { names: line.removed.map((r) => r.name).join(", ") })}</p>
+                )}
+                {line.extras.length > 0 && (
+                  <p className="cart-line__mods">{t("cart.extras", { names: line.extras.map((e) => e.name).join(", ") })}</p>
+                )}
+                {errors?.map((message) => (
+                  <p key={message} className="cart-line__issue">
+                    {message}
+                  </p>
+                ))}
+              </li>
+            );
+          })}
+        </ul>
+      )}
       {quote && (
         <dl className="totals">
           <div className="totals__sub">

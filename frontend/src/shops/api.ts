@@ -19,8 +19,10 @@ export function useShop(shopId: string | null) {
   );
 }
 
+export function fetchMenu(shopId: string, signal?: AbortSignal) {
+  return call(api.GET("/api/v1/shops/{shop_id}/menu", { params: { path: { shop_id: shopId } }, signal }));
+}
+
 export function useMenu(shopId: string | null) {
-  return useResource(shopId ? `menu:${shopId}` : null, (signal) =>
-    call(api.GET("/api/v1/shops/{shop_id}/menu", { params: { path: { shop_id: shopId ?? "" } }, signal })),
-  );
+  return useResource(shopId ? `menu:${shopId}` : null, (signal) => fetchMenu(shopId ?? "", signal));
 }

@@ -1,8 +1,8 @@
 // The staff area's calls to the API: the kitchen queue, the shop's open orders and deliveries,
-// moving an order along its life cycle, cancelling, the counter's customer lookup, and the
-// shop's live stream (read as a raw stream, see useShopStream).
+// moving an order along its life cycle, cancelling, the counter's customer lookup and recording a
+// new caller, and the shop's live stream (read as a raw stream, see useShopStream).
 import { api, call } from "../api/client";
-import type { Order, OrderStatus } from "../api/types";
+import type { NewCustomer, Order, OrderStatus } from "../api/types";
 import { useResource } from "../api/useResource";
 
 export function fetchKitchenQueue(shopId: string, signal?: AbortSignal) {
@@ -86,4 +86,12 @@ export function reportDeliveryFailure(orderId: string, reason: string) {
 /** GET /customers?q=: a phone number (or its last 4+ digits) or a name (2+ letters). */
 export function searchCustomers(q: string, signal?: AbortSignal) {
   return call(api.GET("/api/v1/customers", { params: { query: { q } }, signal })).then((list) => list.items);
+}
+
+/**
+ * POST /customers: records a caller (name, phone, e-mail if given) as a customer, found by their
+ * number next time. 409 with `phone` when a customer already has the number.
+ */
+export function createCustomer(body: NewCustomer) {
+  return call(api.POST("/api/v1/customers", { body }));
 }

@@ -1,6 +1,8 @@
 // Keeps a staff screen current: follows the shop's stream and asks the screen to reload (at most
-// a few times a second) on each event, after a reconnection, and every 15 s while the stream is
-// down or not served, so a screen left alone always catches up by itself.
+// a few times a second) on each order event, after a reconnection, and every 15 s while the stream
+// is down or not served, so a screen left alone always catches up by itself. A screen showing the
+// menu's availability (the counter) is also told of stock events, through `onStock`, at the same
+// moments of catching up.
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { SseMessage } from "../orders/sse";
 import { openShopEvents } from "./api";
@@ -9,28 +11,63 @@ import { followStream, type StreamState } from "./stream";
 const POLL_MS = 15_000;
 const COALESCE_MS = 150;
 
-export function useLiveShop(shopId: string | null, reload: () => void, onMessage?: (message: SseMessage) => void) {
+export type Touches = "orders" | "stock" | "both";
+
+/**
+ * What a message of the shop's stream may have changed: `stock` (kind stock_changed: a product's
+ * availability), `resync` (the server dropped events: anything), or the open orders (`snapshot`,
+ * `order`, and whatever else).
+ */
+export function touches(message: SseMessage): Touches {
+  if (message.event === "stock") return "stock";
+  if (message.event === "resync") return "both";
+  return "orders";
+}
+
+export interface LiveOptions {
+  onMessage?: (message: SseMessage) => void;
+  /** A stock event, or a catch-up (reconnection, polling, wake): availability may have changed. */
+  onStock?: () => void;
+}
+
+export function useLiveShop(shopId: string | null, reload: () => void, options: LiveOptions = {}) {
+  const { onMessage, onStock } = options;
   const [state, setState] = useState<StreamState>("connecting");
   const timer = useRef<number | undefined>(undefined);
-  const doReload = useEffectEvent(() => reload());
+  const stockTimer = useRef<number | undefined>(undefined);
+  const reloadOrders = useEffectEvent(() => reload());
+  const reloadStock = useEffectEvent(() => onStock?.());
+  const doReload = useEffectEvent(() => {
+    reload();
+    onStock?.();
+  });
   const seen = useEffectEvent((message: SseMessage) => onMessage?.(message));
 
   useEffect(() => {
     if (!shopId) return undefined;
     const controller = new AbortController();
-    const soon = () => {
+    const ordersSoon = () => {
       window.clearTimeout(timer.current);
-      timer.current = window.setTimeout(() => doReload(), COALESCE_MS);
+      timer.current = window.setTimeout(() => reloadOrders(), COALESCE_MS);
+    };
+    const stockSoon = () => {
+      window.clearTimeout(stockTimer.current);
+      stockTimer.current = window.setTimeout(() => reloadStock(), COALESCE_MS);
     };
     const follower = followStream(
       {
         open: (lastId, signal) => openShopEvents(shopId, lastId, signal),
         onMessage: (message) => {
           seen(message);
-          soon();
+          const what = touches(message);
+          if (what !== "stock") ordersSoon();
+          if (what !== "orders") stockSoon();
         },
         onState: setState,
-        onReconnected: soon,
+        onReconnected: () => {
+          ordersSoon();
+          stockSoon();
+        },
       },
       controller.signal,
     );
@@ -42,6 +79,7 @@ export function useLiveShop(shopId: string | null, reload: () => void, onMessage
     return () => {
       controller.abort();
       window.clearTimeout(timer.current);
+      window.clearTimeout(stockTimer.current);
       window.removeEventListener("offline", kick);
       window.removeEventListener("online", kick);
     };

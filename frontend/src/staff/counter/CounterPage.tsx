@@ -1,5 +1,6 @@
 // The counter (/staff/counter): on one side the order being taken (who it is for, then the
 // order), on the other the shop's open orders. A placed order's ticket prints at once if asked.
+// The menu is the screen's, kept current by the stock events of the shop's stream.
 import { useEffect, useState } from "react";
 import type { Order } from "../../api/types";
 import { useI18n } from "../../i18n";
@@ -9,6 +10,7 @@ import { CustomerFinder, type OrderFor } from "./CustomerFinder";
 import { NewOrder } from "./NewOrder";
 import { OpenOrders } from "./OpenOrders";
 import { PrintTicket } from "./PrintTicket";
+import { useCounterMenu } from "./useCounterMenu";
 import { useOpenOrders } from "./useOpenOrders";
 
 export default function CounterPage() {
@@ -19,7 +21,8 @@ export default function CounterPage() {
   const [placed, setPlaced] = useState<Order | null>(null);
   const [printing, setPrinting] = useState<Order | null>(null);
   const [generation, setGeneration] = useState(0);
-  const open = useOpenOrders(shop.id);
+  const { menu, refresh: refreshMenu } = useCounterMenu(shop.id);
+  const open = useOpenOrders(shop.id, refreshMenu);
 
   useEffect(() => {
     if (!printing) return undefined;
@@ -48,6 +51,7 @@ export default function CounterPage() {
           <NewOrder
             key={generation}
             shop={shop}
+            menu={menu}
             who={who}
             onChangeWho={() => setWho(null)}
             onPlaced={(order) => {

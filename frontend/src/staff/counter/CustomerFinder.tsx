@@ -1,5 +1,5 @@
-// Who the order is for: a customer found by phone (the last 4 digits are enough) or by name, or
-// a walk-in with a name and a phone number.
+// Who the order is for: a customer found by phone (the last 4 digits are enough) or by name, a
+// caller nobody found recorded as a new customer, or a walk-in with a name and a phone number.
 import { useState, type FormEvent } from "react";
 import type { CustomerMatch, WalkIn } from "../../api/types";
 import { useResource } from "../../api/useResource";
@@ -8,14 +8,15 @@ import { Field } from "../../ui/Field";
 import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { useDebounced } from "../../ui/useDebounced";
 import { searchCustomers } from "../api";
-import { classifyLookup, walkInProblems } from "./lookup";
+import { classifyLookup, displayPhone, walkInProblems } from "./lookup";
+import { NewCustomerForm } from "./NewCustomerForm";
 
 export type OrderFor = { kind: "customer"; customer: CustomerMatch } | { kind: "walkIn"; walkIn: WalkIn };
 
 export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
-  const [walkIn, setWalkIn] = useState(false);
+  const [form, setForm] = useState<"walkIn" | "newCustomer" | null>(null);
   const lookup = classifyLookup(useDebounced(text, 300));
   const query = lookup.kind === "short" ? null : lookup.q;
   const found = useResource(query === null ? null : `customers:${query}`, (signal) => searchCustomers(query ?? "", signal));
@@ -35,28 +36,53 @@ export function CustomerFinder({ onChoose }: { onChoose: (who: OrderFor) => void
       {found.status === "error" && <ErrorPanel problem={found.problem} onRetry={found.retry} />}
       {query !== null && found.status === "ready" && (
         <>
-          <p className="muted" role="status">
-            {t("counter.found", { count: found.data.length })}
+          <p className={found.data.length > 0 ? "muted" : "notice"} role="status">
+            {found.data.length > 0 ? t("counter.found", { count: found.data.length }) : t("counter.nobody")}
           </p>
-          <ul className="counter-matches">
-            {found.data.map((c) => (
-              <li key={c.id}>
-                <button type="button" className="counter-match" onClick={() => onChoose({ kind: "customer", customer: c })}>
-                  <strong>{c.full_name}</strong>
-                  <span>{c.phone ?? t("counter.noPhone")}</span>
-                  <span className="muted">{c.email}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          {found.data.length > 0 && (
+            <ul className="counter-matches">
+              {found.data.map((c) => (
+                <li key={c.id}>
+                  <button type="button" className="counter-match" onClick={() => onChoose({ kind: "customer", customer: c })}>
+                    <strong>{c.full_name}</strong>
+                    <span>{c.phone ? displayPhone(c.phone) : t("counter.noPhone")}</span>
+                    <span className="muted">{c.email}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       )}
-      {walkIn ? (
-        <WalkInForm defaults={lookup} onDone={(w) => onChoose({ kind: "walkIn", walkIn: w })} onCancel={() => setWalkIn(false)} />
-      ) : (
-        <button type="button" className="button" onClick={() => setWalkIn(true)}>
-          {t("counter.walkIn")}
-        </button>
+      {form === "walkIn" && (
+        <WalkInForm defaults={lookup} onDone={(w) => onChoose({ kind: "walkIn", walkIn: w })} onCancel={() => setForm(null)} />
+      )}
+      {form === "newCustomer" && (
+        <NewCustomerForm
+          defaults={{ name: lookup.kind === "name" ? lookup.q : "", phone: lookup.kind === "phone" ? text.trim() : "" }}
+          onRecorded={(customer) => onChoose({ kind: "customer", customer })}
+          onFind={(phone) => {
+            setText(phone);
+            setForm(null);
+          }}
+          onCancel={() => setForm(null)}
+        />
+      )}
+      {form === null && (
+        <div className="counter-row">
+          {query !== null && found.status === "ready" && (
+            <button
+              type="button"
+              className={`button${found.data.length === 0 ? " button--primary" : ""}`}
+              onClick={() => setForm("newCustomer")}
+            >
+              {t("counter.newCustomer")}
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => setForm("walkIn")}>
+            {t("counter.walkIn")}
+          </button>
+        </div>
       )}
     </section>
   );

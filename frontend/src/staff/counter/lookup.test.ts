@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyLookup, walkInProblems } from "./lookup";
+import { classifyLookup, displayPhone, walkInProblems } from "./lookup";
 
 describe("finding a caller", () => {
   it("reads 4 digits or more as (the end of) a phone number, in any format", () => {
@@ -18,5 +18,11 @@ describe("finding a caller", () => {
   it("asks a walk-in for a name and a phone number", () => {
     expect(walkInProblems("Jo", "06 98 76 54 32")).toEqual({});
     expect(walkInProblems(" ", "12")).toEqual({ name: true, phone: true });
+  });
+
+  it("reads a French number back in pairs, any other as it is", () => {
+    expect(displayPhone("+33612345678")).toBe("06 12 34 56 78");
+    expect(displayPhone("+44 20 7946 0958")).toBe("+44 20 7946 0958");
+    expect(displayPhone(null)).toBe("");
   });
 });

@@ -22,3 +22,14 @@ export function walkInProblems(name: string, phone: string): { name?: true; phon
     ...(phone.replace(/\D/g, "").length < 6 ? { phone: true as const } : {}),
   };
 }
+
+/**
+ * A number as the order taker reads it back: a French one (+33…, as the server stores it) in
+ * pairs from its 0 (06 12 34 56 78); any other as it is.
+ */
+export function displayPhone(phone: string | null | undefined): string {
+  if (!phone) return "";
+  const french = /^\+33(\d{9})$/.exec(phone.replace(/[\s.-]/g, ""));
+  if (!french) return phone;
+  return `0${french[1]}`.replace(/(\d{2})(?=\d)/g, "$1 ");
+}

@@ -1,5 +1,5 @@
 // The shop's open orders (placed, preparing, ready, out for delivery), oldest first, reloaded on
-// each event of the shop's stream.
+// each order event of the shop's stream; `onStock` hears its stock events (the menu's availability).
 import { useCallback, useEffect, useState } from "react";
 import { problemOf, type ProblemSummary } from "../../api/problem";
 import type { Order, OrderStatus } from "../../api/types";
@@ -16,7 +16,7 @@ export interface OpenOrdersState {
   reload: () => void;
 }
 
-export function useOpenOrders(shopId: string): OpenOrdersState {
+export function useOpenOrders(shopId: string, onStock?: () => void): OpenOrdersState {
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [problem, setProblem] = useState<ProblemSummary | null>(null);
   const reload = useCallback(() => {
@@ -29,6 +29,6 @@ export function useOpenOrders(shopId: string): OpenOrdersState {
     );
   }, [shopId]);
   useEffect(() => reload(), [reload]);
-  const live = useLiveShop(shopId, reload);
+  const live = useLiveShop(shopId, reload, { onStock });
   return { orders, problem, live, reload };
 }
