@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::client_ip::{parse_list, Cidr};
+use crate::cidr::{parse_list, Cidr};
 
 /// The secret used when none is configured: fine on a laptop, refused by `check --deploy`.
 pub const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production";

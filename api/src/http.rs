@@ -8,7 +8,7 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::error::{AppError, FieldError};
 
@@ -378,7 +378,8 @@ pub async fn not_found(req: HttpRequest) -> Result<actix_web::HttpResponse, AppE
 }
 
 /// A page of a list: `{"items": [...], "next_cursor": null | "…"}`. Documented per item type by
-/// the named schemas of [`page_schema`] (`ShopPage`…), whose items reference the item's schema.
+/// the named schemas each area declares with [`page_schema!`] (`ShopPage`…), whose items
+/// reference the item's schema.
 #[derive(Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -388,10 +389,11 @@ pub struct Page<T> {
 
 /// Declares `$name`, the documented schema of a `Page<$item>` (same fields): utoipa inlines the
 /// items of a generic schema, where a named page references the item's own schema.
+#[macro_export]
 macro_rules! page_schema {
     ($(#[$doc:meta])* $name:ident, $item:ty) => {
         $(#[$doc])*
-        #[derive(ToSchema)]
+        #[derive(utoipa::ToSchema)]
         #[allow(dead_code)]
         pub struct $name {
             pub items: Vec<$item>,
@@ -401,27 +403,6 @@ macro_rules! page_schema {
         }
     };
 }
-
-page_schema!(
-    /// A page of shops: `{"items": [...], "next_cursor": null | "…"}`.
-    ShopPage,
-    crate::shops::ShopView
-);
-page_schema!(
-    /// A page of products: `{"items": [...], "next_cursor": null | "…"}`.
-    ProductPage,
-    crate::catalog::Product
-);
-page_schema!(
-    /// A page of orders: `{"items": [...], "next_cursor": null | "…"}`.
-    OrderPage,
-    crate::orders::model::Order
-);
-page_schema!(
-    /// A page of stock movements: `{"items": [...], "next_cursor": null | "…"}`.
-    StockMovementPage,
-    crate::inventory::StockMovement
-);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod catalog;
+pub mod cidr;
 pub mod cli;
 pub mod client_ip;
 pub mod config;

@@ -87,7 +87,7 @@ pub struct ProductFilter {
 #[utoipa::path(get, tag = "catalog",
     params(ProductFilter),
     responses(
-        (status = 200, description = "Products", body = crate::http::ProductPage),
+        (status = 200, description = "Products", body = super::model::ProductPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/products")]
 pub async fn list_products(

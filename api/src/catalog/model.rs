@@ -200,3 +200,9 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 pub const SLUG_RULE: &str = "lowercase letters, digits and dashes, 2 to 64";
+
+crate::page_schema!(
+    /// A page of products: `{"items": [...], "next_cursor": null | "…"}`.
+    ProductPage,
+    Product
+);

@@ -153,7 +153,7 @@ pub struct MovementFilter {
 #[utoipa::path(get, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id"), MovementFilter),
     responses(
-        (status = 200, description = "Movements", body = crate::http::StockMovementPage),
+        (status = 200, description = "Movements", body = StockMovementPage),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such shop, or another shop's manager"),
         (status = 422, description = "Unknown reason, bad limit or cursor")))]
@@ -214,3 +214,9 @@ pub async fn list_movements(
     .await?;
     Ok(HttpResponse::Ok().json(paging.page(rows)?))
 }
+
+crate::page_schema!(
+    /// A page of stock movements: `{"items": [...], "next_cursor": null | "…"}`.
+    StockMovementPage,
+    StockMovement
+);

@@ -194,7 +194,7 @@ pub struct OrderFilter {
 #[utoipa::path(get, tag = "orders", security(("bearer" = [])),
     params(OrderFilter),
     responses(
-        (status = 200, description = "Orders", body = crate::http::OrderPage),
+        (status = 200, description = "Orders", body = super::model::OrderPage),
         (status = 401, description = "Not authenticated")))]
 #[get("/orders")]
 pub async fn list(

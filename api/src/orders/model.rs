@@ -292,3 +292,9 @@ pub fn load_view(conn: &mut PgConnection, id: Uuid) -> AppResult<Order> {
         .first(conn)?;
     Ok(load_views(conn, vec![row])?.remove(0))
 }
+
+crate::page_schema!(
+    /// A page of orders: `{"items": [...], "next_cursor": null | "…"}`.
+    OrderPage,
+    Order
+);

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::provider::ProviderError;
-use super::Payments;
+use super::service::Payments;
 use crate::db;
 use crate::error::AppResult;
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};

@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::ledger::{load_payments, PaymentList, RefundView};
-use super::{webhook, Payments};
+use super::service::Payments;
+use super::webhook;
 use crate::auth::{Authorized, CurrentUser, Managers, Role};
 use crate::db;
 use crate::error::{AppError, AppResult};

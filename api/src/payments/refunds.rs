@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::ledger::{RefundStatus, RefundView};
 use super::provider::{ProviderError, ProviderRefundStatus};
-use super::Payments;
+use super::service::Payments;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};

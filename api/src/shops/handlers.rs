@@ -31,7 +31,7 @@ pub struct ShopFilter {
 #[utoipa::path(get, tag = "shops",
     params(ShopFilter),
     responses(
-        (status = 200, description = "Shops", body = crate::http::ShopPage),
+        (status = 200, description = "Shops", body = super::views::ShopPage),
         (status = 422, description = "Invalid filter")))]
 #[get("/shops")]
 pub async fn list_shops(

@@ -99,3 +99,9 @@ pub fn load_view(conn: &mut PgConnection, shop: Shop) -> AppResult<ShopView> {
         .pop()
         .ok_or_else(|| crate::error::AppError::not_found("shop"))
 }
+
+crate::page_schema!(
+    /// A page of shops: `{"items": [...], "next_cursor": null | "…"}`.
+    ShopPage,
+    ShopView
+);
