@@ -142,7 +142,7 @@ SELECT 'series' AS part, {label} AS period, NULL::text AS fulfilment,
 FROM periods p LEFT JOIN grouped g ON g.part = 'series' AND g.period = p.period
 UNION ALL
 SELECT part, NULL, fulfilment, payment_method, weekday, hour, orders, revenue_cents, cancelled
-FROM grouped WHERE part <> 'series'
+FROM grouped WHERE part <> 'series' AND (part = 'totals' OR orders > 0)
 UNION ALL
 SELECT 'refunded', NULL, NULL, NULL, NULL, NULL, 0, cents, 0 FROM refunded
 ORDER BY 1, 2, 3, 4, 5, 6",
