@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod payments;
+pub mod reports;
 pub mod routes;
 pub mod schema;
 pub mod search;

@@ -8,7 +8,9 @@ use utoipa::openapi::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
-use crate::{accounts, catalog, http, inventory, openapi, ops, orders, payments, search, shops};
+use crate::{
+    accounts, catalog, http, inventory, openapi, ops, orders, payments, reports, search, shops,
+};
 
 /// Everything under `/api/v1`, area by area.
 pub fn api(cfg: &mut ServiceConfig) {
@@ -18,7 +20,8 @@ pub fn api(cfg: &mut ServiceConfig) {
         .configure(inventory::routes)
         .configure(orders::routes)
         .configure(payments::routes)
-        .configure(search::routes);
+        .configure(search::routes)
+        .configure(reports::routes);
 }
 
 /// Registers the operations routes and the API on `app`; returns the app and its OpenAPI

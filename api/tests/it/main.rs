@@ -13,6 +13,7 @@ mod orders;
 mod orders_concurrency;
 mod payments;
 mod problems;
+mod reports;
 mod search;
 mod search_algolia;
 mod shop_floor;

@@ -516,6 +516,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products sold, best first, with their sizes, the extras most added and the ingredients most
+         *     removed (managers for their shop, admins).
+         */
+        get: operations["products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales: orders, revenue, average basket, cancellations and refunds, over time and by
+         *     fulfilment, payment method and hour of the week (managers for their shop, admins).
+         */
+        get: operations["sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ingredient consumption: used by orders, returned by cancellations, wasted, adjusted,
+         *     restocked, in each ingredient's unit, and the gap (waste and adjustments as a share of what
+         *     orders used) (managers for their shop, admins).
+         */
+        get: operations["stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kitchen (placed → ready), delivery (out for delivery → delivered) and pickup wait (ready →
+         *     picked up) times: count, average, p50 and p90 in seconds, and their series (managers for their
+         *     shop, admins).
+         */
+        get: operations["times"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -849,6 +931,21 @@ export interface components {
             /** @description Ready delivery orders nobody has taken yet, oldest first. */
             ready: components["schemas"]["Order"][];
         };
+        /** @description Durations in whole seconds (rounded); null without any. */
+        Durations: {
+            /** Format: int64 */
+            avg_seconds?: number | null;
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            p50_seconds?: number | null;
+            /** Format: int64 */
+            p90_seconds?: number | null;
+        };
+        DurationsPoint: components["schemas"]["Durations"] & {
+            /** @description As in the sales series; only the periods with orders measured. */
+            period: string;
+        };
         /**
          * @description Which engine answered.
          * @enum {string}
@@ -904,6 +1001,18 @@ export interface components {
         };
         /** @enum {string} */
         Fulfilment: "delivery" | "pickup";
+        FulfilmentSales: {
+            fulfilment: components["schemas"]["Fulfilment"];
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            revenue_cents: number;
+        };
+        /**
+         * @description The width of a series' points.
+         * @enum {string}
+         */
+        Granularity: "hour" | "day" | "week" | "month";
         Health: {
             /** @example ok */
             status: string;
@@ -934,6 +1043,23 @@ export interface components {
             from?: null | components["schemas"]["Status"];
             note?: string | null;
             to: components["schemas"]["Status"];
+        };
+        /** @description Orders by local weekday and hour (only the cells with orders). */
+        HourOfWeekSales: {
+            /**
+             * Format: int32
+             * @description Local hour, 0 to 23.
+             */
+            hour: number;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            revenue_cents: number;
+            /**
+             * Format: int32
+             * @description ISO weekday: 1 Monday … 7 Sunday.
+             */
+            weekday: number;
         };
         /** @description An ingredient, in its base unit. */
         Ingredient: {
@@ -993,6 +1119,40 @@ export interface components {
             items: components["schemas"]["Ingredient"][];
             next_cursor?: string | null;
         };
+        /**
+         * @description An ingredient's movements over the period, in its unit, all positive quantities except
+         *     `adjusted` (the net correction of counts: negative when stock went missing).
+         */
+        IngredientUse: {
+            /** Format: int64 */
+            adjusted: number;
+            /**
+             * Format: int64
+             * @description Number of adjustments recorded.
+             */
+            adjustments: number;
+            /**
+             * Format: double
+             * @description Food-cost leakage: `(wasted - adjusted) / (used_by_orders - returned_by_cancels)`, 4
+             *     decimals; null when orders used none.
+             */
+            gap?: number | null;
+            /** Format: uuid */
+            ingredient_id: string;
+            name: string;
+            /** Format: int64 */
+            restocked: number;
+            /** Format: int64 */
+            returned_by_cancels: number;
+            unit: string;
+            /**
+             * Format: int64
+             * @description Taken by orders and their changes.
+             */
+            used_by_orders: number;
+            /** Format: int64 */
+            wasted: number;
+        };
         KitchenQueue: {
             /** @description Placed and preparing tickets, oldest first. */
             items: components["schemas"]["KitchenTicket"][];
@@ -1039,6 +1199,10 @@ export interface components {
             email: string;
             /** @example client-demo-2026 */
             password: string;
+        };
+        /** @description One measure and its series. */
+        Measure: components["schemas"]["Durations"] & {
+            series: components["schemas"]["DurationsPoint"][];
         };
         MemoList: {
             items: components["schemas"]["RecipeMemo"][];
@@ -1233,6 +1397,13 @@ export interface components {
         };
         /** @enum {string} */
         PaymentMethod: "online" | "cash" | "card_on_delivery";
+        PaymentMethodSales: {
+            /** Format: int64 */
+            orders: number;
+            payment_method: components["schemas"]["PaymentMethod"];
+            /** Format: int64 */
+            revenue_cents: number;
+        };
         /**
          * @description Who took the money: Stripe, the offline test provider, or staff in cash or by card.
          * @enum {string}
@@ -1371,6 +1542,27 @@ export interface components {
             /** @description Pass it as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description A product sold, over its sizes. */
+        ProductSales: {
+            name: string;
+            /**
+             * Format: uuid
+             * @description Null for lines of a product since deleted.
+             */
+            product_id?: string | null;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Its lines' totals, extras included.
+             */
+            revenue_cents: number;
+            /**
+             * Format: double
+             * @description Its share of all lines' revenue, 0 to 1 (4 decimals).
+             */
+            share: number;
+        };
         ProductSize: {
             /** @description Whether the shop's stock can make this size now; null outside a shop's menu. */
             available?: boolean | null;
@@ -1384,6 +1576,22 @@ export interface components {
              */
             price_cents: number;
             recipe: components["schemas"]["RecipeLine"][];
+        };
+        ProductsReport: {
+            currency: string;
+            /** @description Most added first. */
+            extras: components["schemas"]["ToppingChange"][];
+            /** Format: date */
+            from: string;
+            /** @description Best first (revenue, then quantity). */
+            items: components["schemas"]["ProductSales"][];
+            /** @description Most removed first. */
+            removed: components["schemas"]["ToppingChange"][];
+            /** Format: uuid */
+            shop_id?: string | null;
+            sizes: components["schemas"]["SizeSales"][];
+            /** Format: date */
+            to: string;
         };
         Quote: {
             currency: string;
@@ -1496,6 +1704,58 @@ export interface components {
         };
         /** @enum {string} */
         Role: "customer" | "order_taker" | "pizzaiolo" | "delivery" | "manager" | "admin";
+        /** @description One point of a series: the local start of its period. */
+        SalesPoint: {
+            /** Format: int64 */
+            orders: number;
+            /** @description `2026-03-29` (day, week from Monday, month from the 1st) or `2026-03-29T14:00` (hour). */
+            period: string;
+            /** Format: int64 */
+            revenue_cents: number;
+        };
+        SalesReport: {
+            by_fulfilment: components["schemas"]["FulfilmentSales"][];
+            by_hour_of_week: components["schemas"]["HourOfWeekSales"][];
+            by_payment_method: components["schemas"]["PaymentMethodSales"][];
+            currency: string;
+            /** Format: date */
+            from: string;
+            granularity: components["schemas"]["Granularity"];
+            /** @description Every period of the range, empty ones included; adds up to the totals. */
+            series: components["schemas"]["SalesPoint"][];
+            /** Format: uuid */
+            shop_id?: string | null;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["SalesTotals"];
+        };
+        SalesTotals: {
+            /**
+             * Format: int64
+             * @description `revenue_cents / orders`, rounded to the cent; 0 without orders.
+             */
+            average_basket_cents: number;
+            /**
+             * Format: int64
+             * @description Placed orders since cancelled (not in `orders` nor in the revenue).
+             */
+            cancelled: number;
+            /**
+             * Format: int64
+             * @description Placed orders not cancelled.
+             */
+            orders: number;
+            /**
+             * Format: int64
+             * @description Refunds that succeeded in the period, whatever the order's date.
+             */
+            refunded_cents: number;
+            /**
+             * Format: int64
+             * @description Total of the placed orders not cancelled (delivery fees included).
+             */
+            revenue_cents: number;
+        };
         /** @description One product found. */
         SearchHit: {
             highlights: components["schemas"]["Highlights"];
@@ -1633,6 +1893,17 @@ export interface components {
             price_cents: number;
             recipe: components["schemas"]["RecipeLineInput"][];
         };
+        SizeSales: {
+            name: string;
+            /** Format: uuid */
+            product_id?: string | null;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: int64 */
+            revenue_cents: number;
+            size_code: string;
+            size_label: string;
+        };
         /** @enum {string} */
         Status: "pending_payment" | "placed" | "preparing" | "ready" | "out_for_delivery" | "delivered" | "picked_up" | "cancelled";
         StockLine: {
@@ -1683,6 +1954,16 @@ export interface components {
             /** @description Pass it as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        StockReport: {
+            /** Format: date */
+            from: string;
+            /** @description By name. */
+            items: components["schemas"]["IngredientUse"][];
+            /** Format: uuid */
+            shop_id?: string | null;
+            /** Format: date */
+            to: string;
+        };
         /** @description One line of a kitchen ticket: what to make, from which recipe. */
         TicketLine: {
             added: string[];
@@ -1706,6 +1987,21 @@ export interface components {
             size_label: string;
             steps: string[];
         };
+        TimesReport: {
+            /** @description Out for delivery → delivered. */
+            delivery: components["schemas"]["Measure"];
+            /** Format: date */
+            from: string;
+            granularity: components["schemas"]["Granularity"];
+            /** @description Last ready → picked up. */
+            pickup_wait: components["schemas"]["Measure"];
+            /** @description Placed → first ready. */
+            preparation: components["schemas"]["Measure"];
+            /** Format: uuid */
+            shop_id?: string | null;
+            /** Format: date */
+            to: string;
+        };
         /** @description Tokens handed to a client after login or refresh. */
         TokenPair: {
             /** @description Short-lived JWT to send as `Authorization: Bearer …`. */
@@ -1720,6 +2016,22 @@ export interface components {
             refresh_token: string;
             /** @example Bearer */
             token_type: string;
+        };
+        /** @description An ingredient added as an extra, or taken off, on `times` items. */
+        ToppingChange: {
+            /** Format: uuid */
+            ingredient_id?: string | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description What the extras brought (0 for removals).
+             */
+            revenue_cents: number;
+            /**
+             * Format: int64
+             * @description Items (line quantities) that had the change.
+             */
+            times: number;
         };
         TransitionRequest: {
             /**
@@ -4945,6 +5257,374 @@ export interface operations {
                 };
             };
             /** @description Empty or too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    products: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, inclusive, in the shop's time zone (each shop's own for the chain).
+                 * @example 2026-03-01
+                 */
+                from: string;
+                /**
+                 * @description Last day, inclusive; at most 2 years after `from`.
+                 * @example 2026-03-31
+                 */
+                to: string;
+                /** @description One shop; omitted, the whole chain (admins only). */
+                shop_id?: string;
+                /** @description Width of the series' points (default `day`). */
+                granularity?: "hour" | "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The products report; as CSV (`Accept: text/csv`) one row per product: `product_id,name,quantity,revenue_cents,share,currency` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductsReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager or an admin, another shop's manager, or the chain asked by a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The chain's shops use several currencies */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad date or granularity, an inverted period or one over 2 years (the parameter is named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sales: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, inclusive, in the shop's time zone (each shop's own for the chain).
+                 * @example 2026-03-01
+                 */
+                from: string;
+                /**
+                 * @description Last day, inclusive; at most 2 years after `from`.
+                 * @example 2026-03-31
+                 */
+                to: string;
+                /** @description One shop; omitted, the whole chain (admins only). */
+                shop_id?: string;
+                /** @description Width of the series' points (default `day`). */
+                granularity?: "hour" | "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sales report; as CSV (`Accept: text/csv`) one row per series point: `period,orders,revenue_cents,currency` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager or an admin, another shop's manager, or the chain asked by a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The chain's shops use several currencies */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad date or granularity, an inverted period or one over 2 years (the parameter is named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stock: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, inclusive, in the shop's time zone (each shop's own for the chain).
+                 * @example 2026-03-01
+                 */
+                from: string;
+                /**
+                 * @description Last day, inclusive; at most 2 years after `from`.
+                 * @example 2026-03-31
+                 */
+                to: string;
+                /** @description One shop; omitted, the whole chain (admins only). */
+                shop_id?: string;
+                /** @description Width of the series' points (default `day`). */
+                granularity?: "hour" | "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stock report; as CSV (`Accept: text/csv`) one row per ingredient: `ingredient_id,name,unit,used_by_orders,returned_by_cancels,wasted,adjusted,adjustments,restocked,gap` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager or an admin, another shop's manager, or the chain asked by a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The chain's shops use several currencies */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad date or granularity, an inverted period or one over 2 years (the parameter is named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    times: {
+        parameters: {
+            query: {
+                /**
+                 * @description First day, inclusive, in the shop's time zone (each shop's own for the chain).
+                 * @example 2026-03-01
+                 */
+                from: string;
+                /**
+                 * @description Last day, inclusive; at most 2 years after `from`.
+                 * @example 2026-03-31
+                 */
+                to: string;
+                /** @description One shop; omitted, the whole chain (admins only). */
+                shop_id?: string;
+                /** @description Width of the series' points (default `day`). */
+                granularity?: "hour" | "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The times report; as CSV (`Accept: text/csv`) one row per measure and series point: `measure,period,count,avg_seconds,p50_seconds,p90_seconds` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimesReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager or an admin, another shop's manager, or the chain asked by a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The chain's shops use several currencies */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad date or granularity, an inverted period or one over 2 years (the parameter is named) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,1 @@
+DROP INDEX order_status_history_placed_idx;
