@@ -8,6 +8,7 @@
 //! `method="other"`, refusal reasons and payment outcomes are fixed lists, shops are the shops.
 
 pub mod process;
+pub mod textfile;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
