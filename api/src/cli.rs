@@ -52,7 +52,12 @@ pub enum Command {
     /// server also does it every minute).
     ExpireOrders,
     /// The weekly database refresh (cron, Monday 01:00): expiries, purges, reference data, ANALYZE.
-    WeeklyUpdate,
+    WeeklyUpdate {
+        /// After a success, write its time to this `.prom` file for node exporter's textfile
+        /// collector (`ocpizza_weekly_update_last_success_timestamp_seconds`).
+        #[arg(long, env = "WEEKLY_UPDATE_METRICS_FILE")]
+        metrics_file: Option<std::path::PathBuf>,
+    },
     /// Rebuild the search: PostgreSQL documents, and the whole Algolia index when configured
     /// (settings, then every product), with a progress bar on a terminal.
     Reindex,
@@ -63,6 +68,11 @@ pub enum Command {
         dir: std::path::PathBuf,
         #[arg(long, default_value_t = 7)]
         keep: usize,
+        /// After a success, write its time, size and duration to this `.prom` file for node
+        /// exporter's textfile collector (`ocpizza_backup_last_success_timestamp_seconds`; the
+        /// alert "backup older than 26 h" reads it).
+        #[arg(long, env = "BACKUP_METRICS_FILE")]
+        metrics_file: Option<std::path::PathBuf>,
     },
     /// Restore an archive made by `backup` into the database of DATABASE_URL, then apply the
     /// migrations it lacks. A database that already holds data is refused without --replace.

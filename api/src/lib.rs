@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod live;
 pub mod mail;
 pub mod maintenance;
+pub mod metrics;
 pub mod openapi;
 pub mod ops;
 pub mod orders;

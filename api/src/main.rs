@@ -10,6 +10,7 @@ use tracing_subscriber::EnvFilter;
 use ocpizza::auth::Role;
 use ocpizza::cli::{Cli, Command};
 use ocpizza::config::{AppEnv, Config, LogFormat};
+use ocpizza::metrics::textfile;
 use ocpizza::{accounts, db, openapi, search, seed, startup};
 
 fn main() -> ExitCode {
@@ -71,7 +72,8 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::WeeklyUpdate => {
+        Command::WeeklyUpdate { metrics_file } => {
+            let started = std::time::Instant::now();
             let result = connect(&config).and_then(|mut conn| {
                 ocpizza::maintenance::weekly_update(&mut conn).map_err(describe)
             });
@@ -80,12 +82,36 @@ fn main() -> ExitCode {
                     for (name, count) in steps {
                         println!("weekly-update: {name}: {count}");
                     }
+                    if let Some(path) = metrics_file {
+                        let written = textfile::write(
+                            &path,
+                            &[
+                                (
+                                    "ocpizza_weekly_update_last_success_timestamp_seconds",
+                                    "When the weekly update last succeeded, seconds since the epoch.",
+                                    textfile::now_seconds(),
+                                ),
+                                (
+                                    "ocpizza_weekly_update_last_duration_seconds",
+                                    "How long the last successful weekly update took.",
+                                    started.elapsed().as_secs_f64(),
+                                ),
+                            ],
+                        );
+                        if let Err(e) = written {
+                            return fail(&format!("weekly-update done, but {e}"));
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),
             }
         }
-        Command::Backup { dir, keep } => {
+        Command::Backup {
+            dir,
+            keep,
+            metrics_file,
+        } => {
             let url = config.database_url_with_tls();
             let result = connect(&config)
                 .and_then(|mut conn| ocpizza::backup::backup(&mut conn, &url, &dir, keep));
@@ -94,6 +120,31 @@ fn main() -> ExitCode {
                     println!("{report}");
                     for old in &report.removed {
                         println!("backup: removed {}", old.display());
+                    }
+                    if let Some(path) = metrics_file {
+                        let written = textfile::write(
+                            &path,
+                            &[
+                                (
+                                    "ocpizza_backup_last_success_timestamp_seconds",
+                                    "When the last backup succeeded, seconds since the epoch.",
+                                    textfile::now_seconds(),
+                                ),
+                                (
+                                    "ocpizza_backup_last_size_bytes",
+                                    "Size of the last successful backup's archive.",
+                                    report.bytes as f64,
+                                ),
+                                (
+                                    "ocpizza_backup_last_duration_seconds",
+                                    "How long the last successful backup took.",
+                                    report.seconds,
+                                ),
+                            ],
+                        );
+                        if let Err(e) = written {
+                            return fail(&format!("the archive is written, but {e}"));
+                        }
                     }
                     ExitCode::SUCCESS
                 }

@@ -1,7 +1,7 @@
 //! Operations endpoints: `/healthz` (process up), `/readyz` (database reachable), `/metrics`
 //! (Prometheus text), and the SPA's static files when the API serves them itself.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
@@ -63,83 +63,31 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     }))
 }
 
-const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+/// This server's HTTP counters (see [`crate::metrics`]).
+pub type Metrics = crate::metrics::HttpMetrics;
 
-/// Request counters kept in the process; each instance exposes its own.
-#[derive(Default)]
-pub struct Metrics {
-    by_class: [AtomicU64; 5],
-    buckets: [AtomicU64; BUCKETS.len()],
-    duration_micros: AtomicU64,
-    in_flight: AtomicU64,
-}
-
-impl Metrics {
-    fn record(&self, status: u16, elapsed: Duration) {
-        let class = ((status / 100).clamp(1, 5) - 1) as usize;
-        self.by_class[class].fetch_add(1, Ordering::Relaxed);
-        let seconds = elapsed.as_secs_f64();
-        for (bucket, bound) in self.buckets.iter().zip(BUCKETS) {
-            if seconds <= bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.duration_micros
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+/// The whole scrape: process, HTTP, business counters, kitchen queues, database pool.
+async fn render(state: &AppState, http: &Metrics) -> String {
+    let mut out = String::new();
+    crate::metrics::process::render(&mut out);
+    http.render(&mut out);
+    crate::metrics::business().render(&mut out);
+    // One cheap query; a scrape still answers (without the queues) while the database is away.
+    let pool = state.pool.clone();
+    let queues = web::block(move || {
+        let mut conn = pool
+            .get_timeout(Duration::from_secs(1))
+            .map_err(|e| AppError::Unavailable(format!("database: {e}")))?;
+        crate::metrics::kitchen_queues(&mut conn)
+    })
+    .await;
+    match queues {
+        Ok(Ok(queues)) => crate::metrics::render_kitchen(&mut out, &queues),
+        Ok(Err(e)) => tracing::warn!(error = %e, "metrics: kitchen queues not read"),
+        Err(e) => tracing::warn!(error = %e, "metrics: kitchen queues not read"),
     }
-
-    fn render(&self, state: &AppState) -> String {
-        use std::fmt::Write;
-        let mut out = String::new();
-        let total: u64 = self
-            .by_class
-            .iter()
-            .map(|c| c.load(Ordering::Relaxed))
-            .sum();
-        out.push_str("# HELP ocpizza_http_requests_total HTTP requests answered, by status class.\n# TYPE ocpizza_http_requests_total counter\n");
-        for (i, counter) in self.by_class.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "ocpizza_http_requests_total{{status=\"{}xx\"}} {}",
-                i + 1,
-                counter.load(Ordering::Relaxed)
-            );
-        }
-        out.push_str("# HELP ocpizza_http_request_duration_seconds Time to answer HTTP requests.\n# TYPE ocpizza_http_request_duration_seconds histogram\n");
-        for (bucket, bound) in self.buckets.iter().zip(BUCKETS) {
-            let _ = writeln!(
-                out,
-                "ocpizza_http_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
-                bucket.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "ocpizza_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {total}"
-        );
-        let _ = writeln!(
-            out,
-            "ocpizza_http_request_duration_seconds_sum {}",
-            self.duration_micros.load(Ordering::Relaxed) as f64 / 1e6
-        );
-        let _ = writeln!(out, "ocpizza_http_request_duration_seconds_count {total}");
-        out.push_str("# HELP ocpizza_http_requests_in_flight Requests being answered now.\n# TYPE ocpizza_http_requests_in_flight gauge\n");
-        let _ = writeln!(
-            out,
-            "ocpizza_http_requests_in_flight {}",
-            self.in_flight.load(Ordering::Relaxed)
-        );
-        let pool = state.pool.state();
-        out.push_str("# HELP ocpizza_db_pool_connections Database connections open in the pool.\n# TYPE ocpizza_db_pool_connections gauge\n");
-        let _ = writeln!(out, "ocpizza_db_pool_connections {}", pool.connections);
-        out.push_str("# HELP ocpizza_db_pool_idle_connections Idle database connections in the pool.\n# TYPE ocpizza_db_pool_idle_connections gauge\n");
-        let _ = writeln!(
-            out,
-            "ocpizza_db_pool_idle_connections {}",
-            pool.idle_connections
-        );
-        out
-    }
+    crate::metrics::render_pool(&mut out, state.pool.state());
+    out
 }
 
 /// Prometheus metrics of this instance. When `METRICS_TOKEN` is set, only a scraper sending it as
@@ -169,7 +117,7 @@ pub async fn metrics(
     }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render(&state)))
+        .body(render(&state, &metrics).await))
 }
 
 /// Compares two secrets in a time that does not depend on where they differ.
@@ -190,6 +138,7 @@ pub async fn record_metrics(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let counters = req.app_data::<web::Data<Metrics>>().cloned();
+    let method = crate::metrics::method_label(req.method());
     let started = Instant::now();
     if let Some(m) = &counters {
         m.in_flight.fetch_add(1, Ordering::Relaxed);
@@ -197,13 +146,19 @@ pub async fn record_metrics(
     let result = next.call(req).await;
     if let Some(m) = &counters {
         m.in_flight.fetch_sub(1, Ordering::Relaxed);
-        let status = match &result {
-            Ok(res) => res.status().as_u16(),
-            Err(err) => err.as_response_error().status_code().as_u16(),
+        let (status, route) = match &result {
+            Ok(res) => (res.status().as_u16(), route_of(res.request())),
+            Err(err) => (err.as_response_error().status_code().as_u16(), None),
         };
-        m.record(status, started.elapsed());
+        m.record(route.as_deref(), method, status, started.elapsed());
     }
     result
+}
+
+/// The route template that answered (`/api/v1/shops/{shop_id}/menu`, scope included); `None`
+/// when no route matched: the API's and the app's fallbacks, the SPA's files.
+fn route_of(req: &HttpRequest) -> Option<String> {
+    req.match_pattern()
 }
 
 /// Serves the built SPA; unknown paths get `index.html` so client-side routes survive a reload.

@@ -116,6 +116,7 @@ pub async fn place(
     };
     let request_hash = hex::encode(Sha256::digest(canonical.as_bytes()));
     let user_id = user.id;
+    let shop_id = order_request.shop_id;
     let terms = placement::PaymentTerms {
         window_minutes: state.config.payment_expiry_minutes,
         online: state.config.online_payments,
@@ -164,8 +165,11 @@ pub async fn place(
         }
         Ok((body, false))
     })
-    .await?;
-    let (body, replayed) = outcome;
+    .await;
+    let (body, replayed) = outcome.inspect_err(|e| crate::metrics::business().order_refused(e))?;
+    if !replayed {
+        crate::metrics::business().order_placed(shop_id);
+    }
     let mut response = HttpResponse::Created();
     if let Some(id) = body.get("id").and_then(|v| v.as_str()) {
         response.insert_header((header::LOCATION, format!("/api/v1/orders/{id}")));

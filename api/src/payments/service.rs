@@ -40,7 +40,20 @@ impl Payments {
         )?;
         let event: serde_json::Value = serde_json::from_slice(body)
             .map_err(|e| AppError::BadRequest(format!("malformed event: {e}")))?;
+        let kind = event["type"].as_str().unwrap_or_default().to_string();
         let outcome = db::transaction(&self.pool, move |conn| webhook::apply(conn, &event)).await?;
+        match (&outcome, kind.as_str()) {
+            (webhook::Outcome::RefundNeeded { .. }, _) => {
+                crate::metrics::business().payment("refunded_late")
+            }
+            (webhook::Outcome::Applied, "payment_intent.succeeded") => {
+                crate::metrics::business().payment("succeeded")
+            }
+            (webhook::Outcome::Applied, "payment_intent.payment_failed") => {
+                crate::metrics::business().payment("failed")
+            }
+            _ => {}
+        }
         if let webhook::Outcome::RefundNeeded {
             order_id,
             payment_intent,

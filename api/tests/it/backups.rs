@@ -78,9 +78,19 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_data() {
     }
     let dir = tempdir();
     let url = s.app.db.url.clone();
+    let textfile_dir = tempdir();
+    let metrics_file = textfile_dir.join("ocpizza_backup.prom");
     let out = ocpizza(
         &url,
-        &["backup", "--dir", dir.to_str().unwrap(), "--keep", "7"],
+        &[
+            "backup",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--keep",
+            "7",
+            "--metrics-file",
+            metrics_file.to_str().unwrap(),
+        ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -95,6 +105,16 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_data() {
     );
     let made = archives(&dir);
     assert_eq!(made.len(), 1);
+    // The success time, for node exporter's textfile collector (the 26 h alert).
+    let metrics = std::fs::read_to_string(&metrics_file).unwrap();
+    let last: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ocpizza_backup_last_success_timestamp_seconds "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((chrono::Utc::now().timestamp() as f64 - last).abs() < 120.0);
+    assert!(metrics.contains("# TYPE ocpizza_backup_last_size_bytes gauge\n"));
     assert!(made[0].starts_with("ocpizza-") && made[0].ends_with(".dump"));
 
     let target = TestDb::empty();
@@ -129,6 +149,7 @@ async fn a_backup_restored_into_a_fresh_database_holds_the_same_data() {
     );
     assert_eq!(figures(&target.url), before);
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&textfile_dir);
 }
 
 #[tokio::test]

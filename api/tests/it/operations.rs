@@ -14,8 +14,133 @@ async fn health_readiness_and_metrics_answer() {
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status(), 200);
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
-    assert!(metrics.contains("ocpizza_http_requests_total{status=\"2xx\"}"));
+    assert!(metrics.contains(
+        "ocpizza_http_requests_total{route=\"/readyz\",method=\"GET\",status=\"2xx\"} 1"
+    ));
     assert!(metrics.contains("ocpizza_db_pool_connections"));
+}
+
+/// The values of `label` among the samples of `metric`.
+fn label_values(text: &str, metric: &str, label: &str) -> std::collections::BTreeSet<String> {
+    let needle = format!("{label}=\"");
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{metric}{{")))
+        .filter_map(|l| {
+            let start = l.find(&needle)? + needle.len();
+            Some(l[start..start + l[start..].find('"')?].to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn metrics_tell_routes_process_and_business_with_bounded_labels() {
+    let s = crate::orders::Scene::new().await;
+    let app = &s.app;
+    let shop = s.shop;
+    assert_eq!(
+        app.get(&format!("/api/v1/shops/{shop}/menu"), None)
+            .await
+            .status(),
+        200
+    );
+    let other = s.other_shop;
+    app.get(&format!("/api/v1/shops/{other}/menu"), None).await;
+    // An order placed, one refused: outside the delivery zone.
+    let placed = s
+        .place(
+            &s.customer,
+            s.delivery_order(serde_json::json!([s.item("margherita", "medium", 2)])),
+        )
+        .await;
+    assert_eq!(placed.status(), 201);
+    let mut far = s.delivery_order(serde_json::json!([s.item("margherita", "medium", 2)]));
+    far["delivery_address"]["postal_code"] = serde_json::json!("75001");
+    assert_problem(s.place(&s.customer, far).await, 422).await;
+
+    let scrape = |app: &crate::helpers::TestApp| {
+        let url = app.url("/metrics");
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let before = scrape(app).await;
+    let routes = label_values(&before, "ocpizza_http_requests_total", "route");
+    assert!(
+        routes.contains("/api/v1/shops/{shop_id}/menu"),
+        "routes are templates: {routes:?}"
+    );
+    assert!(routes.contains("/api/v1/orders"), "{routes:?}");
+    assert!(!routes.iter().any(|r| r.contains(&shop.to_string())));
+    assert!(before.contains(
+        "ocpizza_http_requests_total{route=\"/api/v1/shops/{shop_id}/menu\",method=\"GET\",status=\"2xx\"} 2\n"
+    ));
+    assert!(before.contains("# TYPE ocpizza_http_request_duration_seconds histogram"));
+    assert!(before.contains(
+        "ocpizza_http_request_duration_seconds_bucket{route=\"/api/v1/shops/{shop_id}/menu\",method=\"GET\",le=\"+Inf\"} 2\n"
+    ));
+    for name in [
+        "process_cpu_seconds_total",
+        "process_resident_memory_bytes",
+        "process_virtual_memory_bytes",
+        "process_open_fds",
+        "process_max_fds",
+        "process_start_time_seconds",
+        "ocpizza_http_requests_in_flight",
+        "ocpizza_db_pool_connections",
+        "ocpizza_db_pool_idle_connections",
+    ] {
+        assert!(
+            before.contains(&format!("\n{name} ")),
+            "{name} missing:\n{before}"
+        );
+    }
+    // Business counters (process-wide: other tests of this binary add to them).
+    assert!(
+        label_values(&before, "ocpizza_orders_placed_total", "shop_id").contains(&shop.to_string())
+    );
+    assert_eq!(
+        label_values(&before, "ocpizza_orders_refused_total", "reason"),
+        ["closed", "invalid", "minimum", "stock", "zone"]
+            .map(String::from)
+            .into()
+    );
+    assert!(!before.contains("ocpizza_orders_refused_total{reason=\"zone\"} 0\n"));
+    assert_eq!(
+        label_values(&before, "ocpizza_payments_total", "outcome"),
+        ["failed", "refunded_late", "succeeded"]
+            .map(String::from)
+            .into()
+    );
+    // The kitchen queue: the cash order waits in its shop; every active shop has its line.
+    assert!(before.contains(&format!(
+        "ocpizza_kitchen_queue_orders{{shop_id=\"{shop}\",shop=\""
+    )));
+    let queue_line = before
+        .lines()
+        .find(|l| {
+            l.starts_with(&format!("ocpizza_kitchen_queue_orders{{shop_id=\"{shop}\""))
+                && l.contains("status=\"placed\"")
+        })
+        .unwrap();
+    assert!(queue_line.ends_with(" 1"), "{queue_line}");
+
+    // Unknown paths, in and out of the API, share one label value.
+    for path in [
+        "/api/v1/no-such-thing",
+        "/api/v1/shops/x/y/z",
+        "/nothing-here",
+        "/wp-login.php",
+    ] {
+        assert_eq!(app.get(path, None).await.status(), 404, "{path}");
+    }
+    let after = scrape(app).await;
+    let routes_after = label_values(&after, "ocpizza_http_requests_total", "route");
+    let added: Vec<_> = routes_after.difference(&routes).collect();
+    assert!(
+        added.iter().all(|r| *r == "unmatched" || *r == "/metrics"),
+        "unknown paths made new labels: {added:?}"
+    );
+    assert!(routes_after.contains("unmatched"));
+    assert!(!after.contains("no-such-thing") && !after.contains("wp-login"));
 }
 
 #[tokio::test]
