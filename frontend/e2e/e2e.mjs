@@ -178,7 +178,7 @@ async function customer(page, name) {
 async function placeOrder(page) {
   const place = page.getByRole("button", { name: /^Commander (et payer )?· / });
   await place.waitFor();
-  await page.getByText("Le total inclura les frais de livraison").waitFor({ state: "detached" });
+  await page.getByText("pour vérifier qu'elle est dans la zone de livraison").waitFor({ state: "detached" });
   check(
     (await page.getByText("La pizzeria est fermée en ce moment").count()) === 0,
     "the shop is open (the e2e database opens every shop all week)",

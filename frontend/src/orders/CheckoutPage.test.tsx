@@ -143,6 +143,20 @@ describe("checkout", () => {
     ).toBeInTheDocument();
   });
 
+  it("before the address is typed, counts the delivery fee in the total and says so", async () => {
+    mockApi({
+      "GET /api/v1/me": () => json({ id: "u", email: "c@x.fr", full_name: "Camille Client", role: "customer", created_at: "2026-01-01T00:00:00Z" }),
+      [`GET /api/v1/shops/${SHOP_ID}`]: () => json(shop),
+      "GET /api/v1/me/addresses": () => json({ items: [] }),
+      "POST /api/v1/orders/quote": () => json(quote),
+    });
+    renderCheckout();
+    // 32,00 € of pizzas and the shop's 2,50 € fee: the total shown already holds the fee.
+    expect(await screen.findByText(/^Frais de livraison compris\./)).toBeInTheDocument();
+    expect(document.querySelector(".totals__total dd")).toHaveTextContent("34,50");
+    expect(screen.queryByText(/inclura/)).toBeNull();
+  });
+
   it("in a closed shop says when it opens again and offers no button to order", async () => {
     mockApi({
       "GET /api/v1/me": () => json({ id: "u", email: "c@x.fr", full_name: "Camille Client", role: "customer", created_at: "2026-01-01T00:00:00Z" }),

@@ -167,6 +167,8 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const { busy, problem, submit } = useSubmit();
+  // A changeable order that cannot be modified is a paid online one: cancelled and refunded only.
+  const modifiable = isModifiable(order);
 
   function cancel() {
     void submit(async () => {
@@ -178,9 +180,9 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
 
   return (
     <section className="card">
-      <p className="muted">{t("order.changeableNote")}</p>
+      <p className="muted">{t(modifiable ? "order.changeableNote" : "order.paidCancelNote")}</p>
       <div className="actions">
-        {isModifiable(order) && (
+        {modifiable && (
           <Link className="button" to={`/orders/${order.id}/edit`}>
             {t("order.modify")}
           </Link>
@@ -204,7 +206,7 @@ function CancelOrder({ order, onCancelled }: { order: Order; onCancelled: (order
             </>
           }
         >
-          <p>{t("order.cancelConfirmText")}</p>
+          <p>{t(modifiable ? "order.cancelConfirmText" : "order.cancelConfirmRefund")}</p>
           <FormError problem={problem} overrides={{ 409: "order.tooLate" }} />
         </Dialog>
       )}
