@@ -22,7 +22,7 @@ export function DeleteAccount() {
       async () => {
         await deleteAccount();
         forget();
-        toast(t("account.deleted"));
+        toast(t("account.deleted"), { carry: true });
         navigate("/", { replace: true });
       },
       { leaves: true },

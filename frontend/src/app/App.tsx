@@ -21,7 +21,7 @@ import { OrdersPage } from "../orders/OrdersPage";
 import { ChosenShopProvider } from "../shops/chosenShop";
 import { ShopsPage } from "../shops/ShopsPage";
 import { Loading } from "../ui/LoadState";
-import { ToastProvider } from "../ui/Toast";
+import { ToastPageWatch, ToastProvider } from "../ui/Toast";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
@@ -37,6 +37,7 @@ export function App() {
             <ChosenShopProvider>
               <CartProvider>
                 <BrowserRouter>
+                  <ToastPageWatch />
                   <Routes>
                     <Route
                       path="staff/*"

@@ -123,7 +123,7 @@ function EditOrderForm({ order, shop, menu }: { order: Order; shop: Shop; menu: 
     void submit(
       async () => {
         await modifyOrder(order.id, body);
-        toast(t("edit.saved"));
+        toast(t("edit.saved"), { carry: true });
         navigate(`/orders/${order.id}`, { replace: true });
       },
       { leaves: true },
