@@ -23,8 +23,8 @@ for key in "" pk_test_check; do
                 >"$WORK/container.conf"
         grep -q '\${' "$WORK/container.conf" && { echo "nginx/check: a placeholder is left in nginx.conf.template" >&2; exit 1; }
         "$NGINX" -t -q -c "$WORK/container.conf" -e "$WORK/error.log"
-        NGINX_PORT=127.0.0.1:1 API_ADDR=127.0.0.1:2 SPA_DIR="$WORK/spa" \
-            envsubst '${NGINX_PORT} ${API_ADDR} ${SPA_DIR} ${SPA_CSP}' <nginx/local.conf.template >"$WORK/local.conf"
+        NGINX_PORT=127.0.0.1:1 API_SERVERS="server 127.0.0.1:2; server 127.0.0.1:3;" SPA_DIR="$WORK/spa" \
+            envsubst '${NGINX_PORT} ${API_SERVERS} ${SPA_DIR} ${SPA_CSP}' <nginx/local.conf.template >"$WORK/local.conf"
         grep -q '\${' "$WORK/local.conf" && { echo "nginx/check: a placeholder is left in local.conf.template" >&2; exit 1; }
         "$NGINX" -t -q -p "$WORK" -c "$WORK/local.conf" -e "$WORK/error.log"
     )

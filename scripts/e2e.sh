@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the customer SPA in Debian's chromium (playwright-core), through a private
-# nginx (nginx/local.conf.template) in front of the debug API binary, on a fresh database
-# ocpizza_e2e (migrated, seeded, every shop open all week), plus a second API and nginx on the same
+# nginx (nginx/local.conf.template) in front of two instances of the debug API binary (one
+# upstream, round-robin: a login answered by one, the order and its live tracking by either, as
+# with API_INSTANCES=2 in run.sh; checked at the end on each instance's /metrics), on a fresh
+# database ocpizza_e2e (migrated, seeded, every shop open all week), plus another API and nginx on the same
 # database configured with Stripe keys against a fake Stripe (frontend/e2e/fake-stripe.mjs), then
 # the budgets (initial JS gzipped, menu first-contentful-paint). Stops everything it started and
 # drops the database.
@@ -31,7 +33,7 @@ cleanup() {
     psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 || true
     if [ "$rc" -ne 0 ]; then
         echo "e2e: failed; last lines of the APIs', fake Stripe's and nginx's logs:" >&2
-        tail -n 30 "$WORK/api.log" "$WORK/api-stripe.log" "$WORK/fake-stripe.log" "$WORK/nginx/error.log" "$WORK/nginx-stripe/error.log" 2>/dev/null >&2 || true
+        tail -n 30 "$WORK/api.log" "$WORK/api-2.log" "$WORK/api-stripe.log" "$WORK/fake-stripe.log" "$WORK/nginx/error.log" "$WORK/nginx-stripe/error.log" 2>/dev/null >&2 || true
     fi
     rm -rf "$WORK"
     exit "$rc"
@@ -57,6 +59,7 @@ log "database $DB_NAME"
 psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
 psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $DB_NAME" >/dev/null
 API_PORT=$(free_port)
+API2_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 export APP_ENV=development
 export DATABASE_URL=$PG_SERVER_URL/$DB_NAME
@@ -70,13 +73,19 @@ psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "DELETE FROM shop_hours; INSERT INTO
 
 # The system as on a laptop: no Stripe keys, so the offline test provider.
 unset STRIPE_SECRET_KEY STRIPE_PUBLISHABLE_KEY STRIPE_WEBHOOK_SECRET STRIPE_API_BASE
-log "API on $BIND_ADDR"
+# Two instances on the same database behind one nginx: what a login on one instance issued is
+# honoured by the other, and an order changed through one is announced live by the other.
+API2_ADDR=127.0.0.1:$API2_PORT
+log "two APIs on $BIND_ADDR and $API2_ADDR (same database)"
 target/debug/ocpizza serve >"$WORK/api.log" 2>&1 &
 PIDS+=($!)
+BIND_ADDR=$API2_ADDR target/debug/ocpizza serve >"$WORK/api-2.log" 2>&1 &
+PIDS+=($!)
 wait_for "http://$BIND_ADDR/readyz" "the API"
+wait_for "http://$API2_ADDR/readyz" "the second API"
 
-log "nginx on 127.0.0.1:$NGINX_PORT"
-render_nginx "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "$BIND_ADDR"
+log "nginx on 127.0.0.1:$NGINX_PORT, in front of both"
+render_nginx "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "$BIND_ADDR" "$API2_ADDR"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e stderr -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
 wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
@@ -126,5 +135,25 @@ fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"
     (cd frontend && node scripts/budgets.mjs)
+fi
+# Both instances took their share: logins, and with the customer suite orders placed and followed
+# live, on each one (nginx alternates between them).
+served() { # $1 the instance, $2 a metrics line prefix; true when its count is above 0
+    curl -fsS "http://$1/metrics" | grep -F "$2" | awk '{ n += $NF } END { exit !(n > 0) }'
+}
+if [[ $SUITES == *" customer "* || $SUITES == *" staff "* ]]; then
+    checks=('ocpizza_http_requests_total{route="/api/v1/auth/login",method="POST",status="2xx"}')
+    if [[ $SUITES == *" customer "* ]]; then
+        checks+=('ocpizza_http_requests_total{route="/api/v1/orders",method="POST",status="2xx"}'
+            'ocpizza_http_requests_total{route="/api/v1/orders/{order_id}/events",method="GET"')
+    fi
+    for addr in "$BIND_ADDR" "$API2_ADDR"; do
+        for line in "${checks[@]}"; do
+            served "$addr" "$line" || { echo "e2e: the API on $addr served no $line" >&2; exit 1; }
+        done
+    done
+    what="logins"
+    [[ $SUITES == *" customer "* ]] && what="logins, orders and live tracking"
+    log "both API instances served $what"
 fi
 log "e2e: all passed"

@@ -66,16 +66,19 @@ ensure_database() {
 }
 
 # Renders nginx/local.conf.template into folder $1 (nginx's prefix: config, logs, temp files) for
-# an nginx listening on $2 (port or address:port) in front of the API at $3 (host:port), serving
-# the SPA built in frontend/dist. The SPA's CSP comes from nginx/spa-csp.sh (Stripe's origins only
+# an nginx listening on $2 (port or address:port) in front of the API instances at $3, $4, …
+# (host:port each, one upstream server line per instance), serving the SPA built in frontend/dist. The SPA's CSP comes from nginx/spa-csp.sh (Stripe's origins only
 # when STRIPE_PUBLISHABLE_KEY is set). Start it with: nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;'
 render_nginx() {
-    local prefix=$1 listen=$2 api=$3
+    local prefix=$1 listen=$2 servers="" addr
+    shift 2
+    [ $# -gt 0 ] || { echo "render_nginx: no API address" >&2; return 1; }
+    for addr in "$@"; do servers+="server $addr max_fails=1 fail_timeout=5s; "; done
     mkdir -p "$prefix"
     # shellcheck source=../nginx/spa-csp.sh
     . nginx/spa-csp.sh
-    NGINX_PORT=$listen API_ADDR=$api SPA_DIR="$(pwd)/frontend/dist" SPA_CSP=$SPA_CSP \
-        envsubst "\${NGINX_PORT} \${API_ADDR} \${SPA_DIR} \${SPA_CSP}" <nginx/local.conf.template >"$prefix/nginx.conf"
+    NGINX_PORT=$listen API_SERVERS=$servers SPA_DIR="$(pwd)/frontend/dist" SPA_CSP=$SPA_CSP \
+        envsubst "\${NGINX_PORT} \${API_SERVERS} \${SPA_DIR} \${SPA_CSP}" <nginx/local.conf.template >"$prefix/nginx.conf"
 }
 
 # Waits until URL $1 answers (20 s at most); $2 names what for the error.
