@@ -505,7 +505,7 @@ try {
   check(monthOrders >= todayOrders, `this month's figures replace today's (${monthOrders} orders, one row per day)`);
   const [download] = await Promise.all([
     manager.waitForEvent("download"),
-    manager.getByRole("button", { name: "Télécharger en CSV (Ventes)" }).click(),
+    manager.getByRole("button", { name: "Télécharger le CSV (Ventes)" }).click(),
   ]);
   const csvPath = `${OUT}/reports-sales.csv`;
   await download.saveAs(csvPath);

@@ -50,10 +50,10 @@ export function ProductsReport({ query }: { query: ReportQuery }) {
 }
 
 const MEASURES = [
-  ["preparation", "reports.preparation"],
-  ["delivery", "reports.delivery"],
-  ["pickup_wait", "reports.pickupWait"],
-] as const satisfies readonly (readonly [string, MessageKey])[];
+  ["preparation", "reports.preparation", "reports.preparationShort"],
+  ["delivery", "reports.delivery", "reports.deliveryShort"],
+  ["pickup_wait", "reports.pickupWait", "reports.pickupWaitShort"],
+] as const satisfies readonly (readonly [string, MessageKey, MessageKey])[];
 
 export function TimesReport({ query }: { query: ReportQuery }) {
   const { t } = useI18n();
@@ -64,10 +64,10 @@ export function TimesReport({ query }: { query: ReportQuery }) {
       {(report) => (
         <ChartAndTable
           chart={
-            <>
+            <div>
               <HBars
-                rows={MEASURES.map(([key, label]) => ({
-                  label: t(label),
+                rows={MEASURES.map(([key, , short]) => ({
+                  label: t(short),
                   value: report[key].p50_seconds ?? 0,
                   second: report[key].p90_seconds ?? 0,
                   text: `${duration(report[key].p50_seconds)} / ${duration(report[key].p90_seconds)}`,
@@ -76,7 +76,7 @@ export function TimesReport({ query }: { query: ReportQuery }) {
               <p className="chart__legend" aria-hidden="true">
                 <span className="chart__key chart__key--bar" /> p50 <span className="chart__key chart__key--light" /> p90
               </p>
-            </>
+            </div>
           }
           table={
             <table>
@@ -116,8 +116,9 @@ export function StockReport({ query }: { query: ReportQuery }) {
   return (
     <ReportSection name="stock" title={t("reports.stock")} query={query} resource={stock}>
       {(report) => {
-        const used = report.items.filter((i) => i.used_by_orders || i.wasted || i.adjusted || i.restocked);
-        if (!used.length) return <p>{t("reports.none")}</p>;
+        const used = report.items.filter((i) => i.used_by_orders || i.returned_by_cancels || i.wasted || i.adjusted);
+        const restockedOnly = report.items.filter((i) => !used.includes(i) && i.restocked).length;
+        if (!used.length) return <p>{restockedOnly ? t("reports.moreInCsv", { count: restockedOnly }) : t("reports.none")}</p>;
         const top = [...used].sort((a, b) => b.used_by_orders - a.used_by_orders).slice(0, TOP);
         return (
           <ChartAndTable
@@ -154,6 +155,8 @@ export function StockReport({ query }: { query: ReportQuery }) {
                     ))}
                   </tbody>
                 </table>
+                <p className="reports__note">{t("reports.gapHint")}</p>
+                {restockedOnly > 0 && <p className="reports__note">{t("reports.moreInCsv", { count: restockedOnly })}</p>}
               </div>
             }
           />

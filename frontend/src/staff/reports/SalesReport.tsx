@@ -4,7 +4,7 @@ import { useI18n } from "../../i18n";
 import { useSalesReport, type ReportQuery } from "../api";
 import { BarLineChart, HeatMap } from "./charts";
 import { ChartAndTable, ReportSection, useFormats } from "./common";
-import { heatGrid, periodLabel } from "./shape";
+import { heatGrid, periodLabel, trimHours } from "./shape";
 
 export function SalesReport({ query }: { query: ReportQuery }) {
   const { t, price, intlLocale } = useI18n();
@@ -16,7 +16,8 @@ export function SalesReport({ query }: { query: ReportQuery }) {
         const { totals, currency } = report;
         const grid = heatGrid(report.by_hour_of_week);
         const days = [1, 2, 3, 4, 5, 6, 7].map((d) => weekdayName(d, intlLocale, "short"));
-        const points = report.series.map((p) => ({
+        const series = trimHours(report.series, report.granularity === "hour");
+        const points = series.map((p) => ({
           label: periodLabel(p.period, report.granularity, intlLocale),
           bar: p.revenue_cents,
           line: p.orders,
@@ -47,7 +48,13 @@ export function SalesReport({ query }: { query: ReportQuery }) {
             </dl>
             <h3>{t("reports.overTime")}</h3>
             <ChartAndTable
-              chart={<BarLineChart points={points} barLabel={t("reports.revenue")} lineLabel={t("reports.orders")} />}
+              chart={<BarLineChart
+                  points={points}
+                  barLabel={t("reports.revenue")}
+                  lineLabel={t("reports.orders")}
+                  formatBar={(cents) => price(cents, currency)}
+                  formatLine={num}
+                />}
               table={
                 <table>
                   <caption>{t("reports.overTimeCaption")}</caption>
@@ -59,7 +66,7 @@ export function SalesReport({ query }: { query: ReportQuery }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {report.series.map((p, i) => (
+                    {series.map((p, i) => (
                       <tr key={p.period}>
                         <th scope="row">{points[i]?.label}</th>
                         <td>{num(p.orders)}</td>

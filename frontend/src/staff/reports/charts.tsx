@@ -4,7 +4,7 @@ import { niceMax, type HeatGrid } from "./shape";
 
 const W = 640;
 const H = 220;
-const PAD = { left: 8, right: 8, top: 12, bottom: 28 };
+const PAD = { left: 8, right: 8, top: 24, bottom: 28 };
 
 export interface SeriesPoint {
   label: string;
@@ -13,7 +13,19 @@ export interface SeriesPoint {
 }
 
 /** Bars (e.g. revenue) with a line over them (e.g. orders), each on its own scale. */
-export function BarLineChart({ points, barLabel, lineLabel }: { points: readonly SeriesPoint[]; barLabel: string; lineLabel: string }) {
+export function BarLineChart({
+  points,
+  barLabel,
+  lineLabel,
+  formatBar,
+  formatLine,
+}: {
+  points: readonly SeriesPoint[];
+  barLabel: string;
+  lineLabel: string;
+  formatBar: (n: number) => string;
+  formatLine: (n: number) => string;
+}) {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const barMax = niceMax(Math.max(0, ...points.map((p) => p.bar)));
@@ -39,6 +51,12 @@ export function BarLineChart({ points, barLabel, lineLabel }: { points: readonly
             height={Math.max(0, PAD.top + innerH - y(p.bar, barMax))}
           />
         ))}
+        <text className="chart__tick" x={PAD.left} y={PAD.top - 8}>
+          {formatBar(barMax)}
+        </text>
+        <text className="chart__tick" x={W - PAD.right} y={PAD.top - 8} textAnchor="end">
+          {formatLine(lineMax)}
+        </text>
         <polyline className="chart__line" points={line} />
         {points.map((p, i) => (
           <circle key={i} className="chart__dot" cx={x(i)} cy={y(p.line, lineMax)} r={3} />
@@ -100,25 +118,25 @@ export function HeatMap({ grid, dayNames }: { grid: HeatGrid; dayNames: readonly
 /** Horizontal bars, one per row, with its label on the left and its value written at the end. */
 export function HBars({ rows }: { rows: readonly { label: string; value: number; text: string; second?: number }[] }) {
   const max = Math.max(0, ...rows.map((r) => Math.max(r.value, r.second ?? 0))) || 1;
-  const row = 26;
+  const row = 30;
   const left = 150;
   const right = 110;
   const height = rows.length * row + 4;
   return (
     <div className="chart" aria-hidden="true">
-      <svg viewBox={`0 0 ${W} ${height}`} className="chart__svg" role="presentation">
+      <svg viewBox={`0 0 ${W} ${height}`} className="chart__svg chart__svg--bars" role="presentation">
         {rows.map((r, i) => {
           const len = ((W - left - right) * r.value) / max;
           return (
             <g key={i}>
-              <text className="chart__tick" x={left - 8} y={i * row + 17} textAnchor="end">
-                {r.label.length > 22 ? `${r.label.slice(0, 21)}…` : r.label}
+              <text className="chart__tick" x={left - 8} y={i * row + 19} textAnchor="end">
+                {r.label.length > 20 ? `${r.label.slice(0, 19)}…` : r.label}
               </text>
               {r.second !== undefined && (
                 <rect className="chart__bar chart__bar--light" x={left} y={i * row + 4} height={row - 8} width={((W - left - right) * r.second) / max} rx={2} />
               )}
-              <rect className="chart__bar" x={left} y={i * row + 8} height={row - 16} width={Math.max(1, len)} rx={2} />
-              <text className="chart__value" x={left + Math.max(len, ((W - left - right) * (r.second ?? 0)) / max) + 6} y={i * row + 17}>
+              <rect className="chart__bar" x={left} y={i * row + 9} height={row - 18} width={Math.max(1, len)} rx={2} />
+              <text className="chart__value" x={left + Math.max(len, ((W - left - right) * (r.second ?? 0)) / max) + 6} y={i * row + 19}>
                 {r.text}
               </text>
             </g>

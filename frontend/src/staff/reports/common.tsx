@@ -36,7 +36,14 @@ export function CsvButton({ name, query, title }: { name: ReportName; query: Rep
   return (
     <div className="reports__csv">
       <button type="button" className="button button--small" disabled={busy} onClick={() => void download()}>
-        {busy ? t("common.pleaseWait") : t("reports.csv", { report: title })}
+        {busy ? (
+          t("common.pleaseWait")
+        ) : (
+          <>
+            {t("reports.csv")}
+            <span className="visually-hidden"> ({title})</span>
+          </>
+        )}
       </button>
       <FormError problem={problem} />
     </div>

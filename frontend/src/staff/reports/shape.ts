@@ -24,6 +24,7 @@ export function heatGrid(points: readonly HourOfWeek[]): HeatGrid {
     last = Math.max(last, p.hour);
   }
   if (last < 0) [first, last] = [0, 23];
+  [first, last] = widen(first, last, 24, MIN_HOURS);
   const hours = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   const rows = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
     weekday,
@@ -31,6 +32,33 @@ export function heatGrid(points: readonly HourOfWeek[]): HeatGrid {
   }));
   const max = Math.max(0, ...rows.flatMap((r) => r.cells));
   return { hours, rows, max };
+}
+
+/** At least this many hours shown, so one busy hour is not a lone column. */
+const MIN_HOURS = 12;
+
+/** Widens [first, last] within 0…size-1 to at least `min` items, later ones first. */
+function widen(first: number, last: number, size: number, min: number): [number, number] {
+  const wanted = Math.min(min, size);
+  let [a, b] = [first, last];
+  while (b - a + 1 < wanted) {
+    if (b < size - 1) b += 1;
+    else a -= 1;
+  }
+  return [a, b];
+}
+
+/**
+ * An hourly series without the empty hours of the night around the ones with orders (at least
+ * 12 hours kept); other granularities as they are. The totals do not change: only empty points go.
+ */
+export function trimHours<P extends { orders: number }>(points: readonly P[], hourly: boolean): readonly P[] {
+  if (!hourly) return points;
+  const first = points.findIndex((p) => p.orders > 0);
+  if (first < 0) return points;
+  const last = points.length - 1 - [...points].reverse().findIndex((p) => p.orders > 0);
+  const [a, b] = widen(first, last, points.length, MIN_HOURS);
+  return points.slice(a, b + 1);
 }
 
 /** A "nice" top for an axis: 1, 2 or 5 times a power of ten, at least the largest value. */
