@@ -514,6 +514,23 @@ try {
   check(csv.trim().split(/\r?\n/).length > 28, "the sales CSV has a row per day of the month");
   await noHorizontalScroll(manager, "reports at 1280 px");
   await shot(manager, "staff-reports-month-1280");
+  const [productsDownload] = await Promise.all([
+    manager.waitForEvent("download"),
+    manager.getByRole("button", { name: "Télécharger le CSV (Meilleures ventes)" }).click(),
+  ]);
+  await productsDownload.saveAs(`${OUT}/reports-products.csv`);
+  check(readFileSync(`${OUT}/reports-products.csv`, "utf8").startsWith("product_id,name,quantity,revenue_cents,share,currency"), "the products CSV starts with its header row");
+  // Chosen dates: today alone again, by hour.
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+  await manager.getByLabel("Dates choisies").check();
+  await manager.getByLabel("Du", { exact: true }).fill(today);
+  await manager.getByLabel("Au (inclus)", { exact: true }).fill(today);
+  await manager.getByRole("button", { name: "Afficher" }).click();
+  await manager.locator(".reports__scope", { hasText: " au " }).waitFor({ state: "detached" });
+  await manager.locator(".reports__section--sales table tbody tr th", { hasText: ":00" }).first().waitFor({ timeout: 10000 });
+  check(Number((await ordersKpi.textContent()).replace(/\D/g, "")) === todayOrders, "chosen dates (today to today) give today's figures again, by hour");
+  await manager.getByLabel("Ce mois-ci").check();
+  await manager.locator(".reports__section--sales table tbody tr").nth(27).waitFor({ timeout: 10000 });
   await manager.setViewportSize({ width: 768, height: 1024 });
   await noHorizontalScroll(manager, "reports at 768 px");
   await axe(manager, "reports, this month (768 px)");

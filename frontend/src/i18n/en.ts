@@ -413,6 +413,7 @@ export const en: Record<MessageKey, string> = {
   "reports.wasted": "Wasted",
   "reports.adjusted": "Corrected",
   "reports.restocked": "Restocked",
+  "reports.unitPiece": "piece",
   "reports.gap": "Gap",
   "staff.role.customer": "customer",
   "staff.role.order_taker": "order taker",

@@ -411,6 +411,7 @@ export const fr = {
   "reports.wasted": "Jeté",
   "reports.adjusted": "Corrigé",
   "reports.restocked": "Réappro.",
+  "reports.unitPiece": "pièce",
   "reports.gap": "Écart",
   "staff.role.customer": "client",
   "staff.role.order_taker": "accueil",

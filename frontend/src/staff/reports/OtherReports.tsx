@@ -119,11 +119,12 @@ export function StockReport({ query }: { query: ReportQuery }) {
         const used = report.items.filter((i) => i.used_by_orders || i.returned_by_cancels || i.wasted || i.adjusted);
         const restockedOnly = report.items.filter((i) => !used.includes(i) && i.restocked).length;
         if (!used.length) return <p>{restockedOnly ? t("reports.moreInCsv", { count: restockedOnly }) : t("reports.none")}</p>;
-        const top = [...used].sort((a, b) => b.used_by_orders - a.used_by_orders).slice(0, TOP);
+        const top = used.filter((i) => i.used_by_orders > 0).sort((a, b) => b.used_by_orders - a.used_by_orders).slice(0, TOP);
+        const unit = (u: string) => (u === "piece" ? t("reports.unitPiece") : u);
         return (
           <ChartAndTable
             wide
-            chart={<HBars rows={top.map((i) => ({ label: i.name, value: i.used_by_orders, text: `${num(i.used_by_orders)} ${i.unit} · ${pct(i.gap)}` }))} />}
+            chart={top.length > 0 && <HBars rows={top.map((i) => ({ label: i.name, value: i.used_by_orders, text: `${num(i.used_by_orders)} ${unit(i.unit)} · ${pct(i.gap)}` }))} />}
             table={
               <div className="reports__scroll" tabIndex={0} role="region" aria-label={t("reports.stockCaption")}>
                 <table>
@@ -143,7 +144,7 @@ export function StockReport({ query }: { query: ReportQuery }) {
                     {used.map((i) => (
                       <tr key={i.ingredient_id}>
                         <th scope="row">
-                          {i.name} <span className="reports__unit">({i.unit})</span>
+                          {i.name} <span className="reports__unit">({unit(i.unit)})</span>
                         </th>
                         <td>{num(i.used_by_orders)}</td>
                         <td>{num(i.returned_by_cancels)}</td>

@@ -63,7 +63,13 @@ export function BarLineChart({
         ))}
         {points.map((p, i) =>
           i % every === 0 ? (
-            <text key={i} className="chart__tick" x={x(i)} y={H - 8} textAnchor="middle">
+            <text
+              key={i}
+              className="chart__tick"
+              x={i === 0 ? PAD.left : x(i)}
+              y={H - 8}
+              textAnchor={i === 0 ? "start" : "middle"}
+            >
               {p.label}
             </text>
           ) : null,
