@@ -414,6 +414,7 @@ export const en: Record<MessageKey, string> = {
   "reports.adjusted": "Corrected",
   "reports.restocked": "Restocked",
   "reports.unitPiece": "piece",
+  "reports.gapShort": "gap {gap}",
   "reports.gap": "Gap",
   "staff.role.customer": "customer",
   "staff.role.order_taker": "order taker",

@@ -412,6 +412,7 @@ export const fr = {
   "reports.adjusted": "Corrigé",
   "reports.restocked": "Réappro.",
   "reports.unitPiece": "pièce",
+  "reports.gapShort": "écart {gap}",
   "reports.gap": "Écart",
   "staff.role.customer": "client",
   "staff.role.order_taker": "accueil",

@@ -124,7 +124,7 @@ export function StockReport({ query }: { query: ReportQuery }) {
         return (
           <ChartAndTable
             wide
-            chart={top.length > 0 && <HBars rows={top.map((i) => ({ label: i.name, value: i.used_by_orders, text: `${num(i.used_by_orders)} ${unit(i.unit)} · ${pct(i.gap)}` }))} />}
+            chart={top.length > 0 && <HBars rows={top.map((i) => ({ label: i.name, value: i.used_by_orders, text: `${num(i.used_by_orders)} ${unit(i.unit)} · ${t("reports.gapShort", { gap: pct(i.gap) })}` }))} />}
             table={
               <div className="reports__scroll" tabIndex={0} role="region" aria-label={t("reports.stockCaption")}>
                 <table>

@@ -10,6 +10,7 @@ import { useStaff } from "../StaffContext";
 import { ProductsReport, StockReport, TimesReport } from "./OtherReports";
 import { granularityFor, periodOf, periodProblem, type Period, type PeriodKind } from "./period";
 import { SalesReport } from "./SalesReport";
+import "./reports.css";
 
 const KINDS: readonly [PeriodKind, MessageKey][] = [
   ["today", "reports.today"],
