@@ -4,7 +4,8 @@ import { niceMax, type HeatGrid } from "./shape";
 
 const W = 640;
 const H = 220;
-const PAD = { left: 8, right: 8, top: 24, bottom: 28 };
+// Wide enough sides for the first and last time labels, centred under their bars.
+const PAD = { left: 36, right: 36, top: 24, bottom: 28 };
 
 export interface SeriesPoint {
   label: string;
@@ -51,10 +52,10 @@ export function BarLineChart({
             height={Math.max(0, PAD.top + innerH - y(p.bar, barMax))}
           />
         ))}
-        <text className="chart__tick" x={PAD.left} y={PAD.top - 8}>
+        <text className="chart__tick" x={PAD.left} y={PAD.top - 8} textAnchor="middle">
           {formatBar(barMax)}
         </text>
-        <text className="chart__tick" x={W - PAD.right} y={PAD.top - 8} textAnchor="end">
+        <text className="chart__tick" x={W - PAD.right} y={PAD.top - 8} textAnchor="middle">
           {formatLine(lineMax)}
         </text>
         <polyline className="chart__line" points={line} />
@@ -63,13 +64,7 @@ export function BarLineChart({
         ))}
         {points.map((p, i) =>
           i % every === 0 ? (
-            <text
-              key={i}
-              className="chart__tick"
-              x={i === 0 ? PAD.left : x(i)}
-              y={H - 8}
-              textAnchor={i === 0 ? "start" : "middle"}
-            >
+            <text key={i} className="chart__tick" x={x(i)} y={H - 8} textAnchor="middle">
               {p.label}
             </text>
           ) : null,
