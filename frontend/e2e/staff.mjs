@@ -10,10 +10,11 @@
 // 1024×768 (after it at 700 px), and a delivery's ticket prints alone in Chromium's print media
 // (its text checked, a screenshot and a PDF kept); the delivery person (360 px) takes two ready deliveries, marks one delivered
 // with cash and the other failed; the customer's tracking page follows each move. axe-core on
-// every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
+// every staff screen (no serious or critical violation); screenshots in SCREENSHOT_DIR. The manager
+// opens the statistics: today's orders counted, this month, the sales CSV's header row, 1280 and 768 px.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/staff.mjs
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -474,7 +475,7 @@ try {
   console.log("\n== manager");
   const manager = await newPage(browser, DESK, "manager");
   await staffLogin(manager, "manager", "counter");
-  check((await manager.locator(".staff-nav a").count()) === 3, "a manager's header links to the counter, kitchen and deliveries");
+  check((await manager.locator(".staff-nav a").count()) === 4, "a manager's header links to the counter, kitchen, deliveries and reports");
   await manager.getByRole("link", { name: "Livraisons" }).click();
   const returned = manager.locator(".delivery", { hasText: `#${second.number}` });
   await returned.getByRole("button", { name: `Annuler la n° ${second.number}` }).click();
@@ -483,6 +484,57 @@ try {
   await manager.getByRole("link", { name: "Cuisine" }).click();
   await manager.locator(".kitchen").waitFor();
   await shot(manager, "staff-kitchen-manager-1280");
+
+  // The manager's statistics: today's figures include the orders placed above; another period;
+  // a CSV downloaded with its header row; the tables beside the charts; 1280 and 768 px.
+  await manager.getByRole("link", { name: "Statistiques" }).click();
+  await manager.waitForURL((url) => url.pathname === "/staff/reports");
+  const ordersKpi = manager.locator('[data-kpi="orders"] dd');
+  await ordersKpi.waitFor({ timeout: 10000 });
+  const todayOrders = Number((await ordersKpi.textContent()).replace(/\D/g, ""));
+  check(todayOrders > 0, `the dashboard counts today's orders (${todayOrders})`);
+  for (const caption of ["Commandes et chiffre d'affaires par période", "Commandes par jour et par heure", "produits qui rapportent le plus", "Durées", "Ingrédients"])
+    await manager.locator("caption", { hasText: caption }).first().waitFor({ timeout: 10000 });
+  check(true, "every chart has its table (sales over time, hour of the week, products, times, ingredients)");
+  await axe(manager, "reports, today (1280 px)");
+  await shot(manager, "staff-reports-today-1280");
+  await manager.getByLabel("Ce mois-ci").check();
+  await manager.locator(".reports__scope", { hasText: " au " }).waitFor();
+  await manager.locator(".reports__section--sales table tbody tr").nth(27).waitFor({ timeout: 10000 });
+  const monthOrders = Number((await ordersKpi.textContent()).replace(/\D/g, ""));
+  check(monthOrders >= todayOrders, `this month's figures replace today's (${monthOrders} orders, one row per day)`);
+  const [download] = await Promise.all([
+    manager.waitForEvent("download"),
+    manager.getByRole("button", { name: "Télécharger le CSV (Ventes)" }).click(),
+  ]);
+  const csvPath = `${OUT}/reports-sales.csv`;
+  await download.saveAs(csvPath);
+  const csv = readFileSync(csvPath, "utf8");
+  check(csv.split(/\r?\n/)[0] === "period,orders,revenue_cents,currency", `the sales CSV starts with its header row (${download.suggestedFilename()})`);
+  check(csv.trim().split(/\r?\n/).length > 28, "the sales CSV has a row per day of the month");
+  await noHorizontalScroll(manager, "reports at 1280 px");
+  await shot(manager, "staff-reports-month-1280");
+  const [productsDownload] = await Promise.all([
+    manager.waitForEvent("download"),
+    manager.getByRole("button", { name: "Télécharger le CSV (Meilleures ventes)" }).click(),
+  ]);
+  await productsDownload.saveAs(`${OUT}/reports-products.csv`);
+  check(readFileSync(`${OUT}/reports-products.csv`, "utf8").startsWith("product_id,name,quantity,revenue_cents,share,currency"), "the products CSV starts with its header row");
+  // Chosen dates: today alone again, by hour.
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+  await manager.getByLabel("Dates choisies").check();
+  await manager.getByLabel("Du", { exact: true }).fill(today);
+  await manager.getByLabel("Au (inclus)", { exact: true }).fill(today);
+  await manager.getByRole("button", { name: "Afficher" }).click();
+  await manager.locator(".reports__scope", { hasText: " au " }).waitFor({ state: "detached" });
+  await manager.locator(".reports__section--sales table tbody tr th", { hasText: ":00" }).first().waitFor({ timeout: 10000 });
+  check(Number((await ordersKpi.textContent()).replace(/\D/g, "")) === todayOrders, "chosen dates (today to today) give today's figures again, by hour");
+  await manager.getByLabel("Ce mois-ci").check();
+  await manager.locator(".reports__section--sales table tbody tr").nth(27).waitFor({ timeout: 10000 });
+  await manager.setViewportSize({ width: 768, height: 1024 });
+  await noHorizontalScroll(manager, "reports at 768 px");
+  await axe(manager, "reports, this month (768 px)");
+  await shot(manager, "staff-reports-month-768");
 
   // A customer cannot open the staff screens.
   await customer.goto(`${BASE_URL}/staff/kitchen`);

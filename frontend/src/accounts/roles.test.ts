@@ -14,7 +14,10 @@ describe("roles and their screens", () => {
     expect(mayOpen("pizzaiolo", "kitchen")).toBe(true);
     expect(mayOpen("pizzaiolo", "counter")).toBe(false);
     expect(mayOpen("delivery", "kitchen")).toBe(false);
-    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries"]);
+    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "reports"]);
     expect(isStaff("customer")).toBe(false);
+    expect(mayOpen("manager", "reports")).toBe(true);
+    expect(mayOpen("order_taker", "reports")).toBe(false);
+    expect(mayOpen("pizzaiolo", "reports")).toBe(false);
   });
 });

@@ -41,3 +41,7 @@ export type WalkIn = Schemas["WalkIn"];
 export type ShopEvent = Schemas["ShopEvent"];
 export type ShopSnapshot = Schemas["ShopSnapshot"];
 export type Role = Schemas["Role"];
+export type SalesReport = Schemas["SalesReport"];
+export type ProductsReport = Schemas["ProductsReport"];
+export type TimesReport = Schemas["TimesReport"];
+export type StockReport = Schemas["StockReport"];

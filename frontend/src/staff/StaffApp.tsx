@@ -13,6 +13,7 @@ import "./staff.css";
 const KitchenPage = lazy(() => import("./kitchen/KitchenPage"));
 const CounterPage = lazy(() => import("./counter/CounterPage"));
 const DeliveriesPage = lazy(() => import("./deliveries/DeliveriesPage"));
+const ReportsPage = lazy(() => import("./reports/ReportsPage"));
 
 export default function StaffApp() {
   return (
@@ -23,6 +24,7 @@ export default function StaffApp() {
           <Route path="kitchen" element={<Screen name="kitchen"><KitchenPage /></Screen>} />
           <Route path="counter" element={<Screen name="counter"><CounterPage /></Screen>} />
           <Route path="deliveries" element={<Screen name="deliveries"><DeliveriesPage /></Screen>} />
+          <Route path="reports" element={<Screen name="reports"><ReportsPage /></Screen>} />
           <Route path="*" element={<FirstScreen />} />
         </Route>
       </Routes>
