@@ -26,7 +26,10 @@ import { ErrorBoundary } from "./ErrorBoundary";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
 
-const StaffApp = lazy(() => import("../staff/StaffApp"));
+const loadStaff = () => import("../staff/StaffApp");
+// Staff opening their screen: the staff chunk loads with the app, not after its first render.
+if (window.location.pathname.startsWith("/staff")) void loadStaff().catch(() => undefined);
+const StaffApp = lazy(loadStaff);
 
 export function App() {
   return (
