@@ -1,7 +1,7 @@
 // The SPA: providers (language, session, chosen shop, cart, toasts) and the routes. The staff's
 // screens (/staff/…) are a chunk of their own, loaded only when opened, so the customer's initial
 // JavaScript does not carry them.
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
 import { AccountPage } from "../accounts/AccountPage";
 import { AuthProvider } from "../accounts/AuthContext";
@@ -21,15 +21,21 @@ import { OrdersPage } from "../orders/OrdersPage";
 import { ChosenShopProvider } from "../shops/chosenShop";
 import { ShopsPage } from "../shops/ShopsPage";
 import { Loading } from "../ui/LoadState";
+import { preloadable } from "../ui/preloadable";
 import { ToastPageWatch, ToastProvider } from "../ui/Toast";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { Layout } from "./Layout";
 import { NotFoundPage } from "./NotFoundPage";
 
-const loadStaff = () => import("../staff/StaffApp");
-// Staff opening their screen: the staff chunk loads with the app, not after its first render.
-if (window.location.pathname.startsWith("/staff")) void loadStaff().catch(() => undefined);
-const StaffApp = lazy(loadStaff);
+const staff = preloadable(() => import("../staff/StaffApp"));
+const StaffApp = staff.Component;
+
+/** Staff opening their screen: the staff chunk (and the screen it names) before the first render. */
+export function preloadStaff(): Promise<unknown> {
+  if (!window.location.pathname.startsWith("/staff")) return Promise.resolve();
+  // The same chunk twice: the second import is the module already loading.
+  return Promise.all([staff.preload(), import("../staff/StaffApp").then((m) => m.preloadNamedScreen())]);
+}
 
 export function App() {
   return (

@@ -1,30 +1,33 @@
 // The shop floor, loaded lazily (its own chunk) when a staff member opens /staff: the staff frame,
 // then the screen each route names, opened only to the roles that work on it.
-import { lazy, Suspense, type ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { RequireAuth } from "../accounts/RequireAuth";
 import { mayOpen, staffScreens, type StaffScreen } from "../accounts/roles";
 import { useI18n } from "../i18n";
 import { Loading } from "../ui/LoadState";
+import { preloadable } from "../ui/preloadable";
 import { useStaff } from "./StaffContext";
 import { StaffLayout } from "./StaffLayout";
 import "./staff.css";
 
 const screens = {
-  kitchen: () => import("./kitchen/KitchenPage"),
-  counter: () => import("./counter/CounterPage"),
-  deliveries: () => import("./deliveries/DeliveriesPage"),
-  reports: () => import("./reports/ReportsPage"),
+  kitchen: preloadable(() => import("./kitchen/KitchenPage")),
+  counter: preloadable(() => import("./counter/CounterPage")),
+  deliveries: preloadable(() => import("./deliveries/DeliveriesPage")),
+  reports: preloadable(() => import("./reports/ReportsPage")),
 };
-// The screen the address names starts loading with the frame (while the account and the shop
-// load), not after them: a kitchen tablet opened on /staff/kitchen draws its queue sooner.
-const named = /^\/staff\/(\w+)/.exec(window.location.pathname)?.[1];
-if (named && named in screens) void screens[named as keyof typeof screens]().catch(() => undefined);
 
-const KitchenPage = lazy(screens.kitchen);
-const CounterPage = lazy(screens.counter);
-const DeliveriesPage = lazy(screens.deliveries);
-const ReportsPage = lazy(screens.reports);
+/** The screen the address names (/staff/kitchen…), loaded ahead of its first render. */
+export function preloadNamedScreen(): Promise<unknown> {
+  const named = /^\/staff\/(\w+)/.exec(window.location.pathname)?.[1];
+  return named && named in screens ? screens[named as keyof typeof screens].preload() : Promise.resolve();
+}
+
+const KitchenPage = screens.kitchen.Component;
+const CounterPage = screens.counter.Component;
+const DeliveriesPage = screens.deliveries.Component;
+const ReportsPage = screens.reports.Component;
 
 export default function StaffApp() {
   return (
