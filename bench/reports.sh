@@ -7,6 +7,7 @@
 #   bash bench/reports.sh              (release build into target/bench, API on port 8500)
 #   PER_SHOP=20000 bash bench/reports.sh
 #   REUSE=1 bash bench/reports.sh      (time again on the database of the last run, no regeneration)
+#   SKIP_BUILD=1 ...                   (use the release binary already in target/bench)
 # BENCH_DB (default reports_bench) and BENCH_PORT (default 8500) choose the database and the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +20,10 @@ DB=${BENCH_DB:-reports_bench}
 REUSE=${REUSE:-0}
 ensure_postgres
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$(pwd)/target/bench}
-log "building the release binary"
-nice cargo build --release --bin ocpizza
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building the release binary"
+  nice cargo build --release --bin ocpizza
+fi
 BIN=$CARGO_TARGET_DIR/release/ocpizza
 
 export DATABASE_URL=$PG_SERVER_URL/$DB DB_SSLMODE=disable APP_ENV=development RUST_LOG=warn \
@@ -61,22 +64,28 @@ TOKEN=$(curl -sf "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"admin@ocpizza.fr","password":"admin-demo-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 SHOP=$(psql "$DATABASE_URL" -tAc "SELECT id FROM shops WHERE slug = 'lyon-presquile'")
 
-time_calls() { # path → "p50 p99" in ms over CALLS calls (after one warm-up)
-  local path=$1
-  curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$path"
+# path → "p50 p99 calls" in ms over CALLS calls after one warm-up call; a row stops early once
+# its calls have taken BUDGET seconds (default 120), and says how many it made.
+BUDGET=${BUDGET:-120}
+time_calls() {
+  local path=$1 started times=()
+  curl -sf -o /dev/null --max-time 600 -H "Authorization: Bearer $TOKEN" "$URL$path"
+  started=$(date +%s)
   for _ in $(seq "$CALLS"); do
-    curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$path"
-  done | sort -n | awk '{t[NR]=$1*1000} END {p50=t[int((NR+1)/2)]; i=int(NR*0.99+0.999); printf "%.1f %.1f", p50, t[i]}'
+    times+=("$(curl -sf -o /dev/null --max-time 600 -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL$path")")
+    [ $(( $(date +%s) - started )) -ge "$BUDGET" ] && break
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR]=$1*1000} END {p50=t[int((NR+1)/2)]; i=int(NR*0.99+0.999); printf "%.1f %.1f %d", p50, t[i], NR}'
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=""
 for report in sales products times stock; do
   log "timing $report"
-  read -r p50 p99 <<<"$(time_calls "/api/v1/reports/$report?from=2026-06-01&to=2026-06-30&shop_id=$SHOP")"
-  rows+="| $report | one shop, June 2026 (by day) | $p50 | $p99 | 100 |"$'\n'
-  read -r p50 p99 <<<"$(time_calls "/api/v1/reports/$report?from=2026-01-01&to=2026-12-31&granularity=month")"
-  rows+="| $report | chain, 2026 (by month) | $p50 | $p99 | 500 |"$'\n'
+  read -r p50 p99 n <<<"$(time_calls "/api/v1/reports/$report?from=2026-06-01&to=2026-06-30&shop_id=$SHOP")"
+  rows+="| $report | one shop, June 2026 (by day) | $n | $p50 | $p99 | 100 |"$'\n'
+  read -r p50 p99 n <<<"$(time_calls "/api/v1/reports/$report?from=2026-01-01&to=2026-12-31&granularity=month")"
+  rows+="| $report | chain, 2026 (by month) | $n | $p50 | $p99 | 500 |"$'\n'
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$rows"
@@ -87,11 +96,11 @@ cat > "${RESULTS:-bench/REPORTS_RESULTS.md}" <<MD
 
 - Date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)
 - Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr); PostgreSQL $(psql "$DATABASE_URL" -tAc 'SHOW server_version') on the same machine (shared_buffers $(psql "$DATABASE_URL" -tAc 'SHOW shared_buffers'), work_mem $(psql "$DATABASE_URL" -tAc 'SHOW work_mem')); load average $load_before before the timings, $load_after after
-- Command: \`PER_SHOP=$PER_SHOP CALLS=$CALLS bash bench/reports.sh\` (release build, DB_POOL_SIZE=$DB_POOL_SIZE, curl on the same machine, one call at a time after one warm-up call, JSON)
+- Command: \`PER_SHOP=$PER_SHOP CALLS=$CALLS bash bench/reports.sh\` (release build, DB_POOL_SIZE=$DB_POOL_SIZE, curl on the same machine, one call at a time after one warm-up call, JSON; a row stops after ${BUDGET} s of calls)
 - Data: $counts; generated in ${generated_in} s
 
-| Report | Scope | p50 (ms) | p99 (ms) | Goal (ms) |
-|---|---|---|---|---|
+| Report | Scope | calls | p50 (ms) | p99 (ms) | Goal (ms) |
+|---|---|---|---|---|---|
 $rows
 MD
 log "wrote ${RESULTS:-bench/REPORTS_RESULTS.md}"

@@ -2,7 +2,7 @@
 import { useI18n, type MessageKey } from "../../i18n";
 import { useProductsReport, useStockReport, useTimesReport, type ReportQuery } from "../api";
 import { HBars } from "./charts";
-import { ChartAndTable, ReportSection, useFormats } from "./common";
+import { ChartAndTable, ReportSection, Scroll, useFormats } from "./common";
 import { duration } from "./shape";
 
 const TOP = 10;
@@ -51,6 +51,7 @@ export function ProductsReport({ query }: { query: ReportQuery }) {
             <ChartAndTable
               chart={<HBars rows={top.map((p) => ({ label: p.name, value: p.revenue_cents, text: price(p.revenue_cents, report.currency) }))} />}
               table={
+                <Scroll label={t("reports.productsCaption", { count: top.length })}>
                 <table>
                   <caption>{t("reports.productsCaption", { count: top.length })}</caption>
                   <thead>
@@ -72,12 +73,14 @@ export function ProductsReport({ query }: { query: ReportQuery }) {
                     ))}
                   </tbody>
                 </table>
+                </Scroll>
               }
             />
             <h3>{t("reports.sizes")}</h3>
             <ChartAndTable
               chart={<HBars rows={sizes.map((z) => ({ label: `${z.name} · ${z.size_label}`, value: z.quantity, text: num(z.quantity) }))} />}
               table={
+                <Scroll label={t("reports.sizesCaption", { count: sizes.length })}>
                 <table>
                   <caption>{t("reports.sizesCaption", { count: sizes.length })}</caption>
                   <thead>
@@ -99,6 +102,7 @@ export function ProductsReport({ query }: { query: ReportQuery }) {
                     ))}
                   </tbody>
                 </table>
+                </Scroll>
               }
             />
             <h3>{t("reports.extras")}</h3>
@@ -156,6 +160,7 @@ export function TimesReport({ query }: { query: ReportQuery }) {
             </div>
           }
           table={
+            <Scroll label={t("reports.timesCaption")}>
             <table>
               <caption>{t("reports.timesCaption")}</caption>
               <thead>
@@ -179,6 +184,7 @@ export function TimesReport({ query }: { query: ReportQuery }) {
                 ))}
               </tbody>
             </table>
+            </Scroll>
           }
         />
       )}

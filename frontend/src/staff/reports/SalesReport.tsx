@@ -4,7 +4,7 @@ import { weekdayName } from "../../i18n/format";
 import { useI18n, type MessageKey } from "../../i18n";
 import { useSalesReport, type ReportQuery } from "../api";
 import { BarLineChart, HBars, HeatMap } from "./charts";
-import { ChartAndTable, ReportSection, useFormats } from "./common";
+import { ChartAndTable, ReportSection, Scroll, useFormats } from "./common";
 import { heatGrid, periodLabel, trimHours } from "./shape";
 
 const FULFILMENT: Record<"delivery" | "pickup", MessageKey> = {
@@ -34,6 +34,7 @@ function SplitTable({ rows, caption, heading, currency, total }: { rows: readonl
     <ChartAndTable
       chart={<HBars rows={rows.map((r) => ({ label: r.label, value: r.revenue_cents, text: price(r.revenue_cents, currency) }))} />}
       table={
+        <Scroll label={caption}>
         <table>
           <caption>{caption}</caption>
           <thead>
@@ -55,6 +56,7 @@ function SplitTable({ rows, caption, heading, currency, total }: { rows: readonl
             ))}
           </tbody>
         </table>
+        </Scroll>
       }
     />
   );
