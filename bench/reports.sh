@@ -27,7 +27,7 @@ fi
 BIN=$CARGO_TARGET_DIR/release/ocpizza
 
 export DATABASE_URL=$PG_SERVER_URL/$DB DB_SSLMODE=disable APP_ENV=development RUST_LOG=warn \
-       BIND_ADDR=127.0.0.1:$PORT DB_POOL_SIZE=${DB_POOL_SIZE:-4}
+       BIND_ADDR=127.0.0.1:$PORT DB_POOL_SIZE=${DB_POOL_SIZE:-4} ACCESS_TOKEN_TTL_SECONDS=21600
 if [ "$REUSE" = 1 ]; then
   log "reusing the database $DB"
   $BIN migrate >/dev/null
@@ -72,7 +72,10 @@ time_calls() {
   curl -sf -o /dev/null --max-time 600 -H "Authorization: Bearer $TOKEN" "$URL$path"
   started=$(date +%s)
   for _ in $(seq "$CALLS"); do
-    times+=("$(curl -sf -o /dev/null --max-time 600 -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL$path")")
+    local answer
+    answer=$(curl -s -o /dev/null --max-time 600 -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" "$URL$path")
+    [ "${answer%% *}" = 200 ] || { echo "$path answered $answer" >&2; exit 1; }
+    times+=("${answer#* }")
     [ $(( $(date +%s) - started )) -ge "$BUDGET" ] && break
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR]=$1*1000} END {p50=t[int((NR+1)/2)]; i=int(NR*0.99+0.999); printf "%.1f %.1f %d", p50, t[i], NR}'
