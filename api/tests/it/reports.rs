@@ -559,3 +559,381 @@ async fn every_report_downloads_as_csv() {
         "ingredient_id,name,unit,used_by_orders,returned_by_cancels,wasted,adjusted,adjustments,restocked,gap\r\n"
     ));
 }
+
+/// The ingredients' ids by slug, from the public list.
+async fn ingredient_ids(s: &Scene) -> std::collections::HashMap<String, Value> {
+    let list: Value = s
+        .app
+        .get("/api/v1/ingredients", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["slug"].as_str().unwrap().to_string(), i["id"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_products_report_counts_sizes_extras_and_removals_to_the_unit_and_the_cent() {
+    let s = scene().await;
+    let manager = s.staff(Role::Manager).await;
+    let admin = s.app.token_for(Role::Admin, None).await;
+    let ing = ingredient_ids(&s).await;
+    let line = |slug: &str, size: &str, quantity: i32, add: &[&str], remove: &[&str]| {
+        let mut item = s.item(slug, size, quantity);
+        item["add_ingredient_ids"] = json!(add.iter().map(|a| ing[*a].clone()).collect::<Vec<_>>());
+        item["remove_ingredient_ids"] =
+            json!(remove.iter().map(|r| ing[*r].clone()).collect::<Vec<_>>());
+        item
+    };
+    let order = |shop: Uuid, items: Vec<Value>| json!({"shop_id": shop, "fulfilment": "pickup", "payment_method": "cash", "items": items});
+    // 12 May 2026 in Lyon (UTC+2). Two Reine medium with mushrooms (1.00) and without ham:
+    // 2 × 13.50; a Margherita large with mushrooms and mozzarella (1.50): 17.00.
+    let (_, total) = place_at(
+        &s,
+        order(
+            s.shop,
+            vec![
+                line("reine", "medium", 2, &["champignons"], &["jambon"]),
+                line(
+                    "margherita",
+                    "large",
+                    1,
+                    &["champignons", "mozzarella"],
+                    &[],
+                ),
+            ],
+        ),
+        "2026-05-12T10:00:00Z",
+    )
+    .await;
+    assert_eq!(total, 2 * 1350 + 1700);
+    // A Reine medium without ham or mushrooms: 12.50.
+    let (_, total) = place_at(
+        &s,
+        order(
+            s.shop,
+            vec![line("reine", "medium", 1, &[], &["jambon", "champignons"])],
+        ),
+        "2026-05-12T18:00:00Z",
+    )
+    .await;
+    assert_eq!(total, 1250);
+    // Cancelled: neither its pizza nor its extra count.
+    let (cancelled, _) = place_at(
+        &s,
+        order(
+            s.shop,
+            vec![line(
+                "margherita",
+                "small",
+                4,
+                &["mozzarella"],
+                &["basilic"],
+            )],
+        ),
+        "2026-05-12T12:00:00Z",
+    )
+    .await;
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{cancelled}/cancel"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // 00:30 on the 13th in Lyon: another day.
+    place_at(
+        &s,
+        order(
+            s.shop,
+            vec![line("reine", "large", 1, &["olives-noires"], &[])],
+        ),
+        "2026-05-12T22:30:00Z",
+    )
+    .await;
+    // The other shop, the same day: a Margherita medium with black olives (1.00).
+    place_at(
+        &s,
+        order(
+            s.other_shop,
+            vec![line("margherita", "medium", 1, &["olives-noires"], &[])],
+        ),
+        "2026-05-12T12:00:00Z",
+    )
+    .await;
+
+    let shop = s.shop;
+    let lyon = report(
+        &s.app,
+        &manager,
+        &format!("/api/v1/reports/products?from=2026-05-12&to=2026-05-12&shop_id={shop}"),
+    )
+    .await;
+    let (reine, margherita) = (s.products["reine"], s.products["margherita"]);
+    assert_eq!(
+        lyon["items"],
+        json!([{"product_id": reine, "name": "Reine", "quantity": 3, "revenue_cents": 3950, "share": 0.6991},
+               {"product_id": margherita, "name": "Margherita", "quantity": 1, "revenue_cents": 1700, "share": 0.3009}])
+    );
+    assert_eq!(
+        lyon["sizes"],
+        json!([{"product_id": reine, "name": "Reine", "size_code": "medium", "size_label": "Moyenne (30 cm)",
+                "quantity": 3, "revenue_cents": 3950},
+               {"product_id": margherita, "name": "Margherita", "size_code": "large", "size_label": "Grande (40 cm)",
+                "quantity": 1, "revenue_cents": 1700}])
+    );
+    // An extra counts once per pizza it is on; its revenue is its price on each.
+    assert_eq!(
+        lyon["extras"],
+        json!([{"ingredient_id": ing["champignons"], "name": "Champignons de Paris", "times": 3, "revenue_cents": 300},
+               {"ingredient_id": ing["mozzarella"], "name": "Mozzarella fior di latte", "times": 1, "revenue_cents": 150}])
+    );
+    assert_eq!(
+        lyon["removed"],
+        json!([{"ingredient_id": ing["jambon"], "name": "Jambon blanc", "times": 3, "revenue_cents": 0},
+               {"ingredient_id": ing["champignons"], "name": "Champignons de Paris", "times": 1, "revenue_cents": 0}])
+    );
+
+    let chain = report(
+        &s.app,
+        &admin,
+        "/api/v1/reports/products?from=2026-05-12&to=2026-05-12",
+    )
+    .await;
+    assert_eq!(
+        chain["items"],
+        json!([{"product_id": reine, "name": "Reine", "quantity": 3, "revenue_cents": 3950, "share": 0.5725},
+               {"product_id": margherita, "name": "Margherita", "quantity": 2, "revenue_cents": 2950, "share": 0.4275}])
+    );
+    assert_eq!(
+        chain["sizes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| (
+                z["size_code"].as_str().unwrap(),
+                z["quantity"].as_i64().unwrap(),
+                z["revenue_cents"].as_i64().unwrap()
+            ))
+            .collect::<Vec<_>>(),
+        [("medium", 3, 3950), ("large", 1, 1700), ("medium", 1, 1250)]
+    );
+    assert_eq!(
+        chain["extras"],
+        json!([{"ingredient_id": ing["champignons"], "name": "Champignons de Paris", "times": 3, "revenue_cents": 300},
+               {"ingredient_id": ing["mozzarella"], "name": "Mozzarella fior di latte", "times": 1, "revenue_cents": 150},
+               {"ingredient_id": ing["olives-noires"], "name": "Olives noires", "times": 1, "revenue_cents": 100}])
+    );
+    assert_eq!(chain["removed"], lyon["removed"]);
+}
+
+#[tokio::test]
+async fn the_chains_stock_report_sums_each_ingredient_over_the_shops_and_its_gap() {
+    let s = scene().await;
+    let admin = s.app.token_for(Role::Admin, None).await;
+    let ing = ingredient_ids(&s).await;
+    let started = chrono::Utc::now() - chrono::Duration::seconds(1);
+    // Lyon: one Margherita medium (120 g of mozzarella, 250 g of dough); Part-Dieu: two.
+    for (shop, quantity) in [(s.shop, 1), (s.other_shop, 2)] {
+        let res = s.place(&s.customer, pickup(&s, shop, quantity)).await;
+        assert_eq!(res.status(), 201);
+    }
+    for (shop, delta, reason) in [
+        (s.shop, -30, "waste"),
+        (s.other_shop, -12, "adjustment"),
+        (s.other_shop, 1000, "restock"),
+    ] {
+        let res = s
+            .app
+            .post(
+                &format!("/api/v1/shops/{shop}/stock/movements"),
+                Some(&admin),
+                json!({"ingredient_id": ing["mozzarella"], "delta": delta, "reason": reason}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    s.app
+        .with_db(move |conn| {
+            diesel::sql_query(
+                "UPDATE stock_movements SET created_at = '2026-06-10T12:00:00Z' WHERE created_at >= $1",
+            )
+            .bind::<diesel::sql_types::Timestamptz, _>(started)
+            .execute(conn)
+            .unwrap();
+        })
+        .await;
+    let row = |report: &Value, slug: &str| {
+        report["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["ingredient_id"] == ing[slug])
+            .cloned()
+            .unwrap_or_else(|| panic!("{slug} in {report}"))
+    };
+    let figures = |r: &Value| {
+        json!([
+            r["used_by_orders"],
+            r["returned_by_cancels"],
+            r["wasted"],
+            r["adjusted"],
+            r["adjustments"],
+            r["restocked"],
+            r["gap"]
+        ])
+    };
+    let chain = report(
+        &s.app,
+        &admin,
+        "/api/v1/reports/stock?from=2026-06-10&to=2026-06-10",
+    )
+    .await;
+    assert_eq!(chain["shop_id"], Value::Null);
+    // 360 g used; (30 wasted + 12 corrected away) / 360 = 0.1167.
+    assert_eq!(
+        figures(&row(&chain, "mozzarella")),
+        json!([360, 0, 30, -12, 1, 1000, 0.1167])
+    );
+    assert_eq!(
+        figures(&row(&chain, "pate-a-pizza")),
+        json!([750, 0, 0, 0, 0, 0, 0.0])
+    );
+    let ids: Vec<&Value> = chain["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["ingredient_id"])
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|id| ***id == ing["mozzarella"]).count(),
+        1,
+        "one row per ingredient for the chain"
+    );
+    // Each shop alone: 30 / 120 = 0.25 and 12 / 240 = 0.05.
+    let lyon = report(
+        &s.app,
+        &admin,
+        &format!(
+            "/api/v1/reports/stock?from=2026-06-10&to=2026-06-10&shop_id={}",
+            s.shop
+        ),
+    )
+    .await;
+    assert_eq!(
+        figures(&row(&lyon, "mozzarella")),
+        json!([120, 0, 30, 0, 0, 0, 0.25])
+    );
+    let part_dieu = report(
+        &s.app,
+        &admin,
+        &format!(
+            "/api/v1/reports/stock?from=2026-06-10&to=2026-06-10&shop_id={}",
+            s.other_shop
+        ),
+    )
+    .await;
+    assert_eq!(
+        figures(&row(&part_dieu, "mozzarella")),
+        json!([240, 0, 0, -12, 1, 1000, 0.05])
+    );
+}
+
+#[tokio::test]
+async fn an_online_order_is_a_sale_when_paid_and_its_refund_counts_apart() {
+    let s = scene().await;
+    let manager = s.staff(Role::Manager).await;
+    let mut body = pickup(&s, s.shop, 1);
+    body["payment_method"] = json!("online");
+    let order: Value = s.place(&s.customer, body).await.json().await.unwrap();
+    assert_eq!(order["status"], "pending_payment");
+    let id = order["id"].as_str().unwrap().to_string();
+    let start: Value = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/payments"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let paid: Value = s
+        .app
+        .post(
+            start["offline_confirm_url"].as_str().unwrap(),
+            Some(&s.customer),
+            json!({"payment_intent_id": start["payment_intent_id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paid["status"], "placed");
+    // Created at 23:50 on 1 April in Lyon, paid at 00:10 on the 2nd: a sale of the 2nd.
+    set_step(&s.app, &id, "pending_payment", "2026-04-01T21:50:00Z").await;
+    set_step(&s.app, &id, "placed", "2026-04-01T22:10:00Z").await;
+    let shop = s.shop;
+    let sales = |day: &'static str| {
+        let (app, manager) = (&s.app, &manager);
+        async move {
+            report(
+                app,
+                manager,
+                &format!("/api/v1/reports/sales?from={day}&to={day}&shop_id={shop}"),
+            )
+            .await
+        }
+    };
+    assert_eq!(sales("2026-04-01").await["totals"]["orders"], 0);
+    let second = sales("2026-04-02").await;
+    assert_eq!(
+        second["totals"],
+        json!({"orders": 1, "revenue_cents": 1150, "average_basket_cents": 1150,
+               "cancelled": 0, "refunded_cents": 0})
+    );
+    assert_eq!(
+        second["by_payment_method"],
+        json!([{"payment_method": "online", "orders": 1, "revenue_cents": 1150}])
+    );
+    // Cancelled on the 3rd: refunded in full by the provider; the order leaves the revenue of the
+    // 2nd and counts as cancelled there; the refund is a figure of the 3rd.
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{id}/cancel"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let order_id: Uuid = id.parse().unwrap();
+    s.app
+        .with_db(move |conn| {
+            diesel::sql_query(
+                "UPDATE refunds SET created_at = '2026-04-03T09:00:00Z'
+                 WHERE payment_id IN (SELECT id FROM payments WHERE order_id = $1)",
+            )
+            .bind::<SqlUuid, _>(order_id)
+            .execute(conn)
+            .unwrap();
+        })
+        .await;
+    let second = sales("2026-04-02").await;
+    assert_eq!(
+        second["totals"],
+        json!({"orders": 0, "revenue_cents": 0, "average_basket_cents": 0,
+               "cancelled": 1, "refunded_cents": 0})
+    );
+    let third = sales("2026-04-03").await;
+    assert_eq!(third["totals"]["refunded_cents"], 1150);
+    assert_eq!(third["totals"]["orders"], 0);
+}

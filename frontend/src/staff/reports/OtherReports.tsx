@@ -1,11 +1,38 @@
-// Top products, kitchen and delivery times (p50, p90), ingredient consumption with its gap.
+// Top products (with their sizes, the extras most added and the ingredients most removed), kitchen and delivery times (p50, p90), ingredient consumption with its gap.
 import { useI18n, type MessageKey } from "../../i18n";
 import { useProductsReport, useStockReport, useTimesReport, type ReportQuery } from "../api";
 import { HBars } from "./charts";
-import { ChartAndTable, ReportSection, useFormats } from "./common";
+import { ChartAndTable, ReportSection, Scroll, useFormats } from "./common";
 import { duration } from "./shape";
 
 const TOP = 10;
+
+/** A table of extras added or ingredients removed: how many times, and what the extras brought. */
+function ChangesTable({ rows, caption, currency, withRevenue }: { rows: readonly { ingredient_id?: string | null; name: string; times: number; revenue_cents: number }[]; caption: string; currency: string; withRevenue: boolean }) {
+  const { t, price } = useI18n();
+  const { num } = useFormats();
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("reports.ingredient")}</th>
+          <th scope="col">{t("reports.timesCount")}</th>
+          {withRevenue && <th scope="col">{t("reports.revenue")}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.ingredient_id ?? r.name}>
+            <th scope="row">{r.name}</th>
+            <td>{num(r.times)}</td>
+            {withRevenue && <td>{price(r.revenue_cents, currency)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function ProductsReport({ query }: { query: ReportQuery }) {
   const { t, price } = useI18n();
@@ -16,33 +43,87 @@ export function ProductsReport({ query }: { query: ReportQuery }) {
       {(report) => {
         const top = report.items.slice(0, TOP);
         if (!top.length) return <p>{t("reports.none")}</p>;
+        const sizes = report.sizes.slice(0, TOP);
+        const extras = report.extras.slice(0, TOP);
+        const removed = report.removed.slice(0, TOP);
         return (
-          <ChartAndTable
-            chart={<HBars rows={top.map((p) => ({ label: p.name, value: p.revenue_cents, text: price(p.revenue_cents, report.currency) }))} />}
-            table={
-              <table>
-                <caption>{t("reports.productsCaption", { count: top.length })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("reports.product")}</th>
-                    <th scope="col">{t("reports.quantity")}</th>
-                    <th scope="col">{t("reports.revenue")}</th>
-                    <th scope="col">{t("reports.share")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {top.map((p) => (
-                    <tr key={p.product_id ?? p.name}>
-                      <th scope="row">{p.name}</th>
-                      <td>{num(p.quantity)}</td>
-                      <td>{price(p.revenue_cents, report.currency)}</td>
-                      <td>{pct(p.share)}</td>
+          <>
+            <ChartAndTable
+              chart={<HBars rows={top.map((p) => ({ label: p.name, value: p.revenue_cents, text: price(p.revenue_cents, report.currency) }))} />}
+              table={
+                <Scroll label={t("reports.productsCaption", { count: top.length })}>
+                <table>
+                  <caption>{t("reports.productsCaption", { count: top.length })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("reports.product")}</th>
+                      <th scope="col">{t("reports.quantity")}</th>
+                      <th scope="col">{t("reports.revenue")}</th>
+                      <th scope="col">{t("reports.share")}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            }
-          />
+                  </thead>
+                  <tbody>
+                    {top.map((p) => (
+                      <tr key={p.product_id ?? p.name}>
+                        <th scope="row">{p.name}</th>
+                        <td>{num(p.quantity)}</td>
+                        <td>{price(p.revenue_cents, report.currency)}</td>
+                        <td>{pct(p.share)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                </Scroll>
+              }
+            />
+            <h3>{t("reports.sizes")}</h3>
+            <ChartAndTable
+              chart={<HBars rows={sizes.map((z) => ({ label: `${z.name} · ${z.size_label}`, value: z.quantity, text: num(z.quantity) }))} />}
+              table={
+                <Scroll label={t("reports.sizesCaption", { count: sizes.length })}>
+                <table>
+                  <caption>{t("reports.sizesCaption", { count: sizes.length })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("reports.product")}</th>
+                      <th scope="col">{t("reports.size")}</th>
+                      <th scope="col">{t("reports.quantity")}</th>
+                      <th scope="col">{t("reports.revenue")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {sizes.map((z) => (
+                      <tr key={`${z.product_id ?? z.name}-${z.size_code}`}>
+                        <th scope="row">{z.name}</th>
+                        <td>{z.size_label}</td>
+                        <td>{num(z.quantity)}</td>
+                        <td>{price(z.revenue_cents, report.currency)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                </Scroll>
+              }
+            />
+            <h3>{t("reports.extras")}</h3>
+            {extras.length ? (
+              <ChartAndTable
+                chart={<HBars rows={extras.map((e) => ({ label: e.name, value: e.times, text: num(e.times) }))} />}
+                table={<ChangesTable rows={extras} caption={t("reports.extrasCaption", { count: extras.length })} currency={report.currency} withRevenue />}
+              />
+            ) : (
+              <p>{t("reports.none")}</p>
+            )}
+            <h3>{t("reports.removed")}</h3>
+            {removed.length ? (
+              <ChartAndTable
+                chart={<HBars rows={removed.map((e) => ({ label: e.name, value: e.times, text: num(e.times) }))} />}
+                table={<ChangesTable rows={removed} caption={t("reports.removedCaption", { count: removed.length })} currency={report.currency} withRevenue={false} />}
+              />
+            ) : (
+              <p>{t("reports.none")}</p>
+            )}
+          </>
         );
       }}
     </ReportSection>
@@ -79,6 +160,7 @@ export function TimesReport({ query }: { query: ReportQuery }) {
             </div>
           }
           table={
+            <Scroll label={t("reports.timesCaption")}>
             <table>
               <caption>{t("reports.timesCaption")}</caption>
               <thead>
@@ -102,6 +184,7 @@ export function TimesReport({ query }: { query: ReportQuery }) {
                 ))}
               </tbody>
             </table>
+            </Scroll>
           }
         />
       )}

@@ -16,13 +16,26 @@ const sales: SalesReport = {
   ...period,
   currency: "EUR",
   granularity: "hour",
-  totals: { orders: 3, revenue_cents: 4500, average_basket_cents: 1500, cancelled: 1, refunded_cents: 0 },
+  totals: { orders: 3, revenue_cents: 4500, average_basket_cents: 1500, cancelled: 1, refunded_cents: 500 },
   series: [{ period: "2026-12-01T19:00", orders: 3, revenue_cents: 4500 }],
-  by_fulfilment: [],
-  by_payment_method: [],
+  by_fulfilment: [
+    { fulfilment: "delivery", orders: 2, revenue_cents: 3000 },
+    { fulfilment: "pickup", orders: 1, revenue_cents: 1500 },
+  ],
+  by_payment_method: [
+    { payment_method: "cash", orders: 2, revenue_cents: 3000 },
+    { payment_method: "online", orders: 1, revenue_cents: 1500 },
+  ],
   by_hour_of_week: [{ weekday: 2, hour: 19, orders: 3, revenue_cents: 4500 }],
 };
-const products: ProductsReport = { ...period, currency: "EUR", items: [{ product_id: "p-1", name: "Reine", quantity: 3, revenue_cents: 4500, share: 1 }], sizes: [], extras: [], removed: [] };
+const products: ProductsReport = {
+  ...period,
+  currency: "EUR",
+  items: [{ product_id: "p-1", name: "Reine", quantity: 3, revenue_cents: 4500, share: 1 }],
+  sizes: [{ product_id: "p-1", name: "Reine", size_code: "large", size_label: "Grande", quantity: 3, revenue_cents: 4500 }],
+  extras: [{ ingredient_id: "i-2", name: "Olives", times: 2, revenue_cents: 300 }],
+  removed: [{ ingredient_id: "i-3", name: "Jambon", times: 1, revenue_cents: 0 }],
+};
 const times: TimesReport = { ...period, granularity: "hour", preparation: measure, delivery: measure, pickup_wait: { ...measure, count: 0, avg_seconds: null, p50_seconds: null, p90_seconds: null } };
 const stock: StockReport = {
   ...period,
@@ -65,6 +78,18 @@ describe("the reports dashboard", () => {
     expect(await screen.findByRole("table", { name: "Commandes et chiffre d'affaires par période" })).toHaveTextContent("19:00345,00 €");
     expect(screen.getByRole("table", { name: /Commandes par jour et par heure/ })).toHaveTextContent("mar.3");
     expect(await screen.findByRole("table", { name: /produits qui rapportent le plus/ })).toHaveTextContent("Reine345,00 €100 %");
+    const byFulfilment = screen.getByRole("table", { name: "Commandes et chiffre d'affaires en livraison et à emporter" });
+    expect(byFulfilment).toHaveTextContent(/Livraison\s?230,00\s€66,7\s%/);
+    expect(byFulfilment).toHaveTextContent(/À emporter\s?115,00\s€33,3\s%/);
+    const byPayment = screen.getByRole("table", { name: "Commandes et chiffre d'affaires par moyen de paiement" });
+    expect(byPayment).toHaveTextContent(/Espèces\s?230,00\s€/);
+    expect(byPayment).toHaveTextContent(/En ligne\s?115,00\s€/);
+    const refunds = screen.getByRole("table", { name: /remboursements faits sur la période/ });
+    expect(refunds).toHaveTextContent(/Remboursé\s?5,00\s€/);
+    expect(refunds).toHaveTextContent(/CA moins remboursements\s?40,00\s€/);
+    expect(screen.getByRole("table", { name: /tailles de produits les plus vendues/ })).toHaveTextContent(/ReineGrande3\s?45,00\s€/);
+    expect(screen.getByRole("table", { name: /ingrédients les plus ajoutés/ })).toHaveTextContent(/Olives2\s?3,00\s€/);
+    expect(screen.getByRole("table", { name: /ingrédients les plus retirés/ })).toHaveTextContent("Jambon1");
     expect(await screen.findByRole("table", { name: /Durées/ })).toHaveTextContent("9 min 00 s15 min 00 s");
     expect(await screen.findByRole("table", { name: /Ingrédients/ })).toHaveTextContent("8 %");
     const first = new URL(seen.find((r) => r.url.includes("/reports/sales"))?.url ?? "");

@@ -87,6 +87,15 @@ export function ChartAndTable({ chart, table, wide }: { chart: ReactNode; table:
   );
 }
 
+/** A table that scrolls sideways on its own on a narrow screen (focusable, named by its caption). */
+export function Scroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="reports__scroll" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}
+
 export function useFormats() {
   const { intlLocale } = useI18n();
   const number = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 1 });
