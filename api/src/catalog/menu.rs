@@ -5,10 +5,13 @@
 //! and trusts them until PostgreSQL says they moved: triggers bump `catalog_version` and
 //! `shop_menu_versions` in the transaction of every change (catalog edit, stock crossing a level a
 //! recipe needs, order or cancel moving such stock, pause, shop or hours change) and `NOTIFY
-//! menu_changes`, which the listening connection here turns into "this shop changed"; every read
-//! first drains that connection (a non-blocking read of its socket), so a change committed before
-//! the read began is seen by it. A read does no query at all while nothing changed, and one cheap
-//! version query when the listener cannot vouch for the copy (not connected yet, reconnected). Renderings are kept by (catalog, shop,
+//! menu_changes`, which the listening connection here turns into "this shop changed". Before
+//! trusting its copy, an HTTP read waits for one round trip on that listening connection begun
+//! after it arrived (`SELECT 1`, shared by every read waiting at that moment): PostgreSQL delivers
+//! a listener every notification committed before it answers, so a change committed anywhere
+//! before the read began is always seen by it. No query touches the pool or a table while
+//! nothing changed; one cheap version query when the listener cannot vouch for the copy (not
+//! connected yet, reconnected since). Renderings are kept by (catalog, shop,
 //! version, open now, pauses ended) in a small bounded cache, with their gzip, and carry an ETag
 //! made of the same key: `If-None-Match` is answered 304 without rendering anything.
 
@@ -511,16 +514,20 @@ impl CatalogCache {
         pool: &PgPool,
         shop_id: Uuid,
     ) -> AppResult<Arc<ShopMenuState>> {
-        if let Some(view) = self.fresh_shop_view(shop_id) {
-            return Ok(view);
+        if self.shared.caught_up().await {
+            if let Some(view) = self.fresh_shop_view(shop_id) {
+                return Ok(view);
+            }
         }
         db::run(pool, move |conn| self.shop_view(conn, shop_id)).await
     }
 
     /// [`catalog`](Self::catalog) from a handler.
     pub async fn catalog_async(self: Arc<Self>, pool: &PgPool) -> AppResult<Arc<CatalogSnapshot>> {
-        if let Some(c) = self.fresh_catalog() {
-            return Ok(c);
+        if self.shared.caught_up().await {
+            if let Some(c) = self.fresh_catalog() {
+                return Ok(c);
+            }
         }
         db::run(pool, move |conn| self.catalog(conn)).await
     }
@@ -675,14 +682,37 @@ fn load_shop_state(
         })
 }
 
-/// The listener's side of the cache: the signals and the connection that LISTENs.
-#[derive(Default)]
+/// The listener's side of the cache: the signals, the connection that LISTENs, and the rounds
+/// that make a read see every change committed before it began.
 struct Shared {
     signals: Signals,
-    /// Held by the background thread to poll, and by each read to drain what arrived before it:
-    /// a change committed before the read began is then always seen by it.
+    /// Held by the background thread to poll and to run the rounds, by reads to drain it.
     listener: Mutex<Option<PgConnection>>,
+    /// A round is one round trip on the listening connection: PostgreSQL sends a listener every
+    /// notification committed before it answers, so after a round that began once a read had
+    /// arrived, the signals hold every change committed before that read. One round serves
+    /// every read waiting for it: under load, many reads share one round trip.
+    rounds_started: AtomicU64,
+    rounds_wanted: AtomicU64,
+    round_done: tokio::sync::watch::Sender<u64>,
+    wake: (Mutex<()>, std::sync::Condvar),
 }
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            signals: Signals::default(),
+            listener: Mutex::new(None),
+            rounds_started: AtomicU64::new(0),
+            rounds_wanted: AtomicU64::new(0),
+            round_done: tokio::sync::watch::Sender::new(0),
+            wake: (Mutex::new(()), std::sync::Condvar::new()),
+        }
+    }
+}
+
+/// How long a read waits for its round before asking the database itself.
+const ROUND_PATIENCE: Duration = Duration::from_millis(500);
 
 impl Shared {
     /// Takes in the notifications already arrived (a non-blocking read of the socket).
@@ -690,13 +720,17 @@ impl Shared {
         let Ok(mut slot) = self.listener.lock() else {
             return;
         };
+        Self::drain_slot(&self.signals, &mut slot);
+    }
+
+    fn drain_slot(signals: &Signals, slot: &mut Option<PgConnection>) {
         let Some(conn) = slot.as_mut() else {
             return;
         };
         let mut lost = false;
         for notification in conn.notifications_iter() {
             match notification {
-                Ok(n) => self.signals.changed(&n.payload),
+                Ok(n) => signals.changed(&n.payload),
                 Err(e) => {
                     tracing::warn!(error = %e, "menu changes: connection lost, reconnecting");
                     lost = true;
@@ -705,13 +739,58 @@ impl Shared {
             }
         }
         if lost {
-            self.signals.connected.store(false, Ordering::SeqCst);
+            signals.connected.store(false, Ordering::SeqCst);
             *slot = None;
         }
     }
+
+    /// Runs one round: a round trip on the listening connection, then what it brought.
+    fn round(&self) {
+        let round = self.rounds_started.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(mut slot) = self.listener.lock() {
+            if let Some(conn) = slot.as_mut() {
+                if let Err(e) = diesel::sql_query("SELECT 1").execute(conn) {
+                    tracing::warn!(error = %e, "menu changes: connection lost, reconnecting");
+                    self.signals.connected.store(false, Ordering::SeqCst);
+                    *slot = None;
+                }
+            }
+            Self::drain_slot(&self.signals, &mut slot);
+        }
+        self.round_done.send_replace(round);
+    }
+
+    /// Waits for a round begun after this call; false when none came in time (listener down).
+    async fn caught_up(&self) -> bool {
+        if !self.signals.connected.load(Ordering::SeqCst) {
+            return false;
+        }
+        let target = self.rounds_started.load(Ordering::SeqCst) + 1;
+        let mut done = self.round_done.subscribe();
+        if self.rounds_wanted.fetch_max(target, Ordering::SeqCst) < target {
+            let _guard = self.wake.0.lock();
+            self.wake.1.notify_one();
+        }
+        let waited = tokio::time::timeout(ROUND_PATIENCE, done.wait_for(|d| *d >= target))
+            .await
+            .is_ok_and(|r| r.is_ok());
+        waited
+    }
+
+    /// The background thread's wait: until a read wants a round, at most 20 ms.
+    fn wait_for_work(&self) {
+        let Ok(guard) = self.wake.0.lock() else {
+            return;
+        };
+        if self.rounds_wanted.load(Ordering::SeqCst) > *self.round_done.borrow() {
+            return;
+        }
+        let _ = self.wake.1.wait_timeout(guard, Duration::from_millis(20));
+    }
 }
 
-/// Keeps the listening connection up and polls it every 20 ms (reads drain it too).
+/// Keeps the listening connection up, runs the rounds reads ask for, and drains it every 20 ms
+/// otherwise.
 fn listen(database_url: String, shared: Weak<Shared>) {
     let mut backoff = Duration::from_millis(200);
     loop {
@@ -720,9 +799,12 @@ fn listen(database_url: String, shared: Weak<Shared>) {
         };
         let connected = s.listener.lock().map(|c| c.is_some()).unwrap_or(false);
         if connected {
-            s.drain();
-            drop(s);
-            std::thread::sleep(Duration::from_millis(20));
+            if s.rounds_wanted.load(Ordering::SeqCst) > *s.round_done.borrow() {
+                s.round();
+            } else {
+                s.drain();
+                s.wait_for_work();
+            }
             continue;
         }
         s.signals.connected.store(false, Ordering::SeqCst);
