@@ -47,7 +47,10 @@ impl ShopEventKind {
     /// Whether the event is about what the menu offers (sent as the SSE `stock` event), not an
     /// order.
     pub fn touches_menu(self) -> bool {
-        matches!(self, ShopEventKind::StockChanged | ShopEventKind::MenuChanged)
+        matches!(
+            self,
+            ShopEventKind::StockChanged | ShopEventKind::MenuChanged
+        )
     }
 
     /// What an order's history entry from `from` to `to` means for the shop's screens.

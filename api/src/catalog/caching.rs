@@ -210,12 +210,18 @@ mod tests {
                 .to_http_request()
         };
         let zipped = answer(&with("br, gzip"), &rendered);
-        assert_eq!(zipped.headers().get(header::CONTENT_ENCODING).unwrap(), "gzip");
+        assert_eq!(
+            zipped.headers().get(header::CONTENT_ENCODING).unwrap(),
+            "gzip"
+        );
         let plain = answer(&with("gzip;q=0, br"), &rendered);
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
         let none = answer(&TestRequest::default().to_http_request(), &rendered);
         assert!(none.headers().get(header::CONTENT_ENCODING).is_none());
         assert_eq!(none.headers().get(header::ETAG).unwrap(), "\"t\"");
-        assert_eq!(none.headers().get(header::CACHE_CONTROL).unwrap(), CACHE_CONTROL);
+        assert_eq!(
+            none.headers().get(header::CACHE_CONTROL).unwrap(),
+            CACHE_CONTROL
+        );
     }
 }

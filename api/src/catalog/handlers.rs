@@ -42,7 +42,10 @@ pub async fn list_categories(
     let snapshot = catalog.into_inner().catalog_async(&state.pool).await?;
     let etag = format!("\"c{}\"", snapshot.tag);
     if caching::matches(&req, &etag) {
-        return Ok(caching::answer(&req, &Rendered::new(etag, Default::default())));
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
     }
     let json = serde_json::to_vec(&CategoryList {
         items: snapshot.categories.clone(),
@@ -150,7 +153,10 @@ pub async fn list_products(
         caching::digest(&[req.query_string().as_bytes()])
     );
     if caching::matches(&req, &etag) {
-        return Ok(caching::answer(&req, &Rendered::new(etag, Default::default())));
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
     }
     let rows: Vec<MenuProduct> = snapshot
         .public
@@ -189,7 +195,10 @@ pub async fn get_product(
         .ok_or_else(|| AppError::not_found("product"))?;
     let etag = format!("\"p{}-{}\"", snapshot.tag, id.simple());
     if caching::matches(&req, &etag) {
-        return Ok(caching::answer(&req, &Rendered::new(etag, Default::default())));
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
     }
     let json = serde_json::to_vec(product).map_err(AppError::internal)?;
     Ok(caching::answer(&req, &Rendered::new(etag, json.into())))

@@ -177,7 +177,12 @@ impl ShopMenuState {
 
     /// Whether the shop can sell the product now (false for one unknown or withdrawn).
     pub fn product_available(&self, product_id: Uuid, at: DateTime<Utc>) -> bool {
-        match self.catalog.products.iter().position(|p| p.id == product_id) {
+        match self
+            .catalog
+            .products
+            .iter()
+            .position(|p| p.id == product_id)
+        {
             Some(i) => {
                 self.pause_of(product_id, at).is_none() && self.sizes_in_stock[i].contains(&true)
             }
@@ -440,9 +445,11 @@ impl CatalogCache {
             return Ok(c);
         }
         let checked = self.shared.signals.now();
-        let version: i64 = diesel::sql_query("SELECT version AS catalog, NULL::bigint AS shop FROM catalog_version")
-            .get_result::<Versions>(conn)?
-            .catalog;
+        let version: i64 = diesel::sql_query(
+            "SELECT version AS catalog, NULL::bigint AS shop FROM catalog_version",
+        )
+        .get_result::<Versions>(conn)?
+        .catalog;
         self.catalog_at(conn, version, checked)
     }
 

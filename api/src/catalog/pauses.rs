@@ -178,7 +178,11 @@ pub fn refuse_paused_products(
                 ),
                 None => format!("{} is paused in this shop", p.name),
             };
-            Some(FieldError::new(format!("items[{i}].product_id"), "paused", message))
+            Some(FieldError::new(
+                format!("items[{i}].product_id"),
+                "paused",
+                message,
+            ))
         })
         .collect();
     let mut names: Vec<&str> = paused.iter().map(|p| p.name.as_str()).collect();
@@ -238,7 +242,11 @@ mod tests {
         assert!(check_change(&change(false, None), now).is_ok());
         assert!(check_change(&change(true, None), now).is_ok());
         assert!(check_change(&change(false, Some(now + chrono::Duration::hours(1))), now).is_ok());
-        assert!(check_change(&change(false, Some(now - chrono::Duration::seconds(1))), now).is_err());
+        assert!(check_change(
+            &change(false, Some(now - chrono::Duration::seconds(1))),
+            now
+        )
+        .is_err());
         assert!(check_change(&change(false, Some(now)), now).is_err());
         assert!(check_change(&change(true, Some(now + chrono::Duration::hours(1))), now).is_err());
     }

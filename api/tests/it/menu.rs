@@ -98,7 +98,12 @@ async fn the_public_menu_and_catalog_carry_no_recipe_quantities_or_steps_and_sta
             .token_for(role, (role != Role::Admin).then_some(shop))
             .await;
         let recipe: Value = app.get(&path, Some(&token)).await.json().await.unwrap();
-        assert!(recipe["sizes"][1]["recipe"][0]["quantity"].as_i64().unwrap() > 0);
+        assert!(
+            recipe["sizes"][1]["recipe"][0]["quantity"]
+                .as_i64()
+                .unwrap()
+                > 0
+        );
         assert!(!recipe["steps"].as_array().unwrap().is_empty());
     }
 }
@@ -241,7 +246,11 @@ async fn a_stock_change_through_one_instance_is_seen_by_the_next_read_on_the_oth
             .unwrap();
         assert_eq!(res.status(), 201);
         let menu = menu_at(&app, reader, shop).await;
-        assert_eq!(product(&menu, "margherita")["available"], true, "round {round}");
+        assert_eq!(
+            product(&menu, "margherita")["available"],
+            true,
+            "round {round}"
+        );
     }
     app.assert_stock_matches_movements().await;
 }
@@ -342,7 +351,11 @@ async fn only_that_shops_manager_or_an_admin_pauses_a_product_there() {
     }
     refused.push(s.app.token_for(Role::Manager, Some(s.other_shop)).await);
     for token in &refused {
-        assert_problem(s.app.send("PATCH", &path, Some(token), pause.clone()).await, 403).await;
+        assert_problem(
+            s.app.send("PATCH", &path, Some(token), pause.clone()).await,
+            403,
+        )
+        .await;
     }
     let manager = s.staff(Role::Manager).await;
     let admin = s.app.token_for(Role::Admin, None).await;
@@ -364,19 +377,38 @@ async fn only_that_shops_manager_or_an_admin_pauses_a_product_there() {
         (json!({"available": true, "until": later}), "until"),
         (json!({"available": false, "why": "oven"}), "why"),
     ] {
-        let problem = assert_problem(s.app.send("PATCH", &path, Some(&manager), body.clone()).await, 422).await;
-        assert!(problem_fields(&problem).contains(&field.to_string()), "{body}: {problem}");
+        let problem = assert_problem(
+            s.app
+                .send("PATCH", &path, Some(&manager), body.clone())
+                .await,
+            422,
+        )
+        .await;
+        assert!(
+            problem_fields(&problem).contains(&field.to_string()),
+            "{body}: {problem}"
+        );
     }
     assert_problem(
         s.app
-            .send("PATCH", &format!("/api/v1/shops/{}/menu/{}", s.shop, Uuid::new_v4()), Some(&manager), pause.clone())
+            .send(
+                "PATCH",
+                &format!("/api/v1/shops/{}/menu/{}", s.shop, Uuid::new_v4()),
+                Some(&manager),
+                pause.clone(),
+            )
             .await,
         404,
     )
     .await;
     assert_problem(
         s.app
-            .send("PATCH", &format!("/api/v1/shops/{}/menu/{reine}", Uuid::new_v4()), Some(&admin), pause.clone())
+            .send(
+                "PATCH",
+                &format!("/api/v1/shops/{}/menu/{reine}", Uuid::new_v4()),
+                Some(&admin),
+                pause.clone(),
+            )
             .await,
         404,
     )
@@ -390,7 +422,10 @@ async fn a_paused_product_is_unavailable_in_that_shop_only_refused_there_and_com
     let manager = s.staff(Role::Manager).await;
     let reine = s.products["reine"];
     let path = format!("/api/v1/shops/{}/menu/{reine}", s.shop);
-    let res = s.app.send("PATCH", &path, Some(&manager), json!({"available": false})).await;
+    let res = s
+        .app
+        .send("PATCH", &path, Some(&manager), json!({"available": false}))
+        .await;
     assert_eq!(res.status(), 200);
 
     // Every instance shows it paused in that shop, none elsewhere.
@@ -399,15 +434,26 @@ async fn a_paused_product_is_unavailable_in_that_shop_only_refused_there_and_com
         let p = product(&menu, "reine");
         assert_eq!(p["available"], false);
         assert_eq!(p["unavailable_reason"], "paused");
-        assert!(p["sizes"].as_array().unwrap().iter().all(|z| z["available"] == false));
+        assert!(p["sizes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|z| z["available"] == false));
         assert!(p.get("paused_until").is_none());
         assert_eq!(product(&menu, "margherita")["available"], true);
         let elsewhere = menu_at(&s.app, base, s.other_shop).await;
         assert_eq!(product(&elsewhere, "reine")["available"], true);
     }
     // Orders for it there are refused, naming the line; elsewhere they go through.
-    let items = json!([s.item("margherita", "medium", 1), s.item("reine", "large", 1)]);
-    let problem = assert_problem(s.place(&s.customer, s.delivery_order(items.clone())).await, 409).await;
+    let items = json!([
+        s.item("margherita", "medium", 1),
+        s.item("reine", "large", 1)
+    ]);
+    let problem = assert_problem(
+        s.place(&s.customer, s.delivery_order(items.clone())).await,
+        409,
+    )
+    .await;
     assert_eq!(problem_fields(&problem), vec!["items[1].product_id"]);
     assert!(problem["detail"].as_str().unwrap().contains("Reine"));
     assert_eq!(problem["errors"][0]["code"], "paused");
@@ -431,19 +477,32 @@ async fn a_paused_product_is_unavailable_in_that_shop_only_refused_there_and_com
     assert_eq!(notes, vec![Some(format!("{reine} paused"))]);
 
     // Resumed: on sale again.
-    let res = s.app.send("PATCH", &path, Some(&manager), json!({"available": true})).await;
+    let res = s
+        .app
+        .send("PATCH", &path, Some(&manager), json!({"available": true}))
+        .await;
     assert_eq!(res.status(), 200);
     let menu = menu_at(&s.app, &other.address, s.shop).await;
     assert_eq!(product(&menu, "reine")["available"], true);
     assert!(product(&menu, "reine").get("unavailable_reason").is_none());
     let items = json!([s.item("reine", "large", 1)]);
-    assert_eq!(s.place(&s.customer, s.delivery_order(items.clone())).await.status(), 201);
+    assert_eq!(
+        s.place(&s.customer, s.delivery_order(items.clone()))
+            .await
+            .status(),
+        201
+    );
 
     // Paused for a short while: back by itself once the time has passed, without any write.
     let until = Utc::now() + Duration::seconds(2);
     let res = s
         .app
-        .send("PATCH", &path, Some(&manager), json!({"available": false, "until": until.to_rfc3339()}))
+        .send(
+            "PATCH",
+            &path,
+            Some(&manager),
+            json!({"available": false, "until": until.to_rfc3339()}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let menu = menu_at(&s.app, &other.address, s.shop).await;
@@ -451,12 +510,23 @@ async fn a_paused_product_is_unavailable_in_that_shop_only_refused_there_and_com
     assert_eq!(p["available"], false);
     let shown: chrono::DateTime<Utc> = p["paused_until"].as_str().unwrap().parse().unwrap();
     assert!((shown - until).num_milliseconds().abs() < 1000);
-    assert_eq!(s.place(&s.customer, s.delivery_order(items.clone())).await.status(), 409);
-    tokio::time::sleep((until - Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        s.place(&s.customer, s.delivery_order(items.clone()))
+            .await
+            .status(),
+        409
+    );
+    tokio::time::sleep(
+        (until - Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(300),
+    )
+    .await;
     for base in [&s.app.address, &other.address] {
         let menu = menu_at(&s.app, base, s.shop).await;
         assert_eq!(product(&menu, "reine")["available"], true);
     }
-    assert_eq!(s.place(&s.customer, s.delivery_order(items)).await.status(), 201);
+    assert_eq!(
+        s.place(&s.customer, s.delivery_order(items)).await.status(),
+        201
+    );
     s.app.assert_stock_matches_movements().await;
 }
