@@ -122,8 +122,9 @@ export BASE_URL=$PUBLIC_URL
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
 [[ " ${E2E_SUITES:-customer staff budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
-# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), budgets.
-SUITES=" ${E2E_SUITES:-customer staff budgets} "
+# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), menu
+# (menu.mjs), budgets.
+SUITES=" ${E2E_SUITES:-customer staff menu budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -131,6 +132,10 @@ fi
 if [[ $SUITES == *" staff "* ]]; then
     log "shop floor browser tests (frontend/e2e/staff.mjs)"
     (cd frontend && node e2e/staff.mjs)
+fi
+if [[ $SUITES == *" menu "* ]]; then
+    log "a product paused in one shop (frontend/e2e/menu.mjs)"
+    (cd frontend && node e2e/menu.mjs)
 fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"
