@@ -73,11 +73,12 @@ try {
   const until = new Date(Date.now() + 60 * 60 * 1000);
   await api("PATCH", `/api/v1/shops/${shop.id}/menu/${reine.id}`, { token, body: { available: false, until: until.toISOString() } });
   check(true, `the manager pauses the Reine in ${shop.name} for an hour`);
-  const shown = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit" }).format(until);
+  const shown = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" }).format(until);
 
   for (const { name, viewport } of WIDTHS) {
     console.log(`\n== ${name} px`);
-    const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris" });
+    // axe-core is injected as an inline script: the page runs without the CSP for that alone.
+    const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
