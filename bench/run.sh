@@ -88,3 +88,6 @@ ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
   printf '%s\n' "${ROWS[@]}"
 } > bench/RESULTS.md
 cat bench/RESULTS.md
+
+# The menu against nginx serving the same bytes (its own section of RESULTS.md).
+bash bench/menu.sh

@@ -121,9 +121,10 @@ export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
-[[ " ${E2E_SUITES:-customer staff reports budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
-# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), reports (reports.mjs), budgets.
-SUITES=" ${E2E_SUITES:-customer staff reports budgets} "
+[[ " ${E2E_SUITES:-customer staff reports pauses budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
+# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), reports
+# (reports.mjs), pauses (pauses.mjs), budgets.
+SUITES=" ${E2E_SUITES:-customer staff reports pauses budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -135,6 +136,10 @@ fi
 if [[ $SUITES == *" reports "* ]]; then
     log "statistics dashboard browser tests (frontend/e2e/reports.mjs)"
     (cd frontend && node e2e/reports.mjs)
+fi
+if [[ $SUITES == *" pauses "* ]]; then
+    log "a product paused in one shop (frontend/e2e/pauses.mjs)"
+    (cd frontend && node e2e/pauses.mjs)
 fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"

@@ -7,8 +7,11 @@ export type Shop = Schemas["ShopView"];
 export type OpeningHours = Schemas["OpeningHours"];
 export type Menu = Schemas["Menu"];
 export type MenuCategory = Schemas["MenuCategory"];
-export type Product = Schemas["Product"];
-export type ProductSize = Schemas["ProductSize"];
+export type Product = Schemas["MenuProduct"];
+export type MenuIngredient = Schemas["MenuIngredient"];
+/** A product with its recipes and steps, for staff (`GET /products/{id}/recipe`). */
+export type StaffProduct = Schemas["Product"];
+export type ProductSize = Schemas["MenuSize"];
 export type RecipeLine = Schemas["RecipeLine"];
 export type ExtraTopping = Schemas["ExtraTopping"];
 export type User = Schemas["UserView"];

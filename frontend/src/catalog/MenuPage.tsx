@@ -248,8 +248,13 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
 }
 
 function ProductCard({ product, currency, onOpen }: { product: Product; currency: string; onOpen: () => void }) {
-  const { t, price } = useI18n();
+  const { t, price, intlLocale } = useI18n();
   const unavailable = product.available === false;
+  // A product paused in this shop says until when, when the pause ends by itself.
+  const pausedUntil =
+    product.unavailable_reason === "paused" && product.paused_until
+      ? new Intl.DateTimeFormat(intlLocale, { hour: "2-digit", minute: "2-digit" }).format(new Date(product.paused_until))
+      : null;
   const prices = product.sizes.map((s) => s.price_cents);
   const from = prices.length ? Math.min(...prices) : 0;
   return (
@@ -260,7 +265,11 @@ function ProductCard({ product, currency, onOpen }: { product: Product; currency
           {product.vegetarian && showsVegetarian(product) && (
             <span className="badge badge--veg">{t("menu.vegetarian")}</span>
           )}
-          {unavailable && <span className="badge badge--muted">{t("menu.unavailable")}</span>}
+          {unavailable && (
+            <span className="badge badge--muted">
+              {pausedUntil ? t("menu.unavailableUntil", { time: pausedUntil }) : t("menu.unavailable")}
+            </span>
+          )}
         </div>
       </div>
       <p className="product-card__description">{product.description}</p>

@@ -32,15 +32,15 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
 
   const size = product.sizes.find((s) => s.code === sizeCode);
   const customisable = isCustomisable(product);
-  // The base (first recipe line, the dough: largest quantity) cannot be taken off a pizza.
-  const removable = customisable && size ? size.recipe.slice(1) : [];
-  const base = customisable && size ? size.recipe[0] : undefined;
+  // The base (first ingredient, the dough: largest quantity) cannot be taken off a pizza.
+  const removable = customisable && size ? product.ingredients.slice(1) : [];
+  const base = customisable && size ? product.ingredients[0] : undefined;
   const chosenExtras = useMemo(
     () => menu.extras.filter((x) => extras.has(x.ingredient_id) && x.available),
     [menu.extras, extras],
   );
   // An extra of an ingredient the recipe already has is a second portion: said so.
-  const inRecipe = new Set(size?.recipe.map((r) => r.ingredient_id) ?? []);
+  const inRecipe = new Set(product.ingredients.map((r) => r.id));
   const unitCents = (size?.price_cents ?? 0) + chosenExtras.reduce((sum, x) => sum + x.price_cents, 0);
   const canAdd = productAvailable && !!size && size.available !== false;
 
@@ -55,8 +55,8 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
     event.preventDefault();
     if (!canAdd || !size) return;
     const removedToppings: Topping[] = removable
-      .filter((r) => removed.has(r.ingredient_id) && !extras.has(r.ingredient_id))
-      .map((r) => ({ ingredientId: r.ingredient_id, name: r.name }));
+      .filter((r) => removed.has(r.id) && !extras.has(r.id))
+      .map((r) => ({ ingredientId: r.id, name: r.name }));
     const extraToppings: Extra[] = chosenExtras.map((x) => ({
       ingredientId: x.ingredient_id,
       name: x.name,
@@ -159,11 +159,11 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
             {base && <p className="choice choice--static">{t("product.base", { name: base.name })}</p>}
             <div className="check-grid">
               {removable.map((r) => (
-                <label key={r.ingredient_id} className="check">
+                <label key={r.id} className="check">
                   <input
                     type="checkbox"
-                    checked={!removed.has(r.ingredient_id)}
-                    onChange={() => setRemoved((s) => toggle(s, r.ingredient_id))}
+                    checked={!removed.has(r.id)}
+                    onChange={() => setRemoved((s) => toggle(s, r.id))}
                   />
                   {r.name}
                 </label>
@@ -174,7 +174,7 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
           product.ingredients.length > 0 && (
             <section>
               <h3 className="subheading">{t("product.ingredients")}</h3>
-              <p>{product.ingredients.join(", ")}</p>
+              <p>{product.ingredients.map((i) => i.name).join(", ")}</p>
             </section>
           )
         )}

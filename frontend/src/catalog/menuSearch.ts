@@ -23,7 +23,7 @@ export interface MenuFilters {
 export const NO_FILTERS: MenuFilters = { query: "", vegetarian: false, excludeAllergens: [] };
 
 function haystack(product: Product): string {
-  return normalize([product.name, product.description, ...product.ingredients].join(" \u0000 "));
+  return normalize([product.name, product.description, ...product.ingredients.map((i) => i.name)].join(" \u0000 "));
 }
 
 export function productMatches(product: Product, filters: MenuFilters): boolean {

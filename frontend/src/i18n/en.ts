@@ -110,6 +110,7 @@ export const en: Record<MessageKey, string> = {
   "menu.categories": "Menu categories",
   "menu.vegetarian": "Vegetarian",
   "menu.unavailable": "Unavailable",
+  "menu.unavailableUntil": "Unavailable until {time}",
   "menu.allergens": "Allergens:",
   "menu.priceFrom": "from {price}",
   "menu.choose": "Choose",

@@ -108,6 +108,7 @@ export const fr = {
   "menu.categories": "Catégories de la carte",
   "menu.vegetarian": "Végétarien",
   "menu.unavailable": "Indisponible",
+  "menu.unavailableUntil": "Indisponible jusqu’à {time}",
   "menu.allergens": "Allergènes :",
   "menu.priceFrom": "dès {price}",
   "menu.choose": "Choisir",

@@ -11,11 +11,9 @@ export function product(overrides: Partial<Product> & Pick<Product, "id" | "name
     allergens: [],
     ingredients: [],
     sizes: [
-      { code: "small", label: "Petite (26 cm)", price_cents: 850, recipe: [], available: true },
-      { code: "medium", label: "Moyenne (30 cm)", price_cents: 1150, recipe: [], available: true },
+      { code: "small", label: "Petite (26 cm)", price_cents: 850, available: true },
+      { code: "medium", label: "Moyenne (30 cm)", price_cents: 1150, available: true },
     ],
-    steps: [],
-    active: true,
     currency: "EUR",
     available: true,
     ...overrides,
@@ -28,7 +26,7 @@ export const margherita = product({
   description: "Sauce tomate, mozzarella fior di latte, basilic frais.",
   vegetarian: true,
   allergens: ["gluten", "milk"],
-  ingredients: ["Pâte à pizza", "Mozzarella fior di latte", "Sauce tomate maison", "Basilic frais"],
+  ingredients: [{ id: "i-0", name: "Pâte à pizza" }, { id: "i-1", name: "Mozzarella fior di latte" }, { id: "i-2", name: "Sauce tomate maison" }, { id: "i-3", name: "Basilic frais" }],
 });
 
 export const chevreMiel = product({
@@ -37,7 +35,7 @@ export const chevreMiel = product({
   description: "Base crème, chèvre, miel de fleurs et cerneaux de noix.",
   vegetarian: true,
   allergens: ["gluten", "milk", "nuts"],
-  ingredients: ["Pâte à pizza", "Crème fraîche épaisse", "Fromage de chèvre (bûche)", "Miel de fleurs"],
+  ingredients: [{ id: "i-0", name: "Pâte à pizza" }, { id: "i-1", name: "Crème fraîche épaisse" }, { id: "i-2", name: "Fromage de chèvre (bûche)" }, { id: "i-3", name: "Miel de fleurs" }],
 });
 
 export const paysanne = product({
@@ -45,7 +43,7 @@ export const paysanne = product({
   name: "Paysanne",
   description: "Base crème, pommes de terre, lardons fumés, oignons et un œuf.",
   allergens: ["eggs", "gluten", "milk"],
-  ingredients: ["Pâte à pizza", "Lardons fumés", "Œuf frais"],
+  ingredients: [{ id: "i-0", name: "Pâte à pizza" }, { id: "i-1", name: "Lardons fumés" }, { id: "i-2", name: "Œuf frais" }],
   available: false,
 });
 
@@ -56,8 +54,8 @@ export const tiramisu = product({
   description: "Le classique italien au mascarpone et au café.",
   vegetarian: true,
   allergens: ["eggs", "gluten", "milk"],
-  ingredients: ["Tiramisu (portion)"],
-  sizes: [{ code: "portion", label: "Portion", price_cents: 450, recipe: [], available: true }],
+  ingredients: [{ id: "i-0", name: "Tiramisu (portion)" }],
+  sizes: [{ code: "portion", label: "Portion", price_cents: 450, available: true }],
 });
 
 export const menu: Menu = {
