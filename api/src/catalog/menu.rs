@@ -77,6 +77,8 @@ pub struct CatalogSnapshot {
     categories: Vec<Category>,
     products: Vec<Product>,
     extras: Vec<IngredientRow>,
+    /// Position of each product in `products`, by id.
+    index: HashMap<Uuid, usize>,
     /// Menus already serialised from this snapshot, by shop, open-ness and availability: most
     /// requests find theirs here, since availability changes far less often than stock.
     rendered: std::sync::Mutex<HashMap<RenderKey, actix_web::web::Bytes>>,
@@ -90,6 +92,13 @@ struct RenderKey {
 }
 
 const RENDERED_MENUS_KEPT: usize = 512;
+
+impl CatalogSnapshot {
+    /// A product on sale, by id.
+    pub fn product(&self, id: Uuid) -> Option<&Product> {
+        self.index.get(&id).map(|&i| &self.products[i])
+    }
+}
 
 pub const CATALOG_CACHE_TTL: Duration = Duration::from_secs(2);
 
@@ -122,8 +131,10 @@ impl CatalogCache {
 }
 
 fn load_snapshot(conn: &mut PgConnection) -> AppResult<CatalogSnapshot> {
+    let products = load_products(conn, &ProductQuery::default())?;
     Ok(CatalogSnapshot {
-        products: load_products(conn, &ProductQuery::default())?,
+        index: products.iter().enumerate().map(|(i, p)| (p.id, i)).collect(),
+        products,
         categories: categories::table
             .order((categories::position, categories::name))
             .select(Category::as_select())

@@ -24,7 +24,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::catalog::{
-    apply_availability, load_products, resolve_category, shop_stock, Product, ProductQuery,
+    apply_availability, load_products, resolve_category, shop_stock, CatalogCache, Product,
+    ProductQuery,
 };
 use crate::config::Config;
 use crate::db::{self, PgPool};
@@ -192,26 +193,36 @@ fn resolve_scope(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Scop
     Ok(Scope { category, shop })
 }
 
-/// Reads the products found, in the engine's order (products withdrawn since are dropped), with
-/// the shop's availability when the search is for a shop.
+/// The products found, by id, from the catalog cache the menus use (a product newer than the
+/// cached catalog is read from the database; one withdrawn since is dropped), with the shop's
+/// availability when the search is for a shop.
 fn products_in_order(
     conn: &mut PgConnection,
+    catalog: &CatalogCache,
     ids: &[Uuid],
-    scope: &Scope,
+    shop_id: Option<Uuid>,
 ) -> AppResult<HashMap<Uuid, Product>> {
-    let mut products = load_products(
-        conn,
-        &ProductQuery {
-            ids: Some(ids.to_vec()),
-            ..Default::default()
-        },
-    )?;
-    if let Some((shop_id, currency)) = &scope.shop {
-        let stock = shop_stock(conn, *shop_id)?;
-        apply_availability(&mut products, &stock);
-        for p in &mut products {
-            p.currency = currency.clone();
+    let snapshot = catalog.get(conn)?;
+    let mut products = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match snapshot.product(*id) {
+            Some(product) => products.push(product.clone()),
+            None => missing.push(*id),
         }
+    }
+    if !missing.is_empty() {
+        products.extend(load_products(
+            conn,
+            &ProductQuery {
+                ids: Some(missing),
+                ..Default::default()
+            },
+        )?);
+    }
+    if let Some(shop_id) = shop_id {
+        let stock = shop_stock(conn, shop_id)?;
+        apply_availability(&mut products, &stock);
     }
     Ok(products.into_iter().map(|p| (p.id, p)).collect())
 }
@@ -225,12 +236,13 @@ fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<Strin
 /// answer), otherwise with PostgreSQL.
 pub async fn run_search(
     pool: &PgPool,
+    catalog: Arc<CatalogCache>,
     algolia: Option<&AlgoliaClient>,
     query: SearchQuery,
 ) -> AppResult<SearchResults> {
-    let q = query.clone();
-    let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
     if let Some(client) = algolia {
+        let q = query.clone();
+        let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
         match client
             .search(&algolia::search_request(&query, &scope))
             .await
@@ -239,7 +251,13 @@ pub async fn run_search(
                 return db::run(pool, move |conn| {
                     let (found, facets, total) = algolia::found(&answer, query.offset);
                     let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
-                    let mut products = products_in_order(conn, &ids, &scope)?;
+                    let shop = scope.shop.as_ref().map(|(id, _)| *id);
+                    let mut products = products_in_order(conn, &catalog, &ids, shop)?;
+                    if let Some((_, currency)) = &scope.shop {
+                        for p in products.values_mut() {
+                            p.currency = currency.clone();
+                        }
+                    }
                     let items: Vec<SearchHit> = found
                         .into_iter()
                         .filter_map(|f| {
@@ -265,7 +283,7 @@ pub async fn run_search(
             }
         }
     }
-    db::run(pool, move |conn| postgres::search(conn, &query, &scope)).await
+    db::run(pool, move |conn| postgres::search(conn, &query, &catalog)).await
 }
 
 #[cfg(test)]
