@@ -38,10 +38,21 @@ crate::text_enum! {
         OrderCancelled = "order_cancelled",
         /// Stock went through a level that can change what the menu offers.
         StockChanged = "stock_changed",
+        /// A product was paused or resumed in the shop; `note` says which and how.
+        MenuChanged = "menu_changed",
     }
 }
 
 impl ShopEventKind {
+    /// Whether the event is about what the menu offers (sent as the SSE `stock` event), not an
+    /// order.
+    pub fn touches_menu(self) -> bool {
+        matches!(
+            self,
+            ShopEventKind::StockChanged | ShopEventKind::MenuChanged
+        )
+    }
+
     /// What an order's history entry from `from` to `to` means for the shop's screens.
     pub fn of_move(from: Option<Status>, to: Status) -> ShopEventKind {
         match (from, to) {

@@ -47,7 +47,7 @@ pub fn run_with_mailer(
     });
     // Each area's service, asked for by the handlers that need it.
     let live = web::Data::from(LiveEvents::start(config.database_url_with_tls()));
-    let catalog = web::Data::new(CatalogCache::default());
+    let catalog = web::Data::from(CatalogCache::start(config.database_url_with_tls()));
     let payments = Arc::new(Payments::new(&config, pool.clone()));
     let gateway: web::Data<dyn PaymentGateway> =
         web::Data::from(payments.clone() as Arc<dyn PaymentGateway>);

@@ -1,18 +1,21 @@
-//! HTTP handlers of the catalog: parse, authorize, call the rules, answer. Every change drops
-//! this instance's menu cache.
+//! HTTP handlers of the catalog: parse, authorize, call the rules, answer. The public reads come
+//! from the catalog cache with an ETag; every change drops this instance's copy at once (the
+//! database's triggers tell the other instances).
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::caching::{self, Rendered};
 use super::categories::{self, CategoryForm, CategoryInput};
 use super::ingredients::{self, IngredientInput};
-use super::loading::{self, load_product, load_products, resolve_category, ProductQuery};
+use super::loading::{self, load_product};
 use super::menu::CatalogCache;
 use super::model::{Category, Ingredient, Product, ProductKind};
 use super::products::{self, ProductInput};
-use crate::auth::{Authorized, Managers};
+use super::public::{MenuProduct, MenuProductPage};
+use crate::auth::{Authorized, Kitchen, Managers};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, ApiQuery, PageParams};
@@ -24,16 +27,32 @@ pub struct CategoryList {
     pub next_cursor: Option<String>,
 }
 
-/// Menu categories, in menu order.
+/// Menu categories, in menu order. Revalidate with the `ETag`.
 #[utoipa::path(get, tag = "catalog",
-    responses((status = 200, description = "Categories", body = CategoryList)))]
+    params(("If-None-Match" = Option<String>, Header, description = "An ETag seen before")),
+    responses(
+        (status = 200, description = "Categories", body = CategoryList, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given")))]
 #[get("/categories")]
-pub async fn list_categories(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let items = db::run(&state.pool, loading::menu_categories).await?;
-    Ok(HttpResponse::Ok().json(CategoryList {
-        items,
+pub async fn list_categories(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
+) -> AppResult<HttpResponse> {
+    let snapshot = catalog.into_inner().catalog_async(&state.pool).await?;
+    let etag = format!("\"c{}\"", snapshot.tag);
+    if caching::matches(&req, &etag) {
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
+    }
+    let json = serde_json::to_vec(&CategoryList {
+        items: snapshot.categories.clone(),
         next_cursor: None,
-    }))
+    })
+    .map_err(AppError::internal)?;
+    Ok(caching::answer(&req, &Rendered::new(etag, json.into())))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -83,15 +102,20 @@ pub struct ProductFilter {
     pub cursor: Option<String>,
 }
 
-/// The products on sale, in menu order.
+/// The products on sale, in menu order, as customers see them (no recipe quantities or steps).
+/// Revalidate with the `ETag`.
 #[utoipa::path(get, tag = "catalog",
-    params(ProductFilter),
+    params(ProductFilter,
+        ("If-None-Match" = Option<String>, Header, description = "An ETag seen before")),
     responses(
-        (status = 200, description = "Products", body = super::model::ProductPage),
+        (status = 200, description = "Products", body = MenuProductPage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
         (status = 422, description = "Invalid filter")))]
 #[get("/products")]
 pub async fn list_products(
+    req: HttpRequest,
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     filter: ApiQuery<ProductFilter>,
 ) -> AppResult<HttpResponse> {
     let filter = filter.into_inner();
@@ -108,42 +132,98 @@ pub async fn list_products(
                 .ok_or_else(|| AppError::field("kind", "invalid", ProductKind::INVALID))
         })
         .transpose()?;
-    let list = db::run(&state.pool, move |conn| {
-        let category_id = filter
-            .category
-            .as_deref()
-            .map(|c| resolve_category(conn, c))
-            .transpose()?;
-        load_products(
-            conn,
-            &ProductQuery {
-                category_id,
-                kind,
-                vegetarian: filter.vegetarian,
-                limit: Some(limit + 1),
-                offset,
-                ..Default::default()
-            },
-        )
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(paging.page(list)?))
+    let snapshot = catalog.into_inner().catalog_async(&state.pool).await?;
+    let category_id = filter
+        .category
+        .as_deref()
+        .map(|key| {
+            snapshot
+                .categories
+                .iter()
+                .find(|c| c.slug == key || Uuid::parse_str(key).is_ok_and(|id| id == c.id))
+                .map(|c| c.id)
+                .ok_or_else(|| {
+                    AppError::field("category", "unknown", "no category has this id or slug")
+                })
+        })
+        .transpose()?;
+    let etag = format!(
+        "\"p{}-{}\"",
+        snapshot.tag,
+        caching::digest(&[req.query_string().as_bytes()])
+    );
+    if caching::matches(&req, &etag) {
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
+    }
+    let rows: Vec<MenuProduct> = snapshot
+        .public
+        .iter()
+        .filter(|p| category_id.is_none_or(|c| p.category_id == c))
+        .filter(|p| kind.is_none_or(|k| p.kind == k))
+        .filter(|p| filter.vegetarian.is_none_or(|v| p.vegetarian == v))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
+        .cloned()
+        .collect();
+    let json = serde_json::to_vec(&paging.page(rows)?).map_err(AppError::internal)?;
+    Ok(caching::answer(&req, &Rendered::new(etag, json.into())))
 }
 
-/// One product with its sizes, recipes, steps and allergens.
+/// One product as customers see it: sizes, prices, ingredients, allergens (no recipe quantities
+/// or steps: staff read those at `/products/{product_id}/recipe`). Revalidate with the `ETag`.
 #[utoipa::path(get, tag = "catalog",
-    params(("product_id" = Uuid, Path, description = "Product id")),
+    params(("product_id" = Uuid, Path, description = "Product id"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag seen before")),
     responses(
-        (status = 200, description = "Product", body = Product),
-        (status = 404, description = "No such product")))]
+        (status = 200, description = "Product", body = MenuProduct, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag given"),
+        (status = 404, description = "No such product on sale")))]
 #[get("/products/{product_id}")]
 pub async fn get_product(
+    req: HttpRequest,
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let product = db::run(&state.pool, move |conn| load_product(conn, id, false)).await?;
-    Ok(HttpResponse::Ok().json(product))
+    let snapshot = catalog.into_inner().catalog_async(&state.pool).await?;
+    let product = snapshot
+        .product(id)
+        .ok_or_else(|| AppError::not_found("product"))?;
+    let etag = format!("\"p{}-{}\"", snapshot.tag, id.simple());
+    if caching::matches(&req, &etag) {
+        return Ok(caching::answer(
+            &req,
+            &Rendered::new(etag, Default::default()),
+        ));
+    }
+    let json = serde_json::to_vec(product).map_err(AppError::internal)?;
+    Ok(caching::answer(&req, &Rendered::new(etag, json.into())))
+}
+
+/// One product with its recipes (ingredient quantities per size) and preparation steps, withdrawn
+/// ones included: the chain's know-how, for pizzaiolos, managers and admins.
+#[utoipa::path(get, tag = "catalog", security(("bearer" = [])),
+    params(("product_id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "Product with its recipes", body = Product),
+        (status = 401, description = "Not authenticated"),
+        (status = 403, description = "Not a pizzaiolo, manager or admin"),
+        (status = 404, description = "No such product")))]
+#[get("/products/{product_id}/recipe")]
+pub async fn get_product_recipe(
+    state: web::Data<AppState>,
+    _who: Authorized<Kitchen>,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let product = db::run(&state.pool, move |conn| load_product(conn, id, true)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .json(product))
 }
 
 /// Adds a menu category (managers).

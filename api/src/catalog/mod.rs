@@ -1,18 +1,22 @@
 //! The catalog: categories, ingredients (units, allergens, extra-topping prices), products with
 //! their sizes, prices, recipes and steps, and each shop's menu with availability from its stock.
 //!
-//! `model` holds the rows, views and typed kinds, `loading` assembles products, `categories`,
-//! `ingredients` and `products` hold the rules of changing them, `menu` a shop's menu and its
-//! cache, `handlers` the HTTP side. Each file imports only those below it; other areas use the
+//! `model` holds the rows, views and typed kinds, `public` what customers see of them, `loading`
+//! assembles products, `categories`, `ingredients` and `products` hold the rules of changing them,
+//! `menu` a shop's menu and the catalog cache (`caching` its HTTP side), `pauses` products paused
+//! in one shop, `handlers` the HTTP side. Each file imports only those below it; other areas use the
 //! re-exports here.
 
+pub mod caching;
 pub mod categories;
 mod handlers;
 pub mod ingredients;
 pub mod loading;
 mod menu;
 pub mod model;
+pub mod pauses;
 pub mod products;
+pub mod public;
 
 pub use categories::CategoryInput;
 pub use handlers::*;
@@ -21,6 +25,7 @@ pub use loading::{load_product, load_products, resolve_category, ProductQuery};
 pub use menu::*;
 pub use model::*;
 pub use products::{ProductInput, RecipeLineInput, SizeInput};
+pub use public::{MenuIngredient, MenuProduct, MenuProductPage, MenuSize, UnavailableReason};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_categories)
@@ -30,8 +35,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::create_ingredient)
         .service(handlers::list_products)
         .service(handlers::get_product)
+        .service(handlers::get_product_recipe)
         .service(handlers::create_product)
         .service(handlers::update_product)
         .service(handlers::delete_product)
-        .service(menu::shop_menu);
+        .service(menu::shop_menu)
+        .service(pauses::pause_product);
 }

@@ -1,5 +1,6 @@
 //! The checks every order passes, placed, quoted or changed: the shop takes orders, the address
-//! is one the shop delivers to, the cart reaches the minimum, the notes are short enough.
+//! is one the shop delivers to, the cart reaches the minimum, the notes are short enough, no
+//! product is paused in the shop.
 
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -84,6 +85,16 @@ pub(super) fn check_minimum(shop: &Shop, cart: &PricedCart, v: &mut Violations) 
             ),
         );
     }
+}
+
+/// No line of the cart names a product the shop has paused: a 409 naming each such line.
+pub fn check_products_on_menu(
+    conn: &mut PgConnection,
+    shop_id: Uuid,
+    items: &[super::pricing::CartItem],
+) -> AppResult<()> {
+    let ids: Vec<Uuid> = items.iter().map(|i| i.product_id).collect();
+    crate::catalog::pauses::refuse_paused_products(conn, shop_id, &ids)
 }
 
 /// Notes for the kitchen or the delivery person stay short.

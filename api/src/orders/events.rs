@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::live::{ShopEvent, ShopEventKind};
+use crate::live::ShopEvent;
 use crate::states::Status;
 
 /// The `data` of one event of `GET /orders/{id}/events`: the first event (`snapshot`) is the whole
@@ -34,7 +34,7 @@ pub struct OrderEvent {
 impl OrderEvent {
     /// The order's part of a shop event; none for stock events.
     pub fn from_shop_event(event: &ShopEvent) -> Option<OrderEvent> {
-        if event.kind == ShopEventKind::StockChanged {
+        if event.kind.touches_menu() {
             return None;
         }
         Some(OrderEvent {

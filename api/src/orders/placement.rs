@@ -306,6 +306,7 @@ pub fn place_order(
         check_minimum(&shop, cart, &mut v);
     }
     v.into_result()?;
+    super::checks::check_products_on_menu(conn, shop.id, &req.items)?;
     let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
 
     // Lines first; the contended rows (the shop's order counter, whose number the history and the

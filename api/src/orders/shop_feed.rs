@@ -20,7 +20,7 @@ use super::model::{load_views, Order, OrderRow};
 use crate::auth::{AnyStaff, ShopAccess};
 use crate::db;
 use crate::error::AppResult;
-use crate::live::{self, LiveEvents, ShopEvent, ShopEventKind};
+use crate::live::{self, LiveEvents, ShopEvent};
 use crate::schema::orders;
 use crate::state::AppState;
 use crate::states::Status;
@@ -67,7 +67,7 @@ fn frame(id: Option<i64>, event: &str, data: &impl Serialize) -> web::Bytes {
 }
 
 fn event_frame(event: &ShopEvent) -> web::Bytes {
-    let name = if event.kind == ShopEventKind::StockChanged {
+    let name = if event.kind.touches_menu() {
         "stock"
     } else {
         "order"

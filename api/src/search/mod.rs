@@ -18,15 +18,13 @@ pub use handlers::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use chrono::Utc;
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::catalog::{
-    apply_availability, load_products, resolve_category, shop_stock, CatalogCache, Product,
-    ProductQuery,
-};
+use crate::catalog::{resolve_category, CatalogCache, MenuProduct};
 use crate::config::Config;
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
@@ -95,8 +93,9 @@ pub struct Highlights {
 /// One product found.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct SearchHit {
-    /// The catalog product; with `shop_id`, `available` says whether that shop can make it now.
-    pub product: Product,
+    /// The product as the menu shows it (no recipe quantities); with `shop_id`, `available` says
+    /// whether that shop can sell it now.
+    pub product: MenuProduct,
     /// Relevance, higher first; comparable only within one search (and its pages).
     #[schema(example = 5.9)]
     pub score: f64,
@@ -193,37 +192,28 @@ fn resolve_scope(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Scop
     Ok(Scope { category, shop })
 }
 
-/// The products found, by id, from the catalog cache the menus use (a product newer than the
-/// cached catalog is read from the database; one withdrawn since is dropped), with the shop's
-/// availability when the search is for a shop.
+/// The products found, by id, from the catalog cache the menus use (kept current by its
+/// versions: no query while nothing changed), with the shop's availability (stock and pauses)
+/// when the search is for a shop. A product withdrawn since the engine indexed it is dropped.
 fn products_in_order(
     conn: &mut PgConnection,
     catalog: &CatalogCache,
     ids: &[Uuid],
     shop_id: Option<Uuid>,
-) -> AppResult<HashMap<Uuid, Product>> {
-    let snapshot = catalog.get(conn)?;
-    let mut products = Vec::with_capacity(ids.len());
-    let mut missing = Vec::new();
-    for id in ids {
-        match snapshot.product(*id) {
-            Some(product) => products.push(product.clone()),
-            None => missing.push(*id),
+) -> AppResult<HashMap<Uuid, MenuProduct>> {
+    let products: Vec<MenuProduct> = match shop_id {
+        Some(shop_id) => {
+            let view = catalog.shop_view(conn, shop_id)?;
+            let now = Utc::now();
+            ids.iter().filter_map(|id| view.product(*id, now)).collect()
         }
-    }
-    if !missing.is_empty() {
-        products.extend(load_products(
-            conn,
-            &ProductQuery {
-                ids: Some(missing),
-                ..Default::default()
-            },
-        )?);
-    }
-    if let Some(shop_id) = shop_id {
-        let stock = shop_stock(conn, shop_id)?;
-        apply_availability(&mut products, &stock);
-    }
+        None => {
+            let snapshot = catalog.catalog(conn)?;
+            ids.iter()
+                .filter_map(|id| snapshot.product(*id).cloned())
+                .collect()
+        }
+    };
     Ok(products.into_iter().map(|p| (p.id, p)).collect())
 }
 
@@ -253,11 +243,6 @@ pub async fn run_search(
                     let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
                     let shop = scope.shop.as_ref().map(|(id, _)| *id);
                     let mut products = products_in_order(conn, &catalog, &ids, shop)?;
-                    if let Some((_, currency)) = &scope.shop {
-                        for p in products.values_mut() {
-                            p.currency = currency.clone();
-                        }
-                    }
                     let items: Vec<SearchHit> = found
                         .into_iter()
                         .filter_map(|f| {

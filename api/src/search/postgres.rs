@@ -12,7 +12,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 use uuid::Uuid;
 
-use super::{highlight, next_cursor, Engine, Facets, Highlights, SearchHit, SearchQuery, SearchResults};
+use super::{
+    highlight, next_cursor, Engine, Facets, Highlights, SearchHit, SearchQuery, SearchResults,
+};
 use crate::catalog::CatalogCache;
 use crate::error::{AppError, AppResult};
 
@@ -57,24 +59,21 @@ struct Hit {
 
 /// What one `search_page` statement answers.
 struct Page {
-    currency: Option<String>,
     hits: Vec<Hit>,
     facets: Facets,
 }
 
 fn find(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Page> {
-    let rows: Vec<Row> =
-        diesel::sql_query("SELECT * FROM search_page($1, $2, $3, $4, $5, $6, $7)")
-            .bind::<Text, _>(&query.text)
-            .bind::<Nullable<Text>, _>(query.category.as_deref())
-            .bind::<Nullable<Bool>, _>(query.vegetarian)
-            .bind::<Array<Text>, _>(&query.allergen_free)
-            .bind::<BigInt, _>(query.limit)
-            .bind::<BigInt, _>(query.offset)
-            .bind::<Nullable<diesel::sql_types::Uuid>, _>(query.shop_id)
-            .load(conn)?;
+    let rows: Vec<Row> = diesel::sql_query("SELECT * FROM search_page($1, $2, $3, $4, $5, $6, $7)")
+        .bind::<Text, _>(&query.text)
+        .bind::<Nullable<Text>, _>(query.category.as_deref())
+        .bind::<Nullable<Bool>, _>(query.vegetarian)
+        .bind::<Array<Text>, _>(&query.allergen_free)
+        .bind::<BigInt, _>(query.limit)
+        .bind::<BigInt, _>(query.offset)
+        .bind::<Nullable<diesel::sql_types::Uuid>, _>(query.shop_id)
+        .load(conn)?;
     let mut page = Page {
-        currency: None,
         hits: Vec::new(),
         facets: Facets::default(),
     };
@@ -91,7 +90,6 @@ fn find(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Page> {
                 if query.shop_id.is_some() && row.currency.is_none() {
                     return Err(AppError::field("shop_id", "unknown", "no shop has this id"));
                 }
-                page.currency = row.currency;
             }
             "hit" => {
                 let Some(product_id) = row.product_id else {
@@ -145,15 +143,12 @@ pub(super) fn search(
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let mut product = products.remove(&hit.product_id)?;
-            if let Some(currency) = &page.currency {
-                product.currency = currency.clone();
-            }
+            let product = products.remove(&hit.product_id)?;
             // The matching ingredients, in the product's own order.
             let ingredients: Vec<String> = product
                 .ingredients
                 .iter()
-                .filter_map(|name| hit.ingredients.get(name))
+                .filter_map(|ingredient| hit.ingredients.get(&ingredient.name))
                 .filter_map(|marked| highlight::to_html(marked))
                 .collect();
             Some(SearchHit {

@@ -83,11 +83,15 @@ async fn the_catalog_lists_real_pizzas_with_sizes_recipes_and_allergens() {
         .contains(&json!("gluten")));
     assert_eq!(reine["vegetarian"], false);
     let medium = &reine["sizes"][1];
-    assert!(medium["recipe"]
+    assert!(
+        medium.get("recipe").is_none(),
+        "recipes are for staff: {medium}"
+    );
+    assert!(reine["ingredients"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|l| l["unit"] == "g" && l["quantity"].as_i64().unwrap() > 0));
+        .any(|i| i["name"] == "Jambon blanc" && i["id"].is_string()));
     assert_eq!(
         medium["available"],
         Value::Null,
@@ -102,7 +106,27 @@ async fn the_catalog_lists_real_pizzas_with_sizes_recipes_and_allergens() {
         .json()
         .await
         .unwrap();
-    assert!(!detail["steps"].as_array().unwrap().is_empty());
+    assert!(detail.get("steps").is_none(), "steps are for staff");
+    assert_eq!(detail["sizes"].as_array().unwrap().len(), 3);
+    // The kitchen reads the recipe with its quantities and steps.
+    let pizzaiolo = app
+        .token_for(Role::Pizzaiolo, Some(app.shop_id("lyon-presquile").await))
+        .await;
+    let recipe: Value = app
+        .get(
+            &format!("/api/v1/products/{}/recipe", reine["id"].as_str().unwrap()),
+            Some(&pizzaiolo),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!recipe["steps"].as_array().unwrap().is_empty());
+    assert!(recipe["sizes"][1]["recipe"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["unit"] == "g" && l["quantity"].as_i64().unwrap() > 0));
     let veggie: Value = app
         .get("/api/v1/products?vegetarian=true&kind=pizza", None)
         .await

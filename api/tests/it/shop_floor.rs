@@ -304,7 +304,7 @@ async fn kitchen_tickets_carry_kind_size_allergens_and_the_extras_quantities() {
     let product: Value = s
         .app
         .get(
-            &format!("/api/v1/products/{}", s.products["margherita"]),
+            &format!("/api/v1/products/{}/recipe", s.products["margherita"]),
             Some(&pizzaiolo),
         )
         .await

@@ -119,7 +119,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Menu categories, in menu order. */
+        /** Menu categories, in menu order. Revalidate with the `ETag`. */
         get: operations["list_categories"];
         put?: never;
         /** Adds a menu category (managers). */
@@ -468,7 +468,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The products on sale, in menu order. */
+        /**
+         * The products on sale, in menu order, as customers see them (no recipe quantities or steps).
+         *     Revalidate with the `ETag`.
+         */
         get: operations["list_products"];
         put?: never;
         /** Adds a product with its sizes, prices, recipes and steps (managers). */
@@ -486,7 +489,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One product with its sizes, recipes, steps and allergens. */
+        /**
+         * One product as customers see it: sizes, prices, ingredients, allergens (no recipe quantities
+         *     or steps: staff read those at `/products/{product_id}/recipe`). Revalidate with the `ETag`.
+         */
         get: operations["get_product"];
         put?: never;
         post?: never;
@@ -510,6 +516,26 @@ export interface paths {
         put?: never;
         /** Adds a memo to a product's recipe, for the caller's shop (chain-wide for admins). */
         post: operations["add_memo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/recipe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One product with its recipes (ingredient quantities per size) and preparation steps, withdrawn
+         *     ones included: the chain's know-how, for pizzaiolos, managers and admins.
+         */
+        get: operations["get_product_recipe"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -716,7 +742,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The shop's menu by category, each product and size marked available from the shop's stock. */
+        /**
+         * The shop's menu by category: each product and size marked available from the shop's stock
+         *     and pauses, with the extras it can add now. No recipe quantities or steps. Revalidate with the
+         *     `ETag` (`If-None-Match` → 304); gzip when asked (`Accept-Encoding`).
+         */
         get: operations["shop_menu"];
         put?: never;
         post?: never;
@@ -724,6 +754,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/menu/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Pauses a product in one shop (`{"available": false, "until"?: time}`) or resumes it
+         *     (`{"available": true}`): that shop's manager, or an admin.
+         */
+        patch: operations["pause_product"];
         trace?: never;
     };
     "/api/v1/shops/{shop_id}/stock": {
@@ -1225,7 +1275,94 @@ export interface components {
             shop_id: string;
         };
         MenuCategory: components["schemas"]["Category"] & {
-            products: components["schemas"]["Product"][];
+            products: components["schemas"]["MenuProduct"][];
+        };
+        /** @description One ingredient of a product, for the customer: what it is and the id to name to remove it. */
+        MenuIngredient: {
+            /** Format: uuid */
+            id: string;
+            /** @example Mozzarella */
+            name: string;
+        };
+        /**
+         * @description Pause (`available: false`, optionally `until` a time) or resume (`available: true`) a product
+         *     in one shop.
+         */
+        MenuItemChange: {
+            available: boolean;
+            /**
+             * Format: date-time
+             * @description When the pause ends by itself (RFC 3339, in the future); absent: until resumed. Only with
+             *     `available: false`.
+             */
+            until?: string | null;
+        };
+        /** @description A product's state in one shop's menu after the change. */
+        MenuItemState: {
+            /** @description False while paused (the stock may still make it unavailable: see the menu). */
+            available: boolean;
+            /**
+             * Format: date-time
+             * @description When the pause ends by itself; null when not paused or paused until resumed.
+             */
+            paused_until?: string | null;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: uuid */
+            shop_id: string;
+        };
+        /** @description A product as the public catalog and a shop's menu show it. */
+        MenuProduct: {
+            /** @description Union of the allergens of its ingredients. */
+            allergens: string[];
+            /** @description Whether the shop can sell it now; null outside a shop's menu. */
+            available?: boolean | null;
+            /** Format: uuid */
+            category_id: string;
+            /** @example EUR */
+            currency: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            image_url?: string | null;
+            /**
+             * @description Its ingredients, largest quantity first in the middle size (a pizza's first one is its
+             *     base, which cannot be removed).
+             */
+            ingredients: components["schemas"]["MenuIngredient"][];
+            kind: components["schemas"]["ProductKind"];
+            /** @example Reine */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When a pause ends by itself (absent when not paused, or paused until resumed).
+             */
+            paused_until?: string | null;
+            sizes: components["schemas"]["MenuSize"][];
+            /** @example reine */
+            slug: string;
+            unavailable_reason?: null | components["schemas"]["UnavailableReason"];
+            vegetarian: boolean;
+        };
+        /** @description A page of products: `{"items": [...], "next_cursor": null | "…"}`. */
+        MenuProductPage: {
+            items: components["schemas"]["MenuProduct"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A size on sale: its price, and in a shop's menu whether the shop can make it now. */
+        MenuSize: {
+            /** @description Whether the shop can make this size now; null outside a shop's menu. */
+            available?: boolean | null;
+            /** @example medium */
+            code: string;
+            /** @example Moyenne (30 cm) */
+            label: string;
+            /**
+             * Format: int32
+             * @example 1150
+             */
+            price_cents: number;
         };
         ModifyRequest: {
             delivery_address?: null | components["schemas"]["DeliveryAddress"];
@@ -1536,12 +1673,6 @@ export interface components {
          * @enum {string}
          */
         ProductKind: "pizza" | "drink" | "dessert" | "starter";
-        /** @description A page of products: `{"items": [...], "next_cursor": null | "…"}`. */
-        ProductPage: {
-            items: components["schemas"]["Product"][];
-            /** @description Pass it as `cursor` to get the next page; null on the last page. */
-            next_cursor: string | null;
-        };
         /** @description A product sold, over its sizes. */
         ProductSales: {
             name: string;
@@ -1759,8 +1890,11 @@ export interface components {
         /** @description One product found. */
         SearchHit: {
             highlights: components["schemas"]["Highlights"];
-            /** @description The catalog product; with `shop_id`, `available` says whether that shop can make it now. */
-            product: components["schemas"]["Product"];
+            /**
+             * @description The product as the menu shows it (no recipe quantities); with `shop_id`, `available` says
+             *     whether that shop can sell it now.
+             */
+            product: components["schemas"]["MenuProduct"];
             /**
              * Format: double
              * @description Relevance, higher first; comparable only within one search (and its pages).
@@ -1804,7 +1938,7 @@ export interface components {
             status?: null | components["schemas"]["Status"];
         };
         /** @enum {string} */
-        ShopEventKind: "order_placed" | "order_paid" | "order_moved" | "order_changed" | "order_cancelled" | "stock_changed";
+        ShopEventKind: "order_placed" | "order_paid" | "order_moved" | "order_changed" | "order_cancelled" | "stock_changed" | "menu_changed";
         ShopInput: {
             active?: boolean | null;
             address_line?: string | null;
@@ -2045,6 +2179,11 @@ export interface components {
              */
             to: components["schemas"]["Status"];
         };
+        /**
+         * @description Why a product is unavailable in a shop.
+         * @enum {string}
+         */
+        UnavailableReason: "out_of_stock" | "paused";
         UpdateMeRequest: {
             /** @description Required to change the e-mail address or the password. */
             current_password?: string | null;
@@ -2574,7 +2713,10 @@ export interface operations {
     list_categories: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag seen before */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2583,11 +2725,19 @@ export interface operations {
             /** @description Categories */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryList"];
                 };
+            };
+            /** @description Not modified since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
             503: {
@@ -4769,7 +4919,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An ETag seen before */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4778,11 +4931,19 @@ export interface operations {
             /** @description Products */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductPage"];
+                    "application/json": components["schemas"]["MenuProductPage"];
                 };
+            };
+            /** @description Not modified since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid filter */
             422: {
@@ -4907,7 +5068,10 @@ export interface operations {
     get_product: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag seen before */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Product id */
                 product_id: string;
@@ -4919,13 +5083,21 @@ export interface operations {
             /** @description Product */
             200: {
                 headers: {
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Product"];
+                    "application/json": components["schemas"]["MenuProduct"];
                 };
             };
-            /** @description No such product */
+            /** @description Not modified since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product on sale */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,6 +5430,67 @@ export interface operations {
             };
             /** @description Empty or too long */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_product_recipe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Product with its recipes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a pizzaiolo, manager or admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such product */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6192,7 +6425,10 @@ export interface operations {
     shop_menu: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag of this menu seen before */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Shop id */
                 shop_id: string;
@@ -6204,14 +6440,127 @@ export interface operations {
             /** @description Menu */
             200: {
                 headers: {
+                    /** @description `public, no-cache`: keep, revalidate before use */
+                    "Cache-Control"?: string;
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Menu"];
                 };
             };
+            /** @description Not modified since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No such shop */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pause_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuItemChange"];
+            };
+        };
+        responses: {
+            /** @description Paused or resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MenuItemState"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this shop's manager, nor an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop, or no such product on sale */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
