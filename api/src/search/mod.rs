@@ -24,7 +24,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::catalog::{resolve_category, CatalogCache, MenuProduct};
+use crate::catalog::{resolve_category, CatalogCache, CatalogSnapshot, MenuProduct, ShopMenuState};
 use crate::config::Config;
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
@@ -192,29 +192,48 @@ fn resolve_scope(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Scop
     Ok(Scope { category, shop })
 }
 
-/// The products found, by id, from the catalog cache the menus use (kept current by its
-/// versions: no query while nothing changed), with the shop's availability (stock and pauses)
-/// when the search is for a shop. A product withdrawn since the engine indexed it is dropped.
-fn products_in_order(
-    conn: &mut PgConnection,
-    catalog: &CatalogCache,
-    ids: &[Uuid],
-    shop_id: Option<Uuid>,
-) -> AppResult<HashMap<Uuid, MenuProduct>> {
-    let products: Vec<MenuProduct> = match shop_id {
-        Some(shop_id) => {
-            let view = catalog.shop_view(conn, shop_id)?;
-            let now = Utc::now();
-            ids.iter().filter_map(|id| view.product(*id, now)).collect()
-        }
-        None => {
-            let snapshot = catalog.catalog(conn)?;
-            ids.iter()
-                .filter_map(|id| snapshot.product(*id).cloned())
-                .collect()
-        }
-    };
-    Ok(products.into_iter().map(|p| (p.id, p)).collect())
+/// Where a search takes its products from: the catalog cache the menus use, and for a search
+/// in a shop that shop's menu state (stock and pauses), both kept current by their versions.
+pub(crate) struct Source {
+    catalog: Arc<CatalogSnapshot>,
+    shop: Option<Arc<ShopMenuState>>,
+}
+
+impl Source {
+    /// Read before the engine is asked; no query while the cache's listener vouches for it. An
+    /// unknown shop is left for the engine's scope check to name.
+    async fn current(
+        pool: &PgPool,
+        cache: &Arc<CatalogCache>,
+        shop_id: Option<Uuid>,
+    ) -> AppResult<Source> {
+        let shop = match shop_id {
+            None => None,
+            Some(id) => match cache.clone().shop_view_async(pool, id).await {
+                Ok(view) => Some(view),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let catalog = match &shop {
+            Some(view) => view.catalog.clone(),
+            None => cache.clone().catalog_async(pool).await?,
+        };
+        Ok(Source { catalog, shop })
+    }
+
+    /// The products found, by id, with the shop's availability when the search is for a shop;
+    /// a product withdrawn since the engine indexed it is dropped.
+    fn products(&self, ids: &[Uuid]) -> HashMap<Uuid, MenuProduct> {
+        let now = Utc::now();
+        ids.iter()
+            .filter_map(|id| match &self.shop {
+                Some(view) => view.product(*id, now),
+                None => self.catalog.product(*id).cloned(),
+            })
+            .map(|p| (p.id, p))
+            .collect()
+    }
 }
 
 fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<String> {
@@ -238,11 +257,11 @@ pub async fn run_search(
             .await
         {
             Ok(answer) => {
-                return db::run(pool, move |conn| {
+                let source = Source::current(pool, &catalog, query.shop_id).await?;
+                return {
                     let (found, facets, total) = algolia::found(&answer, query.offset);
                     let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
-                    let shop = scope.shop.as_ref().map(|(id, _)| *id);
-                    let mut products = products_in_order(conn, &catalog, &ids, shop)?;
+                    let mut products = source.products(&ids);
                     let items: Vec<SearchHit> = found
                         .into_iter()
                         .filter_map(|f| {
@@ -260,15 +279,15 @@ pub async fn run_search(
                         total,
                         engine: Engine::Algolia,
                     })
-                })
-                .await;
+                };
             }
             Err(e) => {
                 tracing::warn!(error = %e, "Algolia search failed; answering from PostgreSQL")
             }
         }
     }
-    db::run(pool, move |conn| postgres::search(conn, &query, &catalog)).await
+    let source = Source::current(pool, &catalog, query.shop_id).await?;
+    db::run(pool, move |conn| postgres::search(conn, &query, &source)).await
 }
 
 #[cfg(test)]

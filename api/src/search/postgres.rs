@@ -15,7 +15,6 @@ use uuid::Uuid;
 use super::{
     highlight, next_cursor, Engine, Facets, Highlights, SearchHit, SearchQuery, SearchResults,
 };
-use crate::catalog::CatalogCache;
 use crate::error::{AppError, AppResult};
 
 #[derive(QueryableByName)]
@@ -133,12 +132,12 @@ fn round(score: f64) -> f64 {
 pub(super) fn search(
     conn: &mut PgConnection,
     query: &SearchQuery,
-    catalog: &CatalogCache,
+    source: &super::Source,
 ) -> AppResult<SearchResults> {
     let page = find(conn, query)?;
     let total = page.facets.vegetarian.values().sum();
     let ids: Vec<Uuid> = page.hits.iter().map(|h| h.product_id).collect();
-    let mut products = super::products_in_order(conn, catalog, &ids, query.shop_id)?;
+    let mut products = source.products(&ids);
     let items: Vec<SearchHit> = page
         .hits
         .into_iter()
