@@ -1,3 +1,95 @@
+-- Every text a highlight may mark (product names, descriptions, ingredient names) with its words
+-- in both configurations, so that a search marks only the texts holding one of its words instead
+-- of running ts_headline (a full parse, twice) over every text of the page. Kept by
+-- search_rebuild_documents, which the catalog's triggers call; texts are only added (a stale one
+-- is never looked up), and a text missing here is marked the slow way.
+CREATE TABLE search_texts (
+    body TEXT PRIMARY KEY,
+    vector tsvector NOT NULL
+);
+INSERT INTO search_texts (body, vector)
+SELECT t.body, to_tsvector('ocpizza_simple', t.body) || to_tsvector('ocpizza_french', t.body)
+FROM (
+    SELECT name AS body FROM products
+    UNION SELECT description FROM products
+    UNION SELECT unnest(ingredient_names) FROM search_documents
+) AS t
+WHERE t.body IS NOT NULL;
+
+CREATE OR REPLACE FUNCTION search_rebuild_documents(ids UUID[]) RETURNS VOID LANGUAGE sql AS $$
+    WITH wanted AS MATERIALIZED (
+        SELECT DISTINCT unnest(ids) AS id
+    ), made_with AS (
+        SELECT s.product_id,
+               array_agg(DISTINCT i.name ORDER BY i.name) AS names,
+               coalesce(array_agg(DISTINCT a ORDER BY a) FILTER (WHERE a IS NOT NULL), '{}') AS allergens
+        FROM wanted
+        JOIN product_sizes s ON s.product_id = wanted.id
+        JOIN recipe_items r ON r.product_size_id = s.id
+        JOIN ingredients i ON i.id = r.ingredient_id
+        LEFT JOIN LATERAL unnest(i.allergens) AS a ON TRUE
+        GROUP BY s.product_id
+    )
+    INSERT INTO search_documents (product_id, document, ingredient_names, allergens, name,
+                                  normalized_name, category_id, category_slug, category_position,
+                                  position, vegetarian, active, updated_at)
+    SELECT p.id,
+           -- "végétarien" finds every vegetarian dish, not only the pizza named so.
+           search_vector(p.name, array_to_string(ing.names, ' '),
+                         concat_ws(' ', c.name, CASE WHEN p.vegetarian AND p.kind IN ('pizza', 'starter')
+                                                     THEN 'végétarien' END),
+                         p.description),
+           coalesce(ing.names, '{}'),
+           coalesce(ing.allergens, '{}'),
+           p.name,
+           search_normalize(p.name),
+           c.id,
+           c.slug,
+           c.position,
+           p.position,
+           p.vegetarian,
+           p.active,
+           now()
+    FROM wanted
+    JOIN products p ON p.id = wanted.id
+    JOIN categories c ON c.id = p.category_id
+    LEFT JOIN made_with ing ON ing.product_id = p.id
+    ON CONFLICT (product_id) DO UPDATE SET
+        document = EXCLUDED.document,
+        ingredient_names = EXCLUDED.ingredient_names,
+        allergens = EXCLUDED.allergens,
+        name = EXCLUDED.name,
+        normalized_name = EXCLUDED.normalized_name,
+        category_id = EXCLUDED.category_id,
+        category_slug = EXCLUDED.category_slug,
+        category_position = EXCLUDED.category_position,
+        position = EXCLUDED.position,
+        vegetarian = EXCLUDED.vegetarian,
+        active = EXCLUDED.active,
+        updated_at = EXCLUDED.updated_at;
+    INSERT INTO search_words (word, stem)
+    SELECT new_word.word, (ts_lexize('french_stem', new_word.word))[1]
+    FROM (
+        SELECT DISTINCT w.lexeme AS word
+        FROM (SELECT DISTINCT unnest(ids) AS id) AS wanted
+        JOIN search_documents d ON d.product_id = wanted.id
+        CROSS JOIN LATERAL unnest(strip(d.document)) AS w
+        WHERE w.lexeme ~ '^[[:alpha:]]{3,}$'
+    ) AS new_word
+    WHERE NOT EXISTS (SELECT 1 FROM search_words known WHERE known.word = new_word.word)
+    ON CONFLICT (word) DO NOTHING;
+    -- The texts a highlight may mark, parsed once here rather than at every search.
+    INSERT INTO search_texts (body, vector)
+    SELECT t.body, to_tsvector('ocpizza_simple', t.body) || to_tsvector('ocpizza_french', t.body)
+    FROM (
+        SELECT p.name AS body FROM products p WHERE p.id = ANY (ids)
+        UNION SELECT p.description FROM products p WHERE p.id = ANY (ids)
+        UNION SELECT unnest(d.ingredient_names) FROM search_documents d WHERE d.product_id = ANY (ids)
+    ) AS t
+    WHERE t.body IS NOT NULL
+    ON CONFLICT (body) DO NOTHING;
+$$;
+
 -- One statement per search (issue 17): the filters resolved (category by id or slug, the shop's
 -- currency), the matches ranked exactly as `search_products` does, the facets counted, and the
 -- highlights of the page's products marked, together. The API used to spend five more round
@@ -24,6 +116,8 @@ DECLARE
     exact tsquery := search_query(search_text, FALSE);
     in_name tsquery := search_query(search_text, TRUE, 'A');
     normalized TEXT := search_normalize(search_text);
+    -- Any one of the words (in any of its forms): what a highlight marks.
+    any_word tsquery := replace(tolerant::text, ' & ', ' | ')::tsquery;
     wanted_category UUID;
     wanted_slug TEXT;
     shop_currency TEXT;
@@ -74,9 +168,16 @@ BEGIN
         FROM page pg
         CROSS JOIN LATERAL (SELECT pg.name UNION ALL SELECT pg.description
                             UNION ALL SELECT unnest(pg.ingredient_names)) AS b(body)
+    ), candidates AS MATERIALIZED (
+        -- Only the texts holding one of the words are marked (materialised first, so that the
+        -- planner cannot run ts_headline before this test).
+        SELECT b.body
+        FROM bodies b
+        LEFT JOIN search_texts t ON t.body = b.body
+        WHERE t.vector IS NULL OR t.vector @@ any_word
     ), marked AS MATERIALIZED (
         SELECT h.body, h.m
-        FROM (SELECT b.body, search_headline(b.body, tolerant) AS m FROM bodies b) AS h
+        FROM (SELECT c.body, search_headline(c.body, tolerant) AS m FROM candidates c) AS h
         WHERE strpos(h.m, chr(1)) > 0
     )
     SELECT 'hit'::text, pg.product_id, pg.score, pg.rank, NULL::text, NULL::int8, NULL::uuid,
