@@ -64,11 +64,37 @@ rows() { # catalog
   run "$1" "q=pizza (every pizza matches)" 16 "$S&q=pizza"
 }
 
+# The API beside its own SQL, in the same run: pgbench calling `search_products` (the ranking
+# function alone, as issue 17 measured it) and `search_page` (the one statement the API now runs
+# per search, highlights included) with the same arguments, 16 clients, then the API at 16
+# connections.
+SQL_ROWS=()
+pgbench_tps() { # sql
+  local script
+  script=$(mktemp)
+  echo "$1" > "$script"
+  pgbench -n -M extended -c 16 -j 2 -T "${DURATION%s}" -f "$script" "$DATABASE_URL" 2>/dev/null \
+    | awk '/^tps = / {printf "%.0f", $3}'
+  rm -f "$script"
+}
+beside() { # catalog text
+  local catalog=$1 text=$2 quoted api ranking page rps p99
+  quoted=${text//\'/\'\'}
+  ranking=$(pgbench_tps "SELECT * FROM search_products('$quoted', NULL, NULL, '{}', 20, 0);")
+  page=$(pgbench_tps "SELECT * FROM search_page('$quoted', NULL, NULL, '{}', 20, 0, NULL);")
+  api=$(SEARCH_PATHS="$S&q=${text// /%20}" wrk -t2 -c16 -d"$DURATION" --latency -s bench/search.lua "$URL")
+  echo "$api" >&2
+  rps=$(echo "$api" | summarise | cut -d'|' -f1)
+  p99=$(echo "$api" | summarise | cut -d'|' -f3)
+  SQL_ROWS+=("| $catalog | q=$text | $(printf '%.0f' "$rps") | $p99 | $ranking | $page | $(echo "scale=2; $rps / $ranking" | bc) | $(echo "scale=2; $rps / $page" | bc) |")
+}
+
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 ROWS=()
 SEEDED=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM products")
 log "seeded catalog ($SEEDED products)"
 while IFS= read -r row; do ROWS+=("$row"); done < <(rows "seeded ($SEEDED)")
+for text in reine margarita pizza; do beside "seeded ($SEEDED)" "$text"; done
 
 log "generating $GENERATED products (3 sizes, 8 to 9 ingredients each)"
 START=$(date +%s.%N)
@@ -126,6 +152,7 @@ read -r DOCS WORDS ITEMS < <(psql "$DATABASE_URL" -tA -F' ' -c \
 TOSCANA=$(curl -sf "$URL/api/v1/search?q=toscana&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 log "generated: $TOTAL products, $DOCS search documents, in ${GENERATION}s; q=toscana finds $TOSCANA"
 while IFS= read -r row; do ROWS+=("$row"); done < <(rows "generated ($TOTAL)")
+for text in reine margarita pizza; do beside "generated ($TOTAL)" "$text"; done
 
 {
   echo "# Search benchmark results"
@@ -140,5 +167,11 @@ while IFS= read -r row; do ROWS+=("$row"); done < <(rows "generated ($TOTAL)")
   echo "| catalog | query | clients | requests/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "The API beside its own SQL in the same run, 16 clients each: pgbench calling \`search_products\` (the ranking alone) and \`search_page\` (the one statement the API runs per search: filters, ranking, facets and highlights), then wrk on the API; the last two columns are the API's rate as a share of each."
+  echo
+  echo "| catalog | query | API requests/s | API p99 | search_products calls/s | search_page calls/s | API / search_products | API / search_page |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${SQL_ROWS[@]}"
 } > bench/SEARCH_RESULTS.md
 cat bench/SEARCH_RESULTS.md

@@ -124,13 +124,23 @@ pub struct CatalogSnapshot {
     /// `products` as customers see them, same order.
     pub public: Vec<MenuProduct>,
     extras: Vec<IngredientRow>,
+    /// Position of each product in `products` and `public`, by id.
+    index: HashMap<Uuid, usize>,
     checked: Checked,
 }
 
 impl CatalogSnapshot {
     pub fn product(&self, id: Uuid) -> Option<&MenuProduct> {
-        self.public.iter().find(|p| p.id == id)
+        self.index.get(&id).map(|&i| &self.public[i])
     }
+}
+
+fn index_of(products: &[Product]) -> HashMap<Uuid, usize> {
+    products
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect()
 }
 
 /// A pause of a product in a shop; `until` none means until resumed.
@@ -177,12 +187,7 @@ impl ShopMenuState {
 
     /// Whether the shop can sell the product now (false for one unknown or withdrawn).
     pub fn product_available(&self, product_id: Uuid, at: DateTime<Utc>) -> bool {
-        match self
-            .catalog
-            .products
-            .iter()
-            .position(|p| p.id == product_id)
-        {
+        match self.catalog.index.get(&product_id).copied() {
             Some(i) => {
                 self.pause_of(product_id, at).is_none() && self.sizes_in_stock[i].contains(&true)
             }
@@ -192,28 +197,34 @@ impl ShopMenuState {
 
     /// The catalog's products with this shop's availability at `at`.
     pub fn products(&self, at: DateTime<Utc>) -> Vec<MenuProduct> {
-        self.catalog
-            .public
-            .iter()
-            .zip(&self.sizes_in_stock)
-            .map(|(p, in_stock)| {
-                let mut p = p.clone();
-                p.currency = self.shop.currency.clone();
-                let pause = self.pause_of(p.id, at);
-                for (size, ok) in p.sizes.iter_mut().zip(in_stock) {
-                    size.available = Some(*ok && pause.is_none());
-                }
-                let any = in_stock.contains(&true);
-                p.available = Some(any && pause.is_none());
-                p.unavailable_reason = match (pause, any) {
-                    (Some(_), _) => Some(UnavailableReason::Paused),
-                    (None, false) => Some(UnavailableReason::OutOfStock),
-                    (None, true) => None,
-                };
-                p.paused_until = pause.and_then(|p| p.until);
-                p
-            })
+        (0..self.catalog.public.len())
+            .map(|i| self.product_at(i, at))
             .collect()
+    }
+
+    /// One product on sale with this shop's availability at `at` (none when not on sale).
+    pub fn product(&self, id: Uuid, at: DateTime<Utc>) -> Option<MenuProduct> {
+        let i = *self.catalog.index.get(&id)?;
+        Some(self.product_at(i, at))
+    }
+
+    fn product_at(&self, i: usize, at: DateTime<Utc>) -> MenuProduct {
+        let in_stock = &self.sizes_in_stock[i];
+        let mut p = self.catalog.public[i].clone();
+        p.currency = self.shop.currency.clone();
+        let pause = self.pause_of(p.id, at);
+        for (size, ok) in p.sizes.iter_mut().zip(in_stock) {
+            size.available = Some(*ok && pause.is_none());
+        }
+        let any = in_stock.contains(&true);
+        p.available = Some(any && pause.is_none());
+        p.unavailable_reason = match (pause, any) {
+            (Some(_), _) => Some(UnavailableReason::Paused),
+            (None, false) => Some(UnavailableReason::OutOfStock),
+            (None, true) => None,
+        };
+        p.paused_until = pause.and_then(|p| p.until);
+        p
     }
 
     fn menu(&self, at: DateTime<Utc>) -> Menu {
@@ -579,6 +590,7 @@ fn clone_snapshot(s: &CatalogSnapshot) -> CatalogSnapshot {
         products: s.products.clone(),
         public: s.public.clone(),
         extras: s.extras.clone(),
+        index: s.index.clone(),
         checked: s.checked,
     }
 }
@@ -614,6 +626,7 @@ fn load_snapshot(conn: &mut PgConnection, checked: Checked) -> AppResult<Catalog
                 version,
                 tag,
                 categories,
+                index: index_of(&products),
                 products,
                 public,
                 extras,

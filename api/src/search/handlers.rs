@@ -6,7 +6,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{run_search, SearchQuery, SearchResults};
-use crate::catalog::ALLERGENS;
+use crate::catalog::{CatalogCache, ALLERGENS};
 use crate::error::{AppResult, Violations};
 use crate::http::{ApiQuery, PageParams};
 use crate::state::AppState;
@@ -109,10 +109,17 @@ impl SearchParams {
 pub async fn search(
     state: web::Data<AppState>,
     engine: web::Data<super::SearchService>,
+    catalog: web::Data<CatalogCache>,
     params: ApiQuery<SearchParams>,
 ) -> AppResult<HttpResponse> {
     let query = params.into_inner().validate()?;
-    let results = run_search(&state.pool, engine.algolia.as_deref(), query).await?;
+    let results = run_search(
+        &state.pool,
+        catalog.into_inner(),
+        engine.algolia.as_deref(),
+        query,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(results))
 }
 

@@ -18,14 +18,13 @@ pub use handlers::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use chrono::Utc;
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::catalog::{
-    apply_availability, load_products, resolve_category, shop_stock, Product, ProductQuery,
-};
+use crate::catalog::{resolve_category, CatalogCache, CatalogSnapshot, MenuProduct, ShopMenuState};
 use crate::config::Config;
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
@@ -94,8 +93,9 @@ pub struct Highlights {
 /// One product found.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct SearchHit {
-    /// The catalog product; with `shop_id`, `available` says whether that shop can make it now.
-    pub product: Product,
+    /// The product as the menu shows it (no recipe quantities); with `shop_id`, `available` says
+    /// whether that shop can sell it now.
+    pub product: MenuProduct,
     /// Relevance, higher first; comparable only within one search (and its pages).
     #[schema(example = 5.9)]
     pub score: f64,
@@ -192,28 +192,48 @@ fn resolve_scope(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Scop
     Ok(Scope { category, shop })
 }
 
-/// Reads the products found, in the engine's order (products withdrawn since are dropped), with
-/// the shop's availability when the search is for a shop.
-fn products_in_order(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-    scope: &Scope,
-) -> AppResult<HashMap<Uuid, Product>> {
-    let mut products = load_products(
-        conn,
-        &ProductQuery {
-            ids: Some(ids.to_vec()),
-            ..Default::default()
-        },
-    )?;
-    if let Some((shop_id, currency)) = &scope.shop {
-        let stock = shop_stock(conn, *shop_id)?;
-        apply_availability(&mut products, &stock);
-        for p in &mut products {
-            p.currency = currency.clone();
-        }
+/// Where a search takes its products from: the catalog cache the menus use, and for a search
+/// in a shop that shop's menu state (stock and pauses), both kept current by their versions.
+pub(crate) struct Source {
+    catalog: Arc<CatalogSnapshot>,
+    shop: Option<Arc<ShopMenuState>>,
+}
+
+impl Source {
+    /// Read before the engine is asked; no query while the cache's listener vouches for it. An
+    /// unknown shop is left for the engine's scope check to name.
+    async fn current(
+        pool: &PgPool,
+        cache: &Arc<CatalogCache>,
+        shop_id: Option<Uuid>,
+    ) -> AppResult<Source> {
+        let shop = match shop_id {
+            None => None,
+            Some(id) => match cache.clone().shop_view_async(pool, id).await {
+                Ok(view) => Some(view),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let catalog = match &shop {
+            Some(view) => view.catalog.clone(),
+            None => cache.clone().catalog_async(pool).await?,
+        };
+        Ok(Source { catalog, shop })
     }
-    Ok(products.into_iter().map(|p| (p.id, p)).collect())
+
+    /// The products found, by id, with the shop's availability when the search is for a shop;
+    /// a product withdrawn since the engine indexed it is dropped.
+    fn products(&self, ids: &[Uuid]) -> HashMap<Uuid, MenuProduct> {
+        let now = Utc::now();
+        ids.iter()
+            .filter_map(|id| match &self.shop {
+                Some(view) => view.product(*id, now),
+                None => self.catalog.product(*id).cloned(),
+            })
+            .map(|p| (p.id, p))
+            .collect()
+    }
 }
 
 fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<String> {
@@ -225,21 +245,23 @@ fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<Strin
 /// answer), otherwise with PostgreSQL.
 pub async fn run_search(
     pool: &PgPool,
+    catalog: Arc<CatalogCache>,
     algolia: Option<&AlgoliaClient>,
     query: SearchQuery,
 ) -> AppResult<SearchResults> {
-    let q = query.clone();
-    let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
     if let Some(client) = algolia {
+        let q = query.clone();
+        let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
         match client
             .search(&algolia::search_request(&query, &scope))
             .await
         {
             Ok(answer) => {
-                return db::run(pool, move |conn| {
+                let source = Source::current(pool, &catalog, query.shop_id).await?;
+                return {
                     let (found, facets, total) = algolia::found(&answer, query.offset);
                     let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
-                    let mut products = products_in_order(conn, &ids, &scope)?;
+                    let mut products = source.products(&ids);
                     let items: Vec<SearchHit> = found
                         .into_iter()
                         .filter_map(|f| {
@@ -257,15 +279,15 @@ pub async fn run_search(
                         total,
                         engine: Engine::Algolia,
                     })
-                })
-                .await;
+                };
             }
             Err(e) => {
                 tracing::warn!(error = %e, "Algolia search failed; answering from PostgreSQL")
             }
         }
     }
-    db::run(pool, move |conn| postgres::search(conn, &query, &scope)).await
+    let source = Source::current(pool, &catalog, query.shop_id).await?;
+    db::run(pool, move |conn| postgres::search(conn, &query, &source)).await
 }
 
 #[cfg(test)]

@@ -1,28 +1,28 @@
-//! The PostgreSQL engine. The `search_products` SQL function (see the `search` migration) turns
-//! the text into a `tsquery` (every word in its French-stem, English-stem and exact forms, the
-//! last word as a prefix, misspelt words corrected against the vocabulary by trigram similarity),
-//! matches it against the documents the database keeps per product, ranks (weighted ts_rank of
-//! the exact words, then of the tolerant forms, plus the similarity of the name) and counts the
-//! facets. This module reads its rows, then the products and their highlights.
+//! The PostgreSQL engine: one statement per search. The `search_page` SQL function (see the
+//! `search_one_query` migration) resolves the filters, turns the text into a `tsquery` (every
+//! word in its French-stem, English-stem and exact forms, the last word as a prefix, misspelt
+//! words corrected against the vocabulary by trigram similarity), matches it against the
+//! documents the database keeps per product, ranks (weighted ts_rank of the exact words, then of
+//! the tolerant forms, plus the similarity of the name), counts the facets and marks the page's
+//! highlights. The products themselves come from the catalog cache the menus use.
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
+use uuid::Uuid;
 
 use super::{
-    highlight, next_cursor, products_in_order, Engine, Facets, Found, Highlights, Scope, SearchHit,
-    SearchQuery, SearchResults,
+    highlight, next_cursor, Engine, Facets, Highlights, SearchHit, SearchQuery, SearchResults,
 };
-use crate::catalog::Product;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 #[derive(QueryableByName)]
 struct Row {
     #[diesel(sql_type = Text)]
     kind: String,
     #[diesel(sql_type = Nullable<diesel::sql_types::Uuid>)]
-    product_id: Option<uuid::Uuid>,
+    product_id: Option<Uuid>,
     #[diesel(sql_type = Nullable<Double>)]
     score: Option<f64>,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -31,155 +31,140 @@ struct Row {
     facet: Option<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
     count: Option<i64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Uuid>)]
+    category_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    currency: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    name_marked: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    description_marked: Option<String>,
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    ingredient_names: Option<Vec<String>>,
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    ingredients_marked: Option<Vec<String>>,
 }
 
-/// One page of matches, the facet counts and the total, in one statement.
-fn find(
-    conn: &mut PgConnection,
-    query: &SearchQuery,
-    scope: &Scope,
-) -> AppResult<(Vec<Found>, Facets, i64)> {
-    let rows: Vec<Row> = diesel::sql_query("SELECT * FROM search_products($1, $2, $3, $4, $5, $6)")
+/// A product found, with its highlights as the database marked them.
+struct Hit {
+    rank: i64,
+    product_id: Uuid,
+    score: f64,
+    name: Option<String>,
+    description: Option<String>,
+    /// Ingredient name → its marked form, for the ingredients that match.
+    ingredients: HashMap<String, String>,
+}
+
+/// What one `search_page` statement answers.
+struct Page {
+    hits: Vec<Hit>,
+    facets: Facets,
+}
+
+fn find(conn: &mut PgConnection, query: &SearchQuery) -> AppResult<Page> {
+    let rows: Vec<Row> = diesel::sql_query("SELECT * FROM search_page($1, $2, $3, $4, $5, $6, $7)")
         .bind::<Text, _>(&query.text)
-        .bind::<Nullable<diesel::sql_types::Uuid>, _>(scope.category.as_ref().map(|c| c.0))
+        .bind::<Nullable<Text>, _>(query.category.as_deref())
         .bind::<Nullable<Bool>, _>(query.vegetarian)
         .bind::<Array<Text>, _>(&query.allergen_free)
         .bind::<BigInt, _>(query.limit)
         .bind::<BigInt, _>(query.offset)
+        .bind::<Nullable<diesel::sql_types::Uuid>, _>(query.shop_id)
         .load(conn)?;
-    let mut hits: Vec<(i64, Found)> = Vec::new();
-    let mut facets = Facets::default();
+    let mut page = Page {
+        hits: Vec::new(),
+        facets: Facets::default(),
+    };
     for row in rows {
-        match (row.kind.as_str(), row.product_id, row.facet, row.count) {
-            ("hit", Some(product_id), _, _) => hits.push((
-                row.rank.unwrap_or_default(),
-                Found {
+        match row.kind.as_str() {
+            "scope" => {
+                if query.category.is_some() && row.category_id.is_none() {
+                    return Err(AppError::field(
+                        "category",
+                        "unknown",
+                        "no category has this id or slug",
+                    ));
+                }
+                if query.shop_id.is_some() && row.currency.is_none() {
+                    return Err(AppError::field("shop_id", "unknown", "no shop has this id"));
+                }
+            }
+            "hit" => {
+                let Some(product_id) = row.product_id else {
+                    continue;
+                };
+                page.hits.push(Hit {
+                    rank: row.rank.unwrap_or_default(),
                     product_id,
                     score: round(row.score.unwrap_or_default()),
-                    highlights: Highlights::default(),
-                },
-            )),
-            ("category", _, Some(value), Some(n)) => {
-                facets.category.insert(value, n);
+                    name: row.name_marked,
+                    description: row.description_marked,
+                    ingredients: row
+                        .ingredient_names
+                        .unwrap_or_default()
+                        .into_iter()
+                        .zip(row.ingredients_marked.unwrap_or_default())
+                        .collect(),
+                });
             }
-            ("vegetarian", _, Some(value), Some(n)) => {
-                facets.vegetarian.insert(value, n);
+            "category" => {
+                if let (Some(value), Some(n)) = (row.facet, row.count) {
+                    page.facets.category.insert(value, n);
+                }
+            }
+            "vegetarian" => {
+                if let (Some(value), Some(n)) = (row.facet, row.count) {
+                    page.facets.vegetarian.insert(value, n);
+                }
             }
             _ => {}
         }
     }
-    hits.sort_by_key(|(rank, _)| *rank);
-    let total = facets.vegetarian.values().sum();
-    Ok((hits.into_iter().map(|(_, f)| f).collect(), facets, total))
+    page.hits.sort_by_key(|h| h.rank);
+    Ok(page)
 }
 
 fn round(score: f64) -> f64 {
     (score * 10_000.0).round() / 10_000.0
 }
 
-/// Marks the query's words in each text (`None` for a text without match), in one statement.
-fn headlines(
-    conn: &mut PgConnection,
-    text: &str,
-    bodies: &[String],
-) -> AppResult<Vec<Option<String>>> {
-    #[derive(QueryableByName)]
-    struct Marked {
-        #[diesel(sql_type = Nullable<Text>)]
-        marked: Option<String>,
-    }
-    let rows: Vec<Marked> = diesel::sql_query(
-        "SELECT search_headline(t.body, q.query) AS marked
-         FROM unnest($2::text[]) WITH ORDINALITY AS t(body, ord),
-              (SELECT search_query($1, TRUE) AS query) AS q
-         ORDER BY t.ord",
-    )
-    .bind::<Text, _>(text)
-    .bind::<Array<Text>, _>(bodies)
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| r.marked.as_deref().and_then(highlight::to_html))
-        .collect())
-}
-
-/// The highlights of each product: its name, description and ingredients that match.
-fn highlight_products(
-    conn: &mut PgConnection,
-    text: &str,
-    products: &[&Product],
-) -> AppResult<Vec<Highlights>> {
-    // Each distinct text once: most pizzas share their mozzarella.
-    let mut bodies: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut slot = |body: &str| -> usize {
-        if let Some(i) = index.get(body) {
-            return *i;
-        }
-        bodies.push(body.to_string());
-        index.insert(body.to_string(), bodies.len() - 1);
-        bodies.len() - 1
-    };
-    let slots: Vec<(usize, usize, Vec<usize>)> = products
-        .iter()
-        .map(|p| {
-            (
-                slot(&p.name),
-                slot(&p.description),
-                p.ingredients.iter().map(|i| slot(i)).collect(),
-            )
-        })
-        .collect();
-    let marked = headlines(conn, text, &bodies)?;
-    Ok(slots
-        .into_iter()
-        .map(|(name, description, ingredients)| {
-            let ingredients: Vec<String> = ingredients
-                .into_iter()
-                .filter_map(|i| marked[i].clone())
-                .collect();
-            Highlights {
-                name: marked[name].clone(),
-                description: marked[description].clone(),
-                ingredients: (!ingredients.is_empty()).then_some(ingredients),
-            }
-        })
-        .collect())
-}
-
 pub(super) fn search(
     conn: &mut PgConnection,
     query: &SearchQuery,
-    scope: &Scope,
+    source: &super::Source,
 ) -> AppResult<SearchResults> {
-    let (found, facets, total) = find(conn, query, scope)?;
-    let ids: Vec<uuid::Uuid> = found.iter().map(|f| f.product_id).collect();
-    let mut products = products_in_order(conn, &ids, scope)?;
-    let kept: Vec<(Found, Product)> = found
+    let page = find(conn, query)?;
+    let total = page.facets.vegetarian.values().sum();
+    let ids: Vec<Uuid> = page.hits.iter().map(|h| h.product_id).collect();
+    let mut products = source.products(&ids);
+    let items: Vec<SearchHit> = page
+        .hits
         .into_iter()
-        .filter_map(|f| {
-            let product = products.remove(&f.product_id)?;
-            Some((f, product))
-        })
-        .collect();
-    let highlights = highlight_products(
-        conn,
-        &query.text,
-        &kept.iter().map(|(_, p)| p).collect::<Vec<_>>(),
-    )?;
-    let items: Vec<SearchHit> = kept
-        .into_iter()
-        .zip(highlights)
-        .map(|((found, product), highlights)| SearchHit {
-            product,
-            score: found.score,
-            highlights,
+        .filter_map(|hit| {
+            let product = products.remove(&hit.product_id)?;
+            // The matching ingredients, in the product's own order.
+            let ingredients: Vec<String> = product
+                .ingredients
+                .iter()
+                .filter_map(|ingredient| hit.ingredients.get(&ingredient.name))
+                .filter_map(|marked| highlight::to_html(marked))
+                .collect();
+            Some(SearchHit {
+                highlights: Highlights {
+                    name: hit.name.as_deref().and_then(highlight::to_html),
+                    description: hit.description.as_deref().and_then(highlight::to_html),
+                    ingredients: (!ingredients.is_empty()).then_some(ingredients),
+                },
+                product,
+                score: hit.score,
+            })
         })
         .collect();
     Ok(SearchResults {
         next_cursor: next_cursor(query, items.len(), total),
         items,
-        facets: facets.complete(),
+        facets: page.facets.complete(),
         total,
         engine: Engine::Postgres,
     })

@@ -167,12 +167,15 @@ async fn answers_have_the_product_shape_a_score_and_highlights() {
         "allergens",
         "ingredients",
         "sizes",
-        "steps",
-        "active",
         "currency",
     ] {
         assert!(product.get(field).is_some(), "product.{field}");
     }
+    // Items as light as the menu's: what a result list shows, no recipe quantities or steps.
+    assert!(product.get("steps").is_none());
+    assert!(product["sizes"][0].get("recipe").is_none());
+    assert!(product["sizes"][0]["price_cents"].as_i64().unwrap() > 0);
+    assert!(product["ingredients"][0]["id"].is_string());
     assert_eq!(
         product["available"],
         Value::Null,
@@ -369,7 +372,32 @@ async fn with_a_shop_each_product_says_whether_its_stock_can_make_it() {
     assert_eq!(there["items"][0]["product"]["available"], true);
     let anywhere = search(&app, &q("margherita")).await;
     assert_eq!(anywhere["items"][0]["product"]["available"], Value::Null);
+
+    // A product paused in the shop is unavailable there at once, for that reason; resumed, it
+    // is back (the search reads the menu's own per-shop state).
+    let coca = here_product(&app, shop, "coca").await;
+    assert_eq!(coca["available"], true);
+    let path = format!("/api/v1/shops/{shop}/menu/{}", coca["id"].as_str().unwrap());
+    let res = app
+        .send("PATCH", &path, Some(&manager), json!({"available": false}))
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let paused = here_product(&app, shop, "coca").await;
+    assert_eq!(paused["available"], false);
+    assert_eq!(paused["unavailable_reason"], "paused");
+    let elsewhere = search(&app, &format!("{}&shop_id={other}", q("coca"))).await;
+    assert_eq!(elsewhere["items"][0]["product"]["available"], true);
+    let res = app
+        .send("PATCH", &path, Some(&manager), json!({"available": true}))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(here_product(&app, shop, "coca").await["available"], true);
     app.assert_stock_matches_movements().await;
+}
+
+async fn here_product(app: &TestApp, shop: uuid::Uuid, text: &str) -> Value {
+    let body = search(app, &format!("{}&shop_id={shop}", q(text))).await;
+    body["items"][0]["product"].clone()
 }
 
 #[tokio::test]

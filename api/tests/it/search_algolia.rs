@@ -208,9 +208,10 @@ async fn with_algolia_searches_are_answered_by_algolia_in_the_same_shape() {
         hit["product"]["available"], true,
         "availability comes from the shop's stock"
     );
-    assert!(hit["product"]["sizes"][0]["recipe"]
-        .as_array()
-        .is_some_and(|r| !r.is_empty()));
+    // The menu's light product: prices, no recipe quantities.
+    assert!(hit["product"]["sizes"][0]["price_cents"].as_i64().unwrap() > 0);
+    assert!(hit["product"]["sizes"][0].get("recipe").is_none());
+    assert!(hit["product"].get("steps").is_none());
     assert_eq!(hit["score"], 1.0);
     assert_eq!(hit["highlights"], json!({"name": "<mark>Reine</mark>"}));
     assert_eq!(

@@ -1890,8 +1890,11 @@ export interface components {
         /** @description One product found. */
         SearchHit: {
             highlights: components["schemas"]["Highlights"];
-            /** @description The catalog product; with `shop_id`, `available` says whether that shop can make it now. */
-            product: components["schemas"]["Product"];
+            /**
+             * @description The product as the menu shows it (no recipe quantities); with `shop_id`, `available` says
+             *     whether that shop can sell it now.
+             */
+            product: components["schemas"]["MenuProduct"];
             /**
              * Format: double
              * @description Relevance, higher first; comparable only within one search (and its pages).

@@ -12,12 +12,13 @@ import { ToastProvider } from "../ui/Toast";
 import { MenuPage } from "./MenuPage";
 
 
-function renderMenu() {
-  mockApi({
+function renderMenu(routes: Parameters<typeof mockApi>[0] = {}) {
+  const api = mockApi({
     [`GET /api/v1/shops/${SHOP_ID}`]: () => json(shop),
     [`GET /api/v1/shops/${SHOP_ID}/menu`]: () => json({ ...menu, shop_id: SHOP_ID }),
+    ...routes,
   });
-  return render(
+  return { ...render(
     <I18nProvider initialLocale="fr">
       <ToastProvider>
         <AuthProvider>
@@ -33,7 +34,7 @@ function renderMenu() {
         </AuthProvider>
       </ToastProvider>
     </I18nProvider>,
-  );
+  ), api };
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -71,6 +72,30 @@ describe("the menu page", () => {
     await user.click(screen.getByLabelText("Sans fruits à coque"));
     expect(screen.queryByRole("heading", { name: "Chèvre miel" })).not.toBeInTheDocument();
     expect(screen.getByRole("heading", { name: "Margherita" })).toBeInTheDocument();
+  });
+
+  it("asks the search endpoint only when its own filter finds nothing, and shows its hits", async () => {
+    const user = userEvent.setup();
+    const margherita = menu.categories[0]!.products[0]!;
+    const { api } = renderMenu({
+      "GET /api/v1/search": () =>
+        json({ items: [{ product: margherita, score: 1, highlights: {} }], facets: { category: {}, vegetarian: {} }, total: 1, next_cursor: null, engine: "postgres" }),
+    });
+    await screen.findByRole("heading", { name: "Margherita" });
+    await user.type(screen.getByLabelText("Rechercher sur la carte"), "chevre");
+    expect(screen.getByRole("heading", { name: "Chèvre miel" })).toBeInTheDocument();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.seen.filter((r) => r.url.includes("/search"))).toHaveLength(0);
+
+    await user.clear(screen.getByLabelText("Rechercher sur la carte"));
+    await user.type(screen.getByLabelText("Rechercher sur la carte"), "margarita");
+    expect(await screen.findByRole("heading", { name: "Au plus près de « margarita »" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Margherita" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Chèvre miel" })).not.toBeInTheDocument();
+    const asked = api.seen.filter((r) => r.url.includes("/search")).map((r) => new URL(r.url).searchParams);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.get("q")).toBe("margarita");
+    expect(asked[0]!.get("shop_id")).toBe(SHOP_ID);
   });
 
   it("adds a customised pizza to the cart, with an estimated price", async () => {

@@ -13,6 +13,7 @@ import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useToast } from "../ui/Toast";
 import { allergenName } from "./allergens";
 import { filterMenu, hasActiveFilters, menuAllergens, NO_FILTERS, type MenuFilters } from "./menuSearch";
+import { useNearMatches } from "./nearMatches";
 import { ProductDialog } from "./ProductDialog";
 import { showsVegetarian } from "./productFacts";
 
@@ -108,7 +109,9 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
 
   const visible = useMemo(() => filterMenu(menu.categories, filters), [menu, filters]);
   const allergens = useMemo(() => menuAllergens(menu), [menu]);
-  const resultCount = visible.reduce((n, c) => n + c.products.length, 0);
+  const localCount = visible.reduce((n, c) => n + c.products.length, 0);
+  const near = useNearMatches(menu, filters, localCount);
+  const resultCount = localCount || (near?.length ?? 0);
   const productId = params.get("product");
   const openProduct = useMemo(() => {
     for (const category of menu.categories) {
@@ -209,7 +212,20 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
         </nav>
       )}
 
-      {visible.length === 0 ? (
+      {visible.length === 0 && near && near.length > 0 ? (
+        <section className="menu-section" aria-labelledby="h-near-matches">
+          <h2 id="h-near-matches" className="section-title">
+            {t("menu.nearMatches", { query: filters.query.trim() })}
+          </h2>
+          <ul className="product-grid">
+            {near.map((product) => (
+              <li key={product.id}>
+                <ProductCard product={product} currency={menu.currency} onOpen={() => open(product)} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : visible.length === 0 ? (
         <div className="panel">
           <p>{t("menu.noResult")}</p>
           <button type="button" className="button" onClick={() => setFilters(NO_FILTERS)}>

@@ -106,6 +106,7 @@ export const en: Record<MessageKey, string> = {
   "menu.without": "No {allergen}",
   "menu.resetFilters": "Clear search and filters",
   "menu.resultCount": "Products found: {count}",
+  "menu.nearMatches": "Closest to “{query}”",
   "menu.noResult": "No product matches your search.",
   "menu.categories": "Menu categories",
   "menu.vegetarian": "Vegetarian",

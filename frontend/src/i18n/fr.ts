@@ -104,6 +104,7 @@ export const fr = {
   "menu.without": "Sans {allergen}",
   "menu.resetFilters": "Effacer la recherche et les filtres",
   "menu.resultCount": "Produits trouvés : {count}",
+  "menu.nearMatches": "Au plus près de « {query} »",
   "menu.noResult": "Aucun produit ne correspond à votre recherche.",
   "menu.categories": "Catégories de la carte",
   "menu.vegetarian": "Végétarien",
