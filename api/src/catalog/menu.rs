@@ -74,6 +74,9 @@ pub fn apply_availability(products: &mut [Product], stock: &HashMap<Uuid, i64>) 
 /// short while; the instance that changes the catalog drops its copy at once, the others within
 /// [`CATALOG_CACHE_TTL`].
 pub struct CatalogSnapshot {
+    /// The catalog's version (`catalog_version`) read before the rest: the data is at least this
+    /// recent, so an order priced from it checks this number in its transaction.
+    version: i64,
     categories: Vec<Category>,
     products: Vec<Product>,
     extras: Vec<IngredientRow>,
@@ -121,8 +124,27 @@ impl CatalogCache {
     }
 }
 
+/// What orders price from: the version and the products on sale (with their sizes and recipes)
+/// and the extra toppings.
+impl CatalogSnapshot {
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    pub fn extras(&self) -> &[IngredientRow] {
+        &self.extras
+    }
+}
+
 fn load_snapshot(conn: &mut PgConnection) -> AppResult<CatalogSnapshot> {
     Ok(CatalogSnapshot {
+        version: crate::schema::catalog_version::table
+            .select(crate::schema::catalog_version::version)
+            .first(conn)?,
         products: load_products(conn, &ProductQuery::default())?,
         categories: categories::table
             .order((categories::position, categories::name))

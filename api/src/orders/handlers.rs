@@ -19,6 +19,7 @@ use super::model::{find_visible, load_view, load_views, Order, OrderRow};
 use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
+use crate::catalog::CatalogCache;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, PageParams};
@@ -95,6 +96,7 @@ pub async fn quote(
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     user: CurrentUser,
     req: HttpRequest,
     body: ApiJson<serde_json::Value>,
@@ -153,7 +155,7 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = placement::place_order(conn, &order_request, &user, terms)?;
+        let order = placement::place_order(conn, &order_request, &user, terms, &catalog)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))
