@@ -522,9 +522,7 @@ fn write_order(
                     .map_err(AppError::internal)?;
             Err(shortage_error(shortages))
         }
-        (other, _, _) => Err(AppError::internal(format!(
-            "place_order answered {other}"
-        ))),
+        (other, _, _) => Err(AppError::internal(format!("place_order answered {other}"))),
     }
 }
 

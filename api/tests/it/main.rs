@@ -9,6 +9,7 @@ mod catalog;
 mod fake_algolia;
 mod fake_smtp;
 mod operations;
+mod order_placement;
 mod orders;
 mod orders_concurrency;
 mod payments;
