@@ -20,7 +20,7 @@ DURATION=${DURATION:-10s}
 PORT=${BENCH_ORDERS_PORT:-8600}
 DB=orders_bench
 TPCB=orders_bench_tpcb
-ORDER_SQL=${ORDER_SQL:-bench/order_sql.pgbench}
+ORDER_SQL=$(realpath "${ORDER_SQL:-bench/order_sql.pgbench}")
 OUT=${OUT:-artifacts/bench/orders.md}
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; }
 command -v pgbench >/dev/null || { echo "pgbench is needed (apt-get install postgresql-contrib or postgresql-client)" >&2; exit 1; }
@@ -101,7 +101,7 @@ pg() { # key label clients db pgbench-args...
   local key=$1 label=$2 clients=$3 db=$4 out stats; shift 4
   log "$label, $clients clients"
   rm -f "$TMP"/pgb.*
-  out=$(cd "$TMP" && pgbench -n -M prepared -c "$clients" -j 2 -T "$SECS" -l --log-prefix=pgb "$@" "$PG_SERVER_URL/$db" 2>&1)
+  out=$(cd "$TMP" && pgbench -n -M prepared -c "$clients" -j 2 -T "$SECS" -l --log-prefix=pgb "$@" "$PG_SERVER_URL/$db" 2>&1) || { echo "$out" >&2; echo "pgbench failed" >&2; exit 1; }
   echo "$out" >&2
   stats=$(cat "$TMP"/pgb.* | python3 -c '
 import sys

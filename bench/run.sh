@@ -88,3 +88,8 @@ ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
   printf '%s\n' "${ROWS[@]}"
 } > bench/RESULTS.md
 cat bench/RESULTS.md
+
+# Order placement against pgbench's references on the same server (issue 15): bench/orders.sh,
+# its own database and port, its table in artifacts/bench/orders.md.
+kill $SERVER 2>/dev/null || true
+BIN=$BIN DURATION=$DURATION bash bench/orders.sh
