@@ -91,3 +91,7 @@ cat bench/RESULTS.md
 
 # The menu against nginx serving the same bytes (its own section of RESULTS.md).
 bash bench/menu.sh
+# Order placement against pgbench's references on the same server (issue 15): bench/orders.sh,
+# its own database and port, its table in artifacts/bench/orders.md.
+kill $SERVER 2>/dev/null || true
+BIN=$BIN DURATION=$DURATION bash bench/orders.sh

@@ -33,6 +33,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    catalog_version (id) {
+        id -> Bool,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     categories (id) {
         id -> Uuid,
         slug -> Text,
@@ -439,6 +446,7 @@ diesel::joinable!(users -> shops (shop_id));
 diesel::allow_tables_to_appear_in_same_query!(
     addresses,
     audit_log,
+    catalog_version,
     categories,
     client_failures,
     idempotency_keys,

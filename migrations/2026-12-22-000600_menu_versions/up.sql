@@ -42,17 +42,20 @@ BEGIN
     PERFORM pg_notify('menu_changes', shop::text);
 END $$;
 
-CREATE TRIGGER catalog_version_categories AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
+-- BEFORE each statement: the writer takes the version row before it touches the catalog, so it
+-- never holds a catalog row an order's foreign key checks wait on while it waits for that order
+-- (place_order() reads the version under a share lock to check the cached prices it was given).
+CREATE TRIGGER catalog_version_categories BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER catalog_version_products AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON products
+CREATE TRIGGER catalog_version_products BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON products
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER catalog_version_sizes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON product_sizes
+CREATE TRIGGER catalog_version_sizes BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON product_sizes
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER catalog_version_recipes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON recipe_items
+CREATE TRIGGER catalog_version_recipes BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON recipe_items
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER catalog_version_steps AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON recipe_steps
+CREATE TRIGGER catalog_version_steps BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON recipe_steps
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
-CREATE TRIGGER catalog_version_ingredients AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ingredients
+CREATE TRIGGER catalog_version_ingredients BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ingredients
     FOR EACH STATEMENT EXECUTE FUNCTION bump_catalog_version();
 
 CREATE FUNCTION shop_menu_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -133,6 +133,20 @@ impl CatalogSnapshot {
     pub fn product(&self, id: Uuid) -> Option<&MenuProduct> {
         self.index.get(&id).map(|&i| &self.public[i])
     }
+
+    /// What orders price from: the version (checked again in the order's transaction), the
+    /// products on sale with their sizes and recipes, and the extra toppings.
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    pub fn extras(&self) -> &[IngredientRow] {
+        &self.extras
+    }
 }
 
 fn index_of(products: &[Product]) -> HashMap<Uuid, usize> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
 use diesel::sql_types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -62,7 +62,7 @@ struct LockedLine {
 }
 
 /// An ingredient the shop does not have enough of.
-#[derive(Serialize, ToSchema, Debug, Clone)]
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
 pub struct Shortage {
     pub ingredient_id: Uuid,
     pub name: String,
@@ -133,20 +133,7 @@ pub fn change_stock(
         }
     }
     if !shortages.is_empty() {
-        let names: Vec<String> = shortages
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} (needs {} {}, {} left)",
-                    s.name, s.needed, s.unit, s.available
-                )
-            })
-            .collect();
-        return Err(AppError::Conflict {
-            detail: format!("not enough stock: {}", names.join(", ")),
-            errors: Vec::new(),
-            extra: Some(serde_json::json!({ "missing_ingredients": shortages })),
-        });
+        return Err(shortage_error(shortages));
     }
     let amounts: Vec<i64> = deltas.iter().map(|(_, d)| *d).collect();
     diesel::sql_query(
@@ -172,6 +159,25 @@ pub fn change_stock(
     .execute(conn)?;
     announce_availability(conn, shop_id, &deltas, &locked)?;
     Ok(())
+}
+
+/// The refusal of a stock change some ingredients are short for: a 409 naming each of them, with
+/// `extra.missing_ingredients`.
+pub fn shortage_error(shortages: Vec<Shortage>) -> AppError {
+    let names: Vec<String> = shortages
+        .iter()
+        .map(|s| {
+            format!(
+                "{} (needs {} {}, {} left)",
+                s.name, s.needed, s.unit, s.available
+            )
+        })
+        .collect();
+    AppError::Conflict {
+        detail: format!("not enough stock: {}", names.join(", ")),
+        errors: Vec::new(),
+        extra: Some(serde_json::json!({ "missing_ingredients": shortages })),
+    }
 }
 
 /// Announces on the shop's feed the ingredients whose stock went through a level some recipe or

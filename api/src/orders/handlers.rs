@@ -19,6 +19,7 @@ use super::model::{find_visible, load_view, load_views, Order, OrderRow};
 use super::placement::{self, OrderRequest, QuoteRequest};
 use super::pricing::PricedLine;
 use crate::auth::{CurrentUser, Role};
+use crate::catalog::CatalogCache;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, PageParams};
@@ -95,6 +96,7 @@ pub async fn quote(
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
+    catalog: web::Data<CatalogCache>,
     user: CurrentUser,
     req: HttpRequest,
     body: ApiJson<serde_json::Value>,
@@ -121,6 +123,13 @@ pub async fn place(
         window_minutes: state.config.payment_expiry_minutes,
         online: state.config.online_payments,
     };
+    // The cached catalog the cart is priced from, read before the transaction (no query while
+    // the cache's listener vouches for it); place_order() checks its version in the transaction.
+    let snapshot = catalog
+        .clone()
+        .into_inner()
+        .catalog_async(&state.pool)
+        .await?;
     let outcome = db::transaction_retrying(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
@@ -153,7 +162,8 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order = placement::place_order(conn, &order_request, &user, terms)?;
+        let order =
+            placement::place_order(conn, &order_request, &user, terms, &catalog, &snapshot)?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))

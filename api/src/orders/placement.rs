@@ -1,23 +1,24 @@
 //! Placing an order: who it is for (the customer, or for an order taker an account or a walk-in),
-//! where it goes, what it costs; then, in the caller's transaction, its lines, its number and its
-//! ingredients taken from the shop's stock. A quote runs the same checks and keeps nothing.
-
-use std::collections::BTreeMap;
+//! where it goes, what it costs (from the catalog cache, checked against the catalog's version in
+//! the transaction); then, in the caller's transaction and one statement (`place_order()` in SQL),
+//! its lines, its number and its ingredients taken from the shop's stock. A quote runs the same
+//! checks and keeps nothing.
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
+use diesel::sql_types;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::checks::{check_address, check_minimum, check_notes, open_shop};
-use super::lifecycle::{record_status, Move};
 use super::model::{DeliveryAddress, HistoryEntry, Order, OrderLineView};
-use super::pricing::{price_cart, CartItem, PricedCart};
+use super::pricing::{price_cart, CartItem, PriceList, PricedCart, MAX_LINES};
 use crate::auth::{CurrentUser, Role};
+use crate::catalog::{CatalogCache, CatalogSnapshot};
 use crate::error::{AppError, AppResult, Violations};
-use crate::inventory::{change_stock, Movement, Reason};
-use crate::schema::{addresses, order_line_modifications, order_lines, orders, shops, users};
+use crate::inventory::{shortage_error, Shortage};
+use crate::schema::{addresses, order_line_modifications, order_lines, users};
 use crate::shops::{is_open_at, next_opening, shop_timezone, Shop};
 use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
 
@@ -225,6 +226,8 @@ pub fn place_order(
     req: &OrderRequest,
     user: &CurrentUser,
     terms: PaymentTerms,
+    catalog: &CatalogCache,
+    snapshot: &CatalogSnapshot,
 ) -> AppResult<Order> {
     if user.is_staff() && !user.can_access_shop(req.shop_id) {
         return Err(AppError::field(
@@ -301,41 +304,21 @@ pub fn place_order(
             None
         }
     };
-    let cart = price_cart(conn, &shop, req.fulfilment, &req.items, &mut v)?;
+    let (cart, version) = price_for_order(conn, snapshot, &shop, req, &mut v)?;
     if let Some(cart) = cart.as_ref().filter(|_| v.is_empty()) {
         check_minimum(&shop, cart, &mut v);
     }
     v.into_result()?;
+    // A product paused in this shop: a 409 naming the line.
     super::checks::check_products_on_menu(conn, shop.id, &req.items)?;
-    let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
+    let mut cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
 
-    // Lines first; the contended rows (the shop's order counter, whose number the history and the
-    // shop's feed carry, then its stock rows in ingredient-id order) last, so they stay locked only
-    // until the commit that follows. Every order takes them in the same order: concurrent orders
-    // wait, never deadlock.
     let order_id = Uuid::new_v4();
     let status = if req.payment_method == PaymentMethod::Online {
         Status::PendingPayment
     } else {
         Status::Placed
     };
-    write_lines(conn, order_id, &cart)?;
-    let number: i32 = diesel::update(shops::table.find(shop.id))
-        .set(shops::next_order_number.eq(shops::next_order_number + 1))
-        .returning(shops::next_order_number - 1)
-        .get_result(conn)?;
-    record_status(
-        conn,
-        &Move {
-            order_id,
-            shop_id: shop.id,
-            number,
-            from: None,
-            to: status,
-            actor: Some(user.id),
-            note: None,
-        },
-    )?;
     let expires_at = (status == Status::PendingPayment)
         .then(|| Utc::now() + Duration::minutes(terms.window_minutes));
     let notes = req
@@ -344,45 +327,41 @@ pub fn place_order(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    let created_at: chrono::DateTime<Utc> = diesel::insert_into(orders::table)
-        .values((
-            orders::id.eq(order_id),
-            orders::shop_id.eq(shop.id),
-            orders::number.eq(number),
-            orders::customer_id.eq(customer.id),
-            orders::created_by.eq(user.id),
-            orders::status.eq(status),
-            orders::fulfilment.eq(req.fulfilment),
-            orders::payment_method.eq(req.payment_method),
-            orders::customer_name.eq(&customer.name),
-            orders::customer_phone.eq(&customer.phone),
-            orders::customer_email.eq(&customer.email),
-            orders::delivery_line1.eq(address.as_ref().map(|a| a.line1.clone())),
-            orders::delivery_line2.eq(address.as_ref().and_then(|a| a.line2.clone())),
-            orders::delivery_postal_code.eq(address.as_ref().map(|a| a.postal_code.clone())),
-            orders::delivery_city.eq(address.as_ref().map(|a| a.city.clone())),
-            orders::delivery_instructions.eq(address.as_ref().and_then(|a| a.instructions.clone())),
-            orders::notes.eq(&notes),
-            orders::subtotal_cents.eq(cart.subtotal_cents),
-            orders::delivery_fee_cents.eq(cart.delivery_fee_cents),
-            orders::total_cents.eq(cart.total_cents),
-            orders::currency.eq(&cart.currency),
-            orders::expires_at.eq(expires_at),
-        ))
-        .returning(orders::created_at)
-        .get_result(conn)?;
-    let takes: BTreeMap<Uuid, i64> = cart.needs.iter().map(|(i, q)| (*i, -q)).collect();
-    change_stock(
-        conn,
-        shop.id,
-        &takes,
-        &Movement {
-            reason: Reason::Order,
-            order_id: Some(order_id),
-            actor_id: Some(user.id),
-            note: None,
-        },
-    )?;
+    let new_order = serde_json::json!({
+        "id": order_id,
+        "shop_id": shop.id,
+        "customer_id": customer.id,
+        "created_by": user.id,
+        "status": status.as_str(),
+        "fulfilment": req.fulfilment.as_str(),
+        "payment_method": req.payment_method.as_str(),
+        "customer_name": customer.name,
+        "customer_phone": customer.phone,
+        "customer_email": customer.email,
+        "delivery_line1": address.as_ref().map(|a| &a.line1),
+        "delivery_line2": address.as_ref().and_then(|a| a.line2.as_ref()),
+        "delivery_postal_code": address.as_ref().map(|a| &a.postal_code),
+        "delivery_city": address.as_ref().map(|a| &a.city),
+        "delivery_instructions": address.as_ref().and_then(|a| a.instructions.as_ref()),
+        "notes": notes,
+        "expires_at": expires_at,
+    });
+    let mut placed = write_order(conn, &new_order, &cart, version)?;
+    if placed.is_none() {
+        // The cached catalog is older than the tables: drop it, and price this order again from
+        // the tables in this transaction (its problems told the same way).
+        catalog.invalidate();
+        let mut v = Violations::new();
+        let fresh = price_cart(conn, &shop, req.fulfilment, &req.items, &mut v)?;
+        if let Some(cart) = fresh.as_ref().filter(|_| v.is_empty()) {
+            check_minimum(&shop, cart, &mut v);
+        }
+        v.into_result()?;
+        cart = fresh.ok_or_else(|| AppError::internal("priced cart missing"))?;
+        placed = write_order(conn, &new_order, &cart, None)?;
+    }
+    let (number, created_at) =
+        placed.ok_or_else(|| AppError::internal("an order priced from the tables was stale"))?;
     // The answer is built from what was written: no read while the locks are held.
     Ok(Order {
         id: order_id,
@@ -428,6 +407,123 @@ pub fn place_order(
         created_at,
         updated_at: created_at,
     })
+}
+
+/// Prices the order from the catalog cache, with the version it was read at; a cart with any
+/// problem (or whose products the cache does not know) is priced from the tables instead, which
+/// tell each problem exactly (version `None`: nothing to check later).
+fn price_for_order(
+    conn: &mut PgConnection,
+    snapshot: &CatalogSnapshot,
+    shop: &Shop,
+    req: &OrderRequest,
+    v: &mut Violations,
+) -> AppResult<(Option<PricedCart>, Option<i64>)> {
+    let fee = match req.fulfilment {
+        Fulfilment::Delivery => shop.delivery_fee_cents,
+        Fulfilment::Pickup => 0,
+    };
+    if (1..=MAX_LINES).contains(&req.items.len()) {
+        let list = PriceList::from_catalog(snapshot.products(), snapshot.extras(), &req.items);
+        let mut problems = Violations::new();
+        if let Some(cart) = list
+            .price(&req.items, fee, &shop.currency, &mut problems)
+            .filter(|_| problems.is_empty())
+        {
+            return Ok((Some(cart), Some(snapshot.version())));
+        }
+    }
+    Ok((price_cart(conn, shop, req.fulfilment, &req.items, v)?, None))
+}
+
+/// One row of `place_order()` (migration 2026-12-23-000700).
+#[derive(QueryableByName)]
+struct Placed {
+    #[diesel(sql_type = sql_types::Text)]
+    outcome: String,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Integer>)]
+    number: Option<i32>,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
+    created_at: Option<chrono::DateTime<Utc>>,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Jsonb>)]
+    shortages: Option<serde_json::Value>,
+}
+
+/// Writes the order in one round trip (`place_order()` in SQL): lines, history, the shop's
+/// counter, its stock (locked in ingredient-id order, checked, taken, one movement each) and the
+/// shop's feed. `version`: the catalog version the cart was priced at. Answers the order's number
+/// and time, `None` when that version is no longer the catalog's (nothing written), and a 409
+/// naming every ingredient short (the caller's transaction then keeps nothing).
+fn write_order(
+    conn: &mut PgConnection,
+    new_order: &serde_json::Value,
+    cart: &PricedCart,
+    version: Option<i64>,
+) -> AppResult<Option<(i32, chrono::DateTime<Utc>)>> {
+    let mut new_order = new_order.clone();
+    new_order["subtotal_cents"] = cart.subtotal_cents.into();
+    new_order["delivery_fee_cents"] = cart.delivery_fee_cents.into();
+    new_order["total_cents"] = cart.total_cents.into();
+    new_order["currency"] = cart.currency.clone().into();
+    let lines: Vec<serde_json::Value> = cart
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(position, line)| {
+            let modifications: Vec<serde_json::Value> = line
+                .added
+                .iter()
+                .map(|m| (m, ModificationKind::Add))
+                .chain(line.removed.iter().map(|m| (m, ModificationKind::Remove)))
+                .map(|(m, kind)| {
+                    serde_json::json!({
+                        "ingredient_id": m.ingredient_id,
+                        "ingredient_name": m.name,
+                        "kind": kind.as_str(),
+                        "price_cents": m.price_cents,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "id": Uuid::new_v4(),
+                "position": position + 1,
+                "product_id": line.product_id,
+                "product_name": line.product_name,
+                "size_code": line.size,
+                "size_label": line.size_label,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "line_total_cents": line.line_total_cents,
+                "modifications": modifications,
+            })
+        })
+        .collect();
+    let (ids, quantities): (Vec<Uuid>, Vec<i64>) = cart
+        .needs
+        .iter()
+        .filter(|(_, q)| **q > 0)
+        .map(|(i, q)| (*i, *q))
+        .unzip();
+    let placed: Placed = diesel::sql_query(
+        "SELECT outcome, number, created_at, shortages FROM place_order($1, $2, $3, $4, $5)",
+    )
+    .bind::<sql_types::Nullable<sql_types::BigInt>, _>(version)
+    .bind::<sql_types::Jsonb, _>(&new_order)
+    .bind::<sql_types::Jsonb, _>(serde_json::Value::Array(lines))
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
+    .bind::<sql_types::Array<sql_types::BigInt>, _>(&quantities)
+    .get_result(conn)?;
+    match (placed.outcome.as_str(), placed.number, placed.created_at) {
+        ("placed", Some(number), Some(at)) => Ok(Some((number, at))),
+        ("stale_catalog", _, _) => Ok(None),
+        ("out_of_stock", _, _) => {
+            let shortages: Vec<Shortage> =
+                serde_json::from_value(placed.shortages.unwrap_or_default())
+                    .map_err(AppError::internal)?;
+            Err(shortage_error(shortages))
+        }
+        (other, _, _) => Err(AppError::internal(format!("place_order answered {other}"))),
+    }
 }
 
 pub(super) fn write_lines(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::catalog::ProductKind;
+use crate::catalog::{IngredientRow, Product, ProductKind};
 use crate::error::{AppResult, Violations};
 use crate::schema::{ingredients, product_sizes, products, recipe_items};
 use crate::shops::Shop;
@@ -172,6 +172,59 @@ impl PriceList {
             recipes,
             ingredients: ingredient_info,
         })
+    }
+
+    /// The same list from the catalog cache, without a query: the sizes and recipes of the cart's
+    /// products among `products` (those on sale), the extras among `extras` and the names of the
+    /// recipes' ingredients. An ingredient neither in a recipe nor an extra is unknown here (the
+    /// tables may know it as "not an extra"): a cart priced with problems is priced again from
+    /// the tables, which name them exactly.
+    pub fn from_catalog(
+        products: &[Product],
+        extras: &[IngredientRow],
+        items: &[CartItem],
+    ) -> PriceList {
+        let mut list = PriceList::default();
+        for extra in extras {
+            list.ingredients.insert(
+                extra.id,
+                (
+                    extra.name.clone(),
+                    extra.can_be_extra,
+                    extra.extra_quantity,
+                    extra.extra_price_cents,
+                ),
+            );
+        }
+        let wanted: HashSet<Uuid> = items.iter().map(|i| i.product_id).collect();
+        for product in products.iter().filter(|p| wanted.contains(&p.id)) {
+            for size in &product.sizes {
+                // Recipes are keyed by size; the cache has no size ids, any key unique here does.
+                let size_id = Uuid::from_u128(list.sizes.len() as u128 + 1);
+                for line in &size.recipe {
+                    list.ingredients
+                        .entry(line.ingredient_id)
+                        .or_insert_with(|| (line.name.clone(), false, 0, 0));
+                }
+                list.recipes.insert(
+                    size_id,
+                    size.recipe
+                        .iter()
+                        .map(|l| (l.ingredient_id, l.quantity))
+                        .collect(),
+                );
+                list.sizes.push(SizeInfo {
+                    size_id,
+                    product_id: product.id,
+                    code: size.code.clone(),
+                    label: size.label.clone(),
+                    price_cents: size.price_cents,
+                    product_name: product.name.clone(),
+                    kind: product.kind,
+                });
+            }
+        }
+        list
     }
 
     /// Prices `items` from this list: sizes, extras and removals per line, the delivery `fee`, and

@@ -10,6 +10,7 @@ mod fake_algolia;
 mod fake_smtp;
 mod menu;
 mod operations;
+mod order_placement;
 mod orders;
 mod orders_concurrency;
 mod payments;

@@ -1,0 +1,276 @@
+//! Placement through `place_order()` priced from the catalog cache: a catalog changed behind the
+//! cache (another instance, or SQL) is never what an order pays, and a change racing an order
+//! waits for it.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Uuid as SqlUuid};
+use serde_json::json;
+
+use crate::helpers::assert_problem;
+use crate::orders::Scene;
+
+fn catalog_version(conn: &mut PgConnection) -> i64 {
+    ocpizza::schema::catalog_version::table
+        .select(ocpizza::schema::catalog_version::version)
+        .first(conn)
+        .unwrap()
+}
+
+fn set_price_sql(
+    product: uuid::Uuid,
+    code: &'static str,
+    cents: i32,
+) -> impl FnOnce(&mut PgConnection) -> (i64, i64) {
+    move |conn| {
+        let before = catalog_version(conn);
+        diesel::sql_query(
+            "UPDATE product_sizes SET price_cents = $3 WHERE product_id = $1 AND code = $2",
+        )
+        .bind::<SqlUuid, _>(product)
+        .bind::<diesel::sql_types::Text, _>(code)
+        .bind::<Integer, _>(cents)
+        .execute(conn)
+        .unwrap();
+        (before, catalog_version(conn))
+    }
+}
+
+#[tokio::test]
+async fn a_price_changed_behind_the_cache_is_the_price_the_next_order_pays() {
+    let s = Scene::new().await;
+    let margherita = s.products["margherita"];
+    let body = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "cash",
+                      "items": [s.item("margherita", "large", 2)]});
+    // The first order loads the cache.
+    let first = s.place(&s.customer, body.clone()).await;
+    assert_eq!(first.status(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let old_price = first["lines"][0]["unit_price_cents"].as_i64().unwrap();
+    // Another instance (here: SQL) changes the price; this instance's cache is not told.
+    let (before, after) = s
+        .app
+        .with_db(set_price_sql(margherita, "large", 1999))
+        .await;
+    assert_eq!(
+        after,
+        before + 1,
+        "every catalog statement bumps the version"
+    );
+    assert_ne!(old_price, 1999);
+    let second = s.place(&s.customer, body.clone()).await;
+    assert_eq!(second.status(), 201);
+    let second: serde_json::Value = second.json().await.unwrap();
+    assert_eq!(second["lines"][0]["unit_price_cents"], 1999);
+    assert_eq!(second["lines"][0]["line_total_cents"], 3998);
+    assert_eq!(second["subtotal_cents"], 3998);
+    // What was written is what was answered.
+    let id: uuid::Uuid = second["id"].as_str().unwrap().parse().unwrap();
+    let (subtotal, unit): (i32, i32) = s
+        .app
+        .with_db(move |conn| {
+            use ocpizza::schema::{order_lines, orders};
+            let subtotal = orders::table
+                .find(id)
+                .select(orders::subtotal_cents)
+                .first(conn)
+                .unwrap();
+            let unit = order_lines::table
+                .filter(order_lines::order_id.eq(id))
+                .select(order_lines::unit_price_cents)
+                .first(conn)
+                .unwrap();
+            (subtotal, unit)
+        })
+        .await;
+    assert_eq!((subtotal, unit), (3998, 1999));
+    // The next order is priced from the reloaded cache at the new price too.
+    let third: serde_json::Value = s.place(&s.customer, body).await.json().await.unwrap();
+    assert_eq!(third["lines"][0]["unit_price_cents"], 1999);
+    assert_eq!(
+        third["number"].as_i64().unwrap(),
+        second["number"].as_i64().unwrap() + 1
+    );
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
+async fn a_product_withdrawn_behind_the_cache_is_refused_naming_its_line() {
+    let s = Scene::new().await;
+    let margherita = s.products["margherita"];
+    let body = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "cash",
+                      "items": [s.item("coca-cola", "33cl", 1), s.item("margherita", "large", 1)]});
+    assert_eq!(s.place(&s.customer, body.clone()).await.status(), 201);
+    let orders_before = s
+        .app
+        .with_db(move |conn| {
+            diesel::sql_query("UPDATE products SET active = false WHERE id = $1")
+                .bind::<SqlUuid, _>(margherita)
+                .execute(conn)
+                .unwrap();
+            ocpizza::schema::orders::table
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await;
+    let problem = assert_problem(s.place(&s.customer, body).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "items[1].product_id");
+    assert_eq!(problem["errors"][0]["code"], "unknown");
+    let orders_after = s
+        .app
+        .with_db(|conn| {
+            ocpizza::schema::orders::table
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(orders_before, orders_after, "nothing kept");
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
+async fn a_catalog_change_racing_an_order_holds_it_until_committed_and_the_order_pays_the_new_price(
+) {
+    let s = Scene::new().await;
+    let margherita = s.products["margherita"];
+    let body = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "cash",
+                      "items": [s.item("margherita", "large", 1)]});
+    assert_eq!(s.place(&s.customer, body.clone()).await.status(), 201);
+    // A catalog writer changes the price and holds its transaction open.
+    let (changed_tx, changed_rx) = std::sync::mpsc::channel::<()>();
+    let (commit_tx, commit_rx) = std::sync::mpsc::channel::<()>();
+    let url = s.app.db.url.clone();
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::sql_query("UPDATE product_sizes SET price_cents = 2222 WHERE product_id = $1 AND code = 'large'")
+                .bind::<SqlUuid, _>(margherita)
+                .execute(conn)?;
+            changed_tx.send(()).unwrap();
+            commit_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap();
+    });
+    tokio::task::spawn_blocking(move || changed_rx.recv().unwrap())
+        .await
+        .unwrap();
+    let (client, url, token) = (
+        s.app.client.clone(),
+        s.app.url("/api/v1/orders"),
+        s.customer.clone(),
+    );
+    let order = tokio::spawn(async move {
+        let res = client
+            .post(url)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (
+            res.status().as_u16(),
+            res.json::<serde_json::Value>().await.unwrap(),
+        )
+    });
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        !order.is_finished(),
+        "the order waits for the catalog change to end"
+    );
+    commit_tx.send(()).unwrap();
+    writer.await.unwrap();
+    let (status, placed) = tokio::time::timeout(Duration::from_secs(10), order)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, 201, "{placed}");
+    assert_eq!(placed["lines"][0]["unit_price_cents"], 2222);
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
+async fn place_order_refuses_a_short_stock_naming_each_ingredient_and_a_stale_version_writing_nothing(
+) {
+    let s = Scene::new().await;
+    let shop = s.shop;
+    let counts = |conn: &mut PgConnection| {
+        (
+            ocpizza::schema::orders::table
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap(),
+            ocpizza::schema::order_status_history::table
+                .count()
+                .get_result::<i64>(conn)
+                .unwrap(),
+        )
+    };
+    let before = s.app.with_db(counts).await;
+    let (stale, short) = s
+        .app
+        .with_db(move |conn| {
+            #[derive(QueryableByName)]
+            struct Row {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                outcome: String,
+                #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Jsonb>)]
+                shortages: Option<serde_json::Value>,
+            }
+            let (ingredient, quantity): (uuid::Uuid, i64) = ocpizza::schema::stock::table
+                .filter(ocpizza::schema::stock::shop_id.eq(shop))
+                .order(ocpizza::schema::stock::ingredient_id)
+                .select((
+                    ocpizza::schema::stock::ingredient_id,
+                    ocpizza::schema::stock::quantity,
+                ))
+                .first(conn)
+                .unwrap();
+            let user: uuid::Uuid = ocpizza::schema::users::table
+                .select(ocpizza::schema::users::id)
+                .first(conn)
+                .unwrap();
+            let order = json!({"id": uuid::Uuid::new_v4(), "shop_id": shop, "created_by": user,
+                "status": "placed", "fulfilment": "pickup", "payment_method": "cash",
+                "customer_name": "Test", "subtotal_cents": 100, "delivery_fee_cents": 0,
+                "total_cents": 100, "currency": "EUR"});
+            let call = |conn: &mut PgConnection, version: Option<i64>, quantity: i64| -> Row {
+                diesel::sql_query(
+                    "SELECT outcome, shortages FROM place_order($1, $2, '[]', $3, $4)",
+                )
+                .bind::<diesel::sql_types::Nullable<BigInt>, _>(version)
+                .bind::<diesel::sql_types::Jsonb, _>(&order)
+                .bind::<diesel::sql_types::Array<SqlUuid>, _>(vec![ingredient])
+                .bind::<diesel::sql_types::Array<BigInt>, _>(vec![quantity])
+                .get_result(conn)
+                .unwrap()
+            };
+            let version = catalog_version(conn);
+            let stale = call(conn, Some(version - 1), 1).outcome;
+            // The caller rolls back a refusal (the history entry written before the check goes too).
+            let mut short = None;
+            let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
+                short = Some(call(conn, Some(version), quantity + 1));
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            let short = short.unwrap();
+            (
+                stale,
+                (short.outcome, short.shortages, ingredient, quantity),
+            )
+        })
+        .await;
+    assert_eq!(stale, "stale_catalog");
+    let (outcome, shortages, ingredient, quantity) = short;
+    assert_eq!(outcome, "out_of_stock");
+    let shortages = shortages.unwrap();
+    assert_eq!(shortages[0]["ingredient_id"], ingredient.to_string());
+    assert_eq!(shortages[0]["needed"], quantity + 1);
+    assert_eq!(shortages[0]["available"], quantity);
+    // The stale call wrote nothing, not even a history entry.
+    assert_eq!(s.app.with_db(counts).await, before);
+    s.app.assert_stock_matches_movements().await;
+}
