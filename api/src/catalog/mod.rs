@@ -2,7 +2,7 @@
 //! their sizes, prices, recipes and steps, and each shop's menu with availability from its stock.
 //!
 //! `model` holds the rows, views and typed kinds, `loading` assembles products, `categories`,
-//! `ingredients` and `products` hold the rules of changing them, `menu` a shop's menu and its
+//! `ingredients`, `products` and `product_changes` hold the rules of changing them, `menu` a shop's menu and its
 //! cache, `handlers` the HTTP side. Each file imports only those below it; other areas use the
 //! re-exports here.
 
@@ -12,6 +12,7 @@ pub mod ingredients;
 pub mod loading;
 mod menu;
 pub mod model;
+pub mod product_changes;
 pub mod products;
 
 pub use categories::CategoryInput;
@@ -20,6 +21,7 @@ pub use ingredients::IngredientInput;
 pub use loading::{load_product, load_products, resolve_category, ProductQuery};
 pub use menu::*;
 pub use model::*;
+pub use product_changes::{ProductPatch, RecipePatch, SizePatch};
 pub use products::{ProductInput, RecipeLineInput, SizeInput};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -8,6 +8,7 @@ mod backups;
 mod catalog;
 mod fake_algolia;
 mod fake_smtp;
+mod menu_editing;
 mod operations;
 mod orders;
 mod orders_concurrency;

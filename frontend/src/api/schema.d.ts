@@ -494,7 +494,14 @@ export interface paths {
         delete: operations["delete_product"];
         options?: never;
         head?: never;
-        /** Changes a product: text, category, prices, recipes, steps, or withdraws it (managers). */
+        /**
+         * Changes a product (managers and admins): text, category, steps, and its sizes merged by
+         *     code. `{"sizes": [{"code": "medium", "price_cents": 1300}]}` changes that price alone and
+         *     leaves labels, recipes and the other sizes as they are; `add_sizes` and `remove_sizes` add and
+         *     remove whole sizes; a size's `recipe: {set: [...], remove: [ingredient_id]}` sets or takes out
+         *     lines. An unknown size code or ingredient, a negative price, removing the last size or a
+         *     size's last recipe line is a 422 naming the field; nothing is written then.
+         */
         patch: operations["update_product"];
         trace?: never;
     };
@@ -1525,7 +1532,10 @@ export interface components {
             name?: string | null;
             /** Format: int32 */
             position?: number | null;
-            /** @description Replaces every size (prices and recipes) when given. */
+            /**
+             * @description Every size with its price and recipe (required to create; a change merges sizes by code,
+             *     see `ProductPatch`).
+             */
             sizes?: components["schemas"]["SizeInput"][] | null;
             slug?: string | null;
             /** @description Replaces the preparation steps when given. */
@@ -1541,6 +1551,49 @@ export interface components {
             items: components["schemas"]["Product"][];
             /** @description Pass it as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        /**
+         * @description A change to a product. Columns and steps given replace theirs; `sizes` merges by code (a
+         *     price alone changes that price alone); `add_sizes` and `remove_sizes` add and remove whole
+         *     sizes. A product keeps at least one size and every size at least one recipe line.
+         * @example {
+         *       "sizes": [
+         *         {
+         *           "code": "medium",
+         *           "price_cents": 1300
+         *         }
+         *       ]
+         *     }
+         */
+        ProductPatch: {
+            active?: boolean | null;
+            /** @description New sizes, each with its label, price and whole recipe. */
+            add_sizes?: components["schemas"]["SizeInput"][] | null;
+            /** @description Category id or slug. */
+            category?: string | null;
+            description?: string | null;
+            /**
+             * @description An external picture (`https://…`) or a path on this site; an uploaded photo
+             *     (`PUT /products/{id}/image`) sets it itself.
+             */
+            image_url?: string | null;
+            /** @description `pizza`, `drink`, `dessert` or `starter`. */
+            kind?: string | null;
+            name?: string | null;
+            /** Format: int32 */
+            position?: number | null;
+            /**
+             * @description Codes of the sizes to remove.
+             * @example [
+             *       "small"
+             *     ]
+             */
+            remove_sizes?: string[] | null;
+            /** @description Changes to sizes the product has, by code. */
+            sizes?: components["schemas"]["SizePatch"][] | null;
+            slug?: string | null;
+            /** @description Replaces the preparation steps when given. */
+            steps?: string[] | null;
         };
         /** @description A product sold, over its sizes. */
         ProductSales: {
@@ -1664,6 +1717,16 @@ export interface components {
              * @description Null for a chain-wide memo.
              */
             shop_id?: string | null;
+        };
+        /**
+         * @description Changes to one size's recipe: lines set (added, or their quantity changed) and ingredients
+         *     taken out; the other lines stay as they are.
+         */
+        RecipePatch: {
+            /** @description Ingredients taken out of this size's recipe. */
+            remove?: string[];
+            /** @description Lines added, or whose quantity changes, by ingredient. */
+            set?: components["schemas"]["RecipeLineInput"][];
         };
         RefreshRequest: {
             refresh_token: string;
@@ -1892,6 +1955,22 @@ export interface components {
              */
             price_cents: number;
             recipe: components["schemas"]["RecipeLineInput"][];
+        };
+        /** @description A change to a size the product has, found by its code; what is left out stays as it is. */
+        SizePatch: {
+            /**
+             * @description The size changed.
+             * @example medium
+             */
+            code: string;
+            /** @example Moyenne (30 cm) */
+            label?: string | null;
+            /**
+             * Format: int32
+             * @example 1300
+             */
+            price_cents?: number | null;
+            recipe?: null | components["schemas"]["RecipePatch"];
         };
         SizeSales: {
             name: string;
@@ -5018,7 +5097,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductInput"];
+                "application/json": components["schemas"]["ProductPatch"];
             };
         };
         responses: {
