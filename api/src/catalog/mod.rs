@@ -2,12 +2,15 @@
 //! their sizes, prices, recipes and steps, and each shop's menu with availability from its stock.
 //!
 //! `model` holds the rows, views and typed kinds, `loading` assembles products, `categories`,
-//! `ingredients`, `products` and `product_changes` hold the rules of changing them, `menu` a shop's menu and its
-//! cache, `handlers` the HTTP side. Each file imports only those below it; other areas use the
+//! `ingredients`, `products` and `product_changes` hold the rules of changing them, `images` the
+//! product photos, `menu` a shop's menu and its cache, `handlers` and `image_handlers` the HTTP
+//! side. Each file imports only those below it; other areas use the
 //! re-exports here.
 
 pub mod categories;
 mod handlers;
+mod image_handlers;
+pub mod images;
 pub mod ingredients;
 pub mod loading;
 mod menu;
@@ -17,6 +20,7 @@ pub mod products;
 
 pub use categories::CategoryInput;
 pub use handlers::*;
+pub use image_handlers::*;
 pub use ingredients::IngredientInput;
 pub use loading::{load_product, load_products, resolve_category, ProductQuery};
 pub use menu::*;
@@ -35,5 +39,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::create_product)
         .service(handlers::update_product)
         .service(handlers::delete_product)
+        .service(image_handlers::put_product_image)
+        .service(image_handlers::delete_product_image)
+        .service(image_handlers::get_product_image)
+        .service(image_handlers::get_product_menu_image)
         .service(menu::shop_menu);
 }

@@ -17,7 +17,7 @@ use super::products::{
     ProductChange, ProductInput, RecipeLineInput, SizeInput, SLUG_TAKEN,
 };
 use crate::error::{AppError, AppResult, UniqueField, Violations};
-use crate::schema::{product_sizes, products, recipe_items};
+use crate::schema::{product_images, product_sizes, products, recipe_items};
 
 /// Changes to one size's recipe: lines set (added, or their quantity changed) and ingredients
 /// taken out; the other lines stay as they are.
@@ -266,6 +266,10 @@ pub fn change_product(
         .set(&edit.columns.form)
         .execute(conn)
         .taken("slug", SLUG_TAKEN)?;
+    if edit.columns.form.image_url.is_some() {
+        // An external picture replaces an uploaded photo.
+        diesel::delete(product_images::table.find(id)).execute(conn)?;
+    }
     if !edit.remove_sizes.is_empty() {
         let removed: Vec<Uuid> = edit.remove_sizes.iter().map(|c| current[c].id).collect();
         diesel::delete(product_sizes::table.filter(product_sizes::id.eq_any(removed)))

@@ -69,6 +69,8 @@ pub struct ProductForm {
     pub description: Option<String>,
     pub kind: Option<ProductKind>,
     pub image_url: Option<String>,
+    /// An external picture given as `image_url` is the menu's picture too.
+    pub menu_image_url: Option<String>,
     pub position: Option<i32>,
     pub active: Option<bool>,
     pub updated_at: DateTime<Utc>,
@@ -104,6 +106,7 @@ pub(super) fn checked_change(p: ProductInput, creating: bool, v: &mut Violations
             name: p.name.map(|n| n.trim().to_string()),
             description: p.description,
             kind: p.kind.as_deref().and_then(ProductKind::parse),
+            menu_image_url: p.image_url.clone(),
             image_url: p.image_url,
             position: p.position,
             active: p.active,
@@ -349,6 +352,7 @@ pub fn add_product(conn: &mut PgConnection, actor: Uuid, change: ProductChange) 
             products::description.eq(f.description.clone().unwrap_or_default()),
             products::kind.eq(f.kind.unwrap_or(ProductKind::Pizza)),
             products::image_url.eq(f.image_url.clone()),
+            products::menu_image_url.eq(f.image_url.clone()),
             products::position.eq(f.position.unwrap_or(0)),
             products::active.eq(f.active.unwrap_or(true)),
         ))

@@ -14,6 +14,7 @@ mod orders;
 mod orders_concurrency;
 mod payments;
 mod problems;
+mod product_images;
 mod reports;
 mod search;
 mod search_algolia;

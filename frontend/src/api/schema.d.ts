@@ -505,6 +505,52 @@ export interface paths {
         patch: operations["update_product"];
         trace?: never;
     };
+    "/api/v1/products/{product_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's photo as uploaded (or drawn by the seed). Public; cached for a year when asked
+         *     with its current version (`?v=`), otherwise for five minutes; an ETag answers 304s.
+         */
+        get: operations["get_product_image"];
+        /**
+         * Uploads a product's photo (managers and admins): a JPEG, PNG or WebP body up to 2 MB, its
+         *     type read from its bytes. It replaces the product's picture; the product's `image_url` and
+         *     `menu_image_url` then point at it and at a smaller rendition for menus (at most 480 × 360).
+         */
+        put: operations["put_product_image"];
+        post?: never;
+        /** Removes a product's picture (managers and admins). */
+        delete: operations["delete_product_image"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/image/menu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's picture for menus and lists, at most 480 × 360 (a JPEG, or the seed's SVG).
+         *     Cached like the photo.
+         */
+        get: operations["get_product_menu_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products/{product_id}/memos": {
         parameters: {
             query?: never;
@@ -1456,6 +1502,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * Format: binary
+         * @description The bytes of a JPEG, PNG or WebP photo.
+         */
+        PhotoBytes: string;
         PricedLine: {
             added: components["schemas"]["LineModification"][];
             /** Format: int32 */
@@ -1508,10 +1559,21 @@ export interface components {
             description: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description The product's picture: its photo (`/api/v1/products/{id}/image?v=…`, cached for a year)
+             *     or an external URL; null when it has none.
+             * @example /api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image?v=3f2a9c0d1e4b5a68
+             */
             image_url?: string | null;
             /** @description Names of its ingredients (largest quantity first in the medium size). */
             ingredients: string[];
             kind: components["schemas"]["ProductKind"];
+            /**
+             * @description A smaller picture for menus and lists (at most 480 px wide), or the same URL as
+             *     `image_url` when that is external.
+             * @example /api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image/menu?v=3f2a9c0d1e4b5a68
+             */
+            menu_image_url?: string | null;
             /** @example Reine */
             name: string;
             sizes: components["schemas"]["ProductSize"][];
@@ -5174,6 +5236,293 @@ export interface operations {
                 };
             };
             /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_product_image: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The picture's version, as in the product's URLs: with the current one the answer is
+                 *     cached for a year.
+                 */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["PhotoBytes"];
+                    "image/png": components["schemas"]["PhotoBytes"];
+                    "image/webp": components["schemas"]["PhotoBytes"];
+                    "image/svg+xml": components["schemas"]["PhotoBytes"];
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product, or it has no stored picture */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_product_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": components["schemas"]["PhotoBytes"];
+                "image/png": components["schemas"]["PhotoBytes"];
+                "image/webp": components["schemas"]["PhotoBytes"];
+            };
+        };
+        responses: {
+            /** @description The product with its new picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 2 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not image/jpeg, image/png or image/webp */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not the image its Content-Type says, or cannot be read (field `body`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_product_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product has no picture now */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_product_menu_image: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The picture's version, as in the product's URLs: with the current one the answer is
+                 *     cached for a year.
+                 */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menu's picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["PhotoBytes"];
+                    "image/svg+xml": components["schemas"]["PhotoBytes"];
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product, or it has no stored picture */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
             422: {
                 headers: {
                     [name: string]: unknown;
