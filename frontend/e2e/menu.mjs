@@ -86,10 +86,26 @@ async function axe(page, what) {
   else console.log(`  ok  axe: no serious or critical violation on ${what}`);
 }
 
-async function shot(page, name) {
+async function shot(page, name, { fullPage = true } = {}) {
   const path = `${OUT}/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   console.log(`  📸 ${path}`);
+}
+
+async function noHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) {
+    // The innermost elements that stick out, to say what to fix.
+    const wide = await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth;
+      return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > limit + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 1))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`);
+    });
+    console.log(`  !!  sticking out: ${wide.join(", ")}`);
+  }
+  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
 }
 
 const problems = [];
@@ -161,6 +177,7 @@ try {
     await uploaded.waitFor();
     const menuUrl = await uploaded.getAttribute("src");
     check(menuUrl !== before.menu_image_url, "the uploaded photo replaces the drawn picture");
+    await noHorizontalScroll(staff, `staff menu (${name} px)`);
     await shot(staff, `staff-menu-${name}`);
     await staff.context().close();
 
@@ -184,9 +201,9 @@ try {
     check(true, `the customer's product sheet shows the medium at ${price} €`);
     await sheet.getByRole("img", { name: `Photo : ${PRODUCT}` }).waitFor();
     await axe(customer, `customer menu sheet (${name} px)`);
-    await shot(customer, `menu-sheet-photo-${name}`);
+    await shot(customer, `menu-sheet-photo-${name}`, { fullPage: false });
     await sheet.getByRole("button", { name: /Fermer/ }).click();
-    await shot(customer, `menu-photo-${name}`);
+    await shot(customer, `menu-photo-${name}`, { fullPage: false });
     await customer.context().close();
   }
   check(axeFindings.length === 0, `no serious or critical axe violation${axeFindings.length ? `: ${axeFindings.join("; ")}` : ""}`);
