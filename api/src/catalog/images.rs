@@ -212,7 +212,7 @@ pub fn store_picture(
         product_images::updated_at.eq(Utc::now()),
     );
     diesel::insert_into(product_images::table)
-        .values((product_images::product_id.eq(product_id), row.clone()))
+        .values((product_images::product_id.eq(product_id), row))
         .on_conflict(product_images::product_id)
         .do_update()
         .set(row)
