@@ -98,7 +98,10 @@ mod generic {
         (
             "put",
             "/api/v1/products/{product_id}/image",
-            &[("413", "Body larger than 2 MB")],
+            &[
+                ("400", "The body could not be read"),
+                ("413", "Body larger than 2 MB"),
+            ],
         ),
         (
             "post",
