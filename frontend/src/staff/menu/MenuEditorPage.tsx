@@ -3,6 +3,7 @@
 // (changed alone) and recipe lines, and its steps. Every change is sent as the smallest PATCH.
 import { useState } from "react";
 import type { Ingredient, Product } from "../../api/types";
+import { allergenName } from "../../catalog/allergens";
 import { useI18n } from "../../i18n";
 import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { useDocumentTitle } from "../../ui/useDocumentTitle";
@@ -81,7 +82,7 @@ function ProductEditor({
         </span>{" "}
         <span>
           {t("menuEditor.allergens")}{" "}
-          {product.allergens.length ? product.allergens.join(", ") : t("menuEditor.noAllergen")}
+          {product.allergens.length ? product.allergens.map((a) => allergenName(t, a)).join(", ") : t("menuEditor.noAllergen")}
         </span>
       </p>
       <p className="menu-editor__note">{t("menuEditor.vegetarianNote")}</p>
