@@ -19,7 +19,7 @@ for key in "" pk_test_check; do
             pk_*:*) echo "nginx/check: Stripe not allowed with a key" >&2; exit 1 ;;
         esac
         envsubst '${SPA_CSP}' <nginx/nginx.conf.template |
-            sed "s/^user nginx;/user $(id -un);/; s#/var/run/nginx.pid#$WORK/nginx.pid#; s#/var/log/nginx/#$WORK/#g" \
+            sed "s/^user nginx;/user $(id -un);/; s#/var/run/nginx.pid#$WORK/nginx.pid#; s#/var/log/nginx/#$WORK/#g; s#/var/cache/nginx/#$WORK/#g" \
                 >"$WORK/container.conf"
         grep -q '\${' "$WORK/container.conf" && { echo "nginx/check: a placeholder is left in nginx.conf.template" >&2; exit 1; }
         "$NGINX" -t -q -c "$WORK/container.conf" -e "$WORK/error.log"

@@ -23,6 +23,8 @@ export CHROMIUM_PATH
 ensure_postgres
 DB_NAME=${E2E_DB_NAME:-ocpizza_e2e}
 WORK=$(mktemp -d /tmp/ocpizza-e2e.XXXXXX)
+# nginx's workers (nobody, when run as root) write the product pictures' cache under it.
+chmod 755 "$WORK"
 PIDS=() # what we started, stopped in reverse order
 
 cleanup() {
@@ -40,6 +42,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# E2E_PORT_BASE=N takes the ports from N on (N, N+1, …: six of them) instead of free ones the
+# system picks, for machines where each user has a range of ports.
+TAKEN_PORTS=0
+take_port() { # $1 the variable to set
+    if [[ -n ${E2E_PORT_BASE:-} ]]; then
+        printf -v "$1" '%s' "$((E2E_PORT_BASE + TAKEN_PORTS))"
+        TAKEN_PORTS=$((TAKEN_PORTS + 1))
+    else
+        printf -v "$1" '%s' "$(free_port)"
+    fi
+}
 free_port() {
     node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
@@ -58,9 +71,9 @@ fi
 log "database $DB_NAME"
 psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
 psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $DB_NAME" >/dev/null
-API_PORT=$(free_port)
-API2_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+take_port API_PORT
+take_port API2_PORT
+take_port NGINX_PORT
 export APP_ENV=development
 export DATABASE_URL=$PG_SERVER_URL/$DB_NAME
 export DB_SSLMODE=disable
@@ -92,9 +105,9 @@ wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
 
 # The same database behind a second API and nginx configured with Stripe keys, Stripe being the
 # fake in frontend/e2e/fake-stripe.mjs (its REST API, Stripe.js and signed webhooks).
-FAKE_STRIPE_PORT=$(free_port)
-STRIPE_API_PORT=$(free_port)
-STRIPE_NGINX_PORT=$(free_port)
+take_port FAKE_STRIPE_PORT
+take_port STRIPE_API_PORT
+take_port STRIPE_NGINX_PORT
 STRIPE_BASE_URL=http://127.0.0.1:$STRIPE_NGINX_PORT
 log "fake Stripe on 127.0.0.1:$FAKE_STRIPE_PORT, API with Stripe keys on 127.0.0.1:$STRIPE_API_PORT, nginx on 127.0.0.1:$STRIPE_NGINX_PORT"
 (
@@ -121,10 +134,10 @@ export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
-[[ " ${E2E_SUITES:-customer staff reports pauses budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
+[[ " ${E2E_SUITES:-customer staff reports pauses menu budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
 # E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), reports
-# (reports.mjs), pauses (pauses.mjs), budgets.
-SUITES=" ${E2E_SUITES:-customer staff reports pauses budgets} "
+# (reports.mjs), pauses (pauses.mjs), menu (menu.mjs, the menu back office), budgets.
+SUITES=" ${E2E_SUITES:-customer staff reports pauses menu budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -140,6 +153,10 @@ fi
 if [[ $SUITES == *" pauses "* ]]; then
     log "a product paused in one shop (frontend/e2e/pauses.mjs)"
     (cd frontend && node e2e/pauses.mjs)
+fi
+if [[ $SUITES == *" menu "* ]]; then
+    log "menu back office browser tests (frontend/e2e/menu.mjs)"
+    (cd frontend && node e2e/menu.mjs)
 fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"

@@ -21,7 +21,7 @@ pub struct ApiJson<T>(pub T);
 pub struct BodyLimit(pub usize);
 
 /// Reads a body up to `limit` bytes: a larger one (declared or sent) is a 413 problem.
-async fn read_limited(
+pub async fn read_limited(
     mut payload: Payload,
     declared_length: Option<usize>,
     limit: usize,
@@ -41,7 +41,8 @@ async fn read_limited(
     Ok(body.freeze())
 }
 
-fn declared_length(req: &HttpRequest) -> Option<usize> {
+/// The body's length as the client declared it (`Content-Length`).
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

@@ -96,6 +96,14 @@ mod generic {
             OPTIONAL_JSON_BODY,
         ),
         (
+            "put",
+            "/api/v1/products/{product_id}/image",
+            &[
+                ("400", "The body could not be read"),
+                ("413", "Body larger than 2 MB"),
+            ],
+        ),
+        (
             "post",
             "/api/v1/payments/stripe/webhook",
             &[("413", "Body larger than the limit (256 KiB)")],

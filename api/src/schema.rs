@@ -211,6 +211,22 @@ diesel::table! {
         position -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        menu_image_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    product_images (product_id) {
+        product_id -> Uuid,
+        content_type -> Text,
+        bytes -> Bytea,
+        width -> Int4,
+        height -> Int4,
+        menu_content_type -> Text,
+        menu_bytes -> Bytea,
+        version -> Text,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -423,6 +439,8 @@ diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
 diesel::joinable!(payments -> orders (order_id));
 diesel::joinable!(payments -> users (recorded_by));
+diesel::joinable!(product_images -> products (product_id));
+diesel::joinable!(product_images -> users (updated_by));
 diesel::joinable!(product_sizes -> products (product_id));
 diesel::joinable!(products -> categories (category_id));
 diesel::joinable!(recipe_items -> ingredients (ingredient_id));
@@ -458,6 +476,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     orders,
     password_reset_tokens,
     payments,
+    product_images,
     product_sizes,
     products,
     recipe_items,

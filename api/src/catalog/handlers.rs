@@ -13,6 +13,7 @@ use super::ingredients::{self, IngredientInput};
 use super::loading::{self, load_product};
 use super::menu::CatalogCache;
 use super::model::{Category, Ingredient, Product, ProductKind};
+use super::product_changes::{self, ProductPatch};
 use super::products::{self, ProductInput};
 use super::public::{MenuProduct, MenuProductPage};
 use crate::auth::{Authorized, Kitchen, Managers};
@@ -332,10 +333,20 @@ pub async fn create_product(
     Ok(HttpResponse::Created().json(product))
 }
 
-/// Changes a product: text, category, prices, recipes, steps, or withdraws it (managers).
+/// Changes a product (managers and admins): text, category, steps, and its sizes merged by
+/// code. `{"sizes": [{"code": "medium", "price_cents": 1300}]}` changes that price alone and
+/// leaves labels, recipes and the other sizes as they are; `add_sizes` and `remove_sizes` add and
+/// remove whole sizes; a size's `recipe: {set: [...], remove: [ingredient_id]}` sets or takes out
+/// lines. An unknown size code or ingredient, a negative price, removing the last size or a
+/// size's last recipe line is a 422 naming the field; nothing is written then.
 #[utoipa::path(patch, tag = "catalog", security(("bearer" = [])),
     params(("product_id" = Uuid, Path, description = "Product id")),
-    request_body = ProductInput,
+    request_body(content = ProductPatch, examples(
+        ("price" = (summary = "One price alone", value = json!({"sizes": [{"code": "medium", "price_cents": 1300}]}))),
+        ("recipe" = (summary = "Recipe lines set and taken out", value = json!({"sizes": [{"code": "large", "recipe": {"set": [{"ingredient_id": "7d3f6c2e-8a41-4f55-9a57-0c1b2d3e4f50", "quantity": 160}], "remove": ["0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d"]}}]}))),
+        ("sizes" = (summary = "A size added, another removed", value = json!({"add_sizes": [{"code": "xl", "label": "Géante (40 cm)", "price_cents": 1790, "recipe": [{"ingredient_id": "7d3f6c2e-8a41-4f55-9a57-0c1b2d3e4f50", "quantity": 320}]}], "remove_sizes": ["small"]}))),
+        ("text" = (summary = "Columns and steps", value = json!({"name": "Reine", "description": "Jambon, champignons", "steps": ["Étaler la pâte", "Garnir", "Cuire 6 min"]}))),
+    )),
     responses(
         (status = 200, description = "Updated", body = Product),
         (status = 403, description = "Not a manager"),
@@ -348,13 +359,13 @@ pub async fn update_product(
     catalog: web::Data<CatalogCache>,
     who: Authorized<Managers>,
     path: web::Path<Uuid>,
-    body: ApiJson<ProductInput>,
+    body: ApiJson<ProductPatch>,
 ) -> AppResult<HttpResponse> {
-    let change = products::check_product(body.0, false)?;
+    let edit = product_changes::check_patch(body.0)?;
     let id = path.into_inner();
     let actor = who.user.id;
     let product = db::transaction(&state.pool, move |conn| {
-        products::change_product(conn, actor, id, change)?;
+        product_changes::change_product(conn, actor, id, edit)?;
         load_product(conn, id, true)
     })
     .await?;

@@ -143,6 +143,7 @@ pub fn load_products(conn: &mut PgConnection, q: &ProductQuery) -> AppResult<Vec
                 category_id: p.category_id,
                 vegetarian: p.vegetarian,
                 image_url: p.image_url,
+                menu_image_url: p.menu_image_url,
                 allergens: allergens.into_iter().collect(),
                 ingredients: names,
                 sizes,

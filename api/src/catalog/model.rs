@@ -126,6 +126,7 @@ pub struct ProductRow {
     pub kind: ProductKind,
     pub vegetarian: bool,
     pub image_url: Option<String>,
+    pub menu_image_url: Option<String>,
     pub active: bool,
     pub position: i32,
 }
@@ -177,7 +178,18 @@ pub struct Product {
     pub kind: ProductKind,
     pub category_id: Uuid,
     pub vegetarian: bool,
+    /// The product's picture: its photo (`/api/v1/products/{id}/image?v=…`, cached for a year)
+    /// or an external URL; null when it has none.
+    #[schema(
+        example = "/api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image?v=3f2a9c0d1e4b5a68"
+    )]
     pub image_url: Option<String>,
+    /// A smaller picture for menus and lists (at most 480 px wide), or the same URL as
+    /// `image_url` when that is external.
+    #[schema(
+        example = "/api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image/menu?v=3f2a9c0d1e4b5a68"
+    )]
+    pub menu_image_url: Option<String>,
     /// Union of the allergens of its ingredients.
     pub allergens: Vec<String>,
     /// Names of its ingredients (largest quantity first in the medium size).

@@ -1,5 +1,5 @@
 //! Writing products (managers): the request, its checks, the form written to `products`, and the
-//! sizes, prices, recipes and steps replaced with it. The vegetarian flag follows the recipe's
+//! sizes, prices, recipes and steps written with it (a change merges them: `product_changes`). The vegetarian flag follows the recipe's
 //! ingredients. Orders copy what they need, so edits never rewrite history.
 
 use std::collections::{HashMap, HashSet};
@@ -15,7 +15,7 @@ use super::model::{is_slug, ProductKind, SLUG_RULE};
 use crate::error::{AppError, AppResult, UniqueField, Violations};
 use crate::schema::{ingredients, product_sizes, products, recipe_items, recipe_steps};
 
-const SLUG_TAKEN: &str = "another product already has this slug";
+pub(super) const SLUG_TAKEN: &str = "another product already has this slug";
 
 #[derive(Deserialize, ToSchema, Clone, Debug)]
 #[serde(deny_unknown_fields)]
@@ -51,7 +51,8 @@ pub struct ProductInput {
     pub image_url: Option<String>,
     pub position: Option<i32>,
     pub active: Option<bool>,
-    /// Replaces every size (prices and recipes) when given.
+    /// Every size with its price and recipe (required to create; a change merges sizes by code,
+    /// see `ProductPatch`).
     pub sizes: Option<Vec<SizeInput>>,
     /// Replaces the preparation steps when given.
     pub steps: Option<Vec<String>>,
@@ -68,6 +69,8 @@ pub struct ProductForm {
     pub description: Option<String>,
     pub kind: Option<ProductKind>,
     pub image_url: Option<String>,
+    /// An external picture given as `image_url` is the menu's picture too.
+    pub menu_image_url: Option<String>,
     pub position: Option<i32>,
     pub active: Option<bool>,
     pub updated_at: DateTime<Utc>,
@@ -88,15 +91,22 @@ pub struct ProductChange {
 /// and sizes required.
 pub fn check_product(p: ProductInput, creating: bool) -> AppResult<ProductChange> {
     let mut v = Violations::new();
-    check_fields(&p, creating, &mut v);
+    let change = checked_change(p, creating, &mut v);
     v.into_result()?;
-    Ok(ProductChange {
+    Ok(change)
+}
+
+/// The change a request asks for, its bad fields added to `v`.
+pub(super) fn checked_change(p: ProductInput, creating: bool, v: &mut Violations) -> ProductChange {
+    check_fields(&p, creating, v);
+    ProductChange {
         form: ProductForm {
             category_id: None,
             slug: p.slug,
             name: p.name.map(|n| n.trim().to_string()),
             description: p.description,
             kind: p.kind.as_deref().and_then(ProductKind::parse),
+            menu_image_url: p.image_url.clone(),
             image_url: p.image_url,
             position: p.position,
             active: p.active,
@@ -105,7 +115,7 @@ pub fn check_product(p: ProductInput, creating: bool) -> AppResult<ProductChange
         category: p.category,
         sizes: p.sizes,
         steps: p.steps,
-    })
+    }
 }
 
 fn check_fields(p: &ProductInput, creating: bool, v: &mut Violations) {
@@ -154,67 +164,123 @@ fn check_fields(p: &ProductInput, creating: bool, v: &mut Violations) {
         if sizes.is_empty() {
             v.add("sizes", "empty", "a product needs at least one size");
         }
-        let mut codes = HashSet::new();
-        for (i, s) in sizes.iter().enumerate() {
-            if !(1..=20).contains(&s.code.len())
-                || !s
-                    .code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
-                v.add(
-                    format!("sizes[{i}].code"),
-                    "invalid",
-                    "lowercase letters, digits and _, 1 to 20",
-                );
-            } else if !codes.insert(s.code.clone()) {
-                v.add(
-                    format!("sizes[{i}].code"),
-                    "duplicate",
-                    "two sizes have this code",
-                );
-            }
-            if s.label.trim().is_empty() || s.label.chars().count() > 60 {
-                v.add(format!("sizes[{i}].label"), "length", "1 to 60 characters");
-            }
-            if !(0..=100_000).contains(&s.price_cents) {
-                v.add(
-                    format!("sizes[{i}].price_cents"),
-                    "out_of_range",
-                    "0 to 100000 cents",
-                );
-            }
-            if s.recipe.is_empty() {
-                v.add(
-                    format!("sizes[{i}].recipe"),
-                    "empty",
-                    "list what one item takes from the stock",
-                );
-            }
-            let mut seen = HashSet::new();
-            for (j, line) in s.recipe.iter().enumerate() {
-                if !(1..=100_000).contains(&line.quantity) {
-                    v.add(
-                        format!("sizes[{i}].recipe[{j}].quantity"),
-                        "out_of_range",
-                        "1 to 100000",
-                    );
-                }
-                if !seen.insert(line.ingredient_id) {
-                    v.add(
-                        format!("sizes[{i}].recipe[{j}].ingredient_id"),
-                        "duplicate",
-                        "this ingredient is already listed",
-                    );
-                }
-            }
-        }
+        check_new_sizes(sizes, "sizes", v);
     }
     for (i, step) in p.steps.iter().flatten().enumerate() {
         if step.trim().is_empty() || step.chars().count() > 500 {
             v.add(format!("steps[{i}]"), "length", "1 to 500 characters");
         }
     }
+}
+
+/// Checks whole sizes (a new product's, or those a change adds), named `{field}[i]…`.
+pub(super) fn check_new_sizes(sizes: &[SizeInput], field: &str, v: &mut Violations) {
+    let mut codes = HashSet::new();
+    for (i, s) in sizes.iter().enumerate() {
+        if !(1..=20).contains(&s.code.len())
+            || !s
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            v.add(
+                format!("{field}[{i}].code"),
+                "invalid",
+                "lowercase letters, digits and _, 1 to 20",
+            );
+        } else if !codes.insert(s.code.clone()) {
+            v.add(
+                format!("{field}[{i}].code"),
+                "duplicate",
+                "two sizes have this code",
+            );
+        }
+        if s.label.trim().is_empty() || s.label.chars().count() > 60 {
+            v.add(
+                format!("{field}[{i}].label"),
+                "length",
+                "1 to 60 characters",
+            );
+        }
+        if !(0..=100_000).contains(&s.price_cents) {
+            v.add(
+                format!("{field}[{i}].price_cents"),
+                "out_of_range",
+                "0 to 100000 cents",
+            );
+        }
+        if s.recipe.is_empty() {
+            v.add(
+                format!("{field}[{i}].recipe"),
+                "empty",
+                "list what one item takes from the stock",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (j, line) in s.recipe.iter().enumerate() {
+            if !(1..=100_000).contains(&line.quantity) {
+                v.add(
+                    format!("{field}[{i}].recipe[{j}].quantity"),
+                    "out_of_range",
+                    "1 to 100000",
+                );
+            }
+            if !seen.insert(line.ingredient_id) {
+                v.add(
+                    format!("{field}[{i}].recipe[{j}].ingredient_id"),
+                    "duplicate",
+                    "this ingredient is already listed",
+                );
+            }
+        }
+    }
+}
+
+/// Whether each of these ingredients is vegetarian, for those that exist.
+pub(super) fn known_ingredients(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, bool>> {
+    Ok(ingredients::table
+        .filter(ingredients::id.eq_any(ids))
+        .select((ingredients::id, ingredients::vegetarian))
+        .load::<(Uuid, bool)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Adds one size with its recipe (ingredients known) at this menu position.
+pub(super) fn insert_size(
+    conn: &mut PgConnection,
+    product_id: Uuid,
+    position: i32,
+    s: &SizeInput,
+) -> AppResult<()> {
+    let size_id: Uuid = diesel::insert_into(product_sizes::table)
+        .values((
+            product_sizes::product_id.eq(product_id),
+            product_sizes::code.eq(&s.code),
+            product_sizes::label.eq(s.label.trim()),
+            product_sizes::price_cents.eq(s.price_cents),
+            product_sizes::position.eq(position),
+        ))
+        .returning(product_sizes::id)
+        .get_result(conn)?;
+    let rows: Vec<_> = s
+        .recipe
+        .iter()
+        .map(|r| {
+            (
+                recipe_items::product_size_id.eq(size_id),
+                recipe_items::ingredient_id.eq(r.ingredient_id),
+                recipe_items::quantity.eq(r.quantity),
+            )
+        })
+        .collect();
+    diesel::insert_into(recipe_items::table)
+        .values(rows)
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Writes sizes and steps, and derives the vegetarian flag from the recipe's ingredients.
@@ -229,12 +295,7 @@ pub fn replace_sizes_and_steps(
             .iter()
             .flat_map(|s| s.recipe.iter().map(|r| r.ingredient_id))
             .collect();
-        let known: HashMap<Uuid, bool> = ingredients::table
-            .filter(ingredients::id.eq_any(&wanted))
-            .select((ingredients::id, ingredients::vegetarian))
-            .load::<(Uuid, bool)>(conn)?
-            .into_iter()
-            .collect();
+        let known = known_ingredients(conn, &wanted)?;
         let mut v = Violations::new();
         for (i, s) in sizes.iter().enumerate() {
             for (j, line) in s.recipe.iter().enumerate() {
@@ -251,30 +312,7 @@ pub fn replace_sizes_and_steps(
         diesel::delete(product_sizes::table.filter(product_sizes::product_id.eq(product_id)))
             .execute(conn)?;
         for (position, s) in sizes.iter().enumerate() {
-            let size_id: Uuid = diesel::insert_into(product_sizes::table)
-                .values((
-                    product_sizes::product_id.eq(product_id),
-                    product_sizes::code.eq(&s.code),
-                    product_sizes::label.eq(s.label.trim()),
-                    product_sizes::price_cents.eq(s.price_cents),
-                    product_sizes::position.eq(position as i32),
-                ))
-                .returning(product_sizes::id)
-                .get_result(conn)?;
-            let rows: Vec<_> = s
-                .recipe
-                .iter()
-                .map(|r| {
-                    (
-                        recipe_items::product_size_id.eq(size_id),
-                        recipe_items::ingredient_id.eq(r.ingredient_id),
-                        recipe_items::quantity.eq(r.quantity),
-                    )
-                })
-                .collect();
-            diesel::insert_into(recipe_items::table)
-                .values(rows)
-                .execute(conn)?;
+            insert_size(conn, product_id, position as i32, s)?;
         }
         let vegetarian = known.values().all(|v| *v);
         diesel::update(products::table.find(product_id))
@@ -314,6 +352,7 @@ pub fn add_product(conn: &mut PgConnection, actor: Uuid, change: ProductChange) 
             products::description.eq(f.description.clone().unwrap_or_default()),
             products::kind.eq(f.kind.unwrap_or(ProductKind::Pizza)),
             products::image_url.eq(f.image_url.clone()),
+            products::menu_image_url.eq(f.image_url.clone()),
             products::position.eq(f.position.unwrap_or(0)),
             products::active.eq(f.active.unwrap_or(true)),
         ))
@@ -330,39 +369,6 @@ pub fn add_product(conn: &mut PgConnection, actor: Uuid, change: ProductChange) 
         serde_json::json!({"slug": f.slug}),
     )?;
     Ok(id)
-}
-
-/// Changes a product (text, category, prices, recipes, steps); an unknown product is a 404.
-pub fn change_product(
-    conn: &mut PgConnection,
-    actor: Uuid,
-    id: Uuid,
-    mut change: ProductChange,
-) -> AppResult<()> {
-    // Locked first, so that concurrent edits of its sizes and recipes run one after the other.
-    products::table
-        .find(id)
-        .select(products::id)
-        .for_update()
-        .first::<Uuid>(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("product"))?;
-    if let Some(category) = &change.category {
-        change.form.category_id = Some(resolve_category(conn, category)?);
-    }
-    diesel::update(products::table.find(id))
-        .set(&change.form)
-        .execute(conn)
-        .taken("slug", SLUG_TAKEN)?;
-    replace_sizes_and_steps(conn, id, change.sizes.as_deref(), change.steps.as_deref())?;
-    crate::audit::record(
-        conn,
-        Some(actor),
-        "product.updated",
-        "product",
-        &id.to_string(),
-        serde_json::json!({}),
-    )
 }
 
 /// Withdraws a product from the menu; past orders keep their copy.

@@ -58,6 +58,8 @@ pub struct MenuProduct {
     pub category_id: Uuid,
     pub vegetarian: bool,
     pub image_url: Option<String>,
+    /// The picture's smaller rendition for menus (at most 480 × 360).
+    pub menu_image_url: Option<String>,
     /// Union of the allergens of its ingredients.
     pub allergens: Vec<String>,
     /// Its ingredients, largest quantity first in the middle size (a pizza's first one is its
@@ -89,6 +91,7 @@ impl MenuProduct {
             category_id: p.category_id,
             vegetarian: p.vegetarian,
             image_url: p.image_url.clone(),
+            menu_image_url: p.menu_image_url.clone(),
             allergens: p.allergens.clone(),
             ingredients: reference
                 .map(|s| {

@@ -3,6 +3,7 @@
 //! orders and users as they are.
 
 pub mod data;
+pub mod pictures;
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use uuid::Uuid;
 
 use crate::accounts::{create_account, NewAccount};
 use crate::auth::Role;
+use crate::catalog::images;
 use crate::error::{AppError, AppResult};
 use crate::schema::{
     categories, ingredients, product_sizes, products, recipe_items, recipe_steps,
@@ -297,6 +299,7 @@ fn seed_products(
                     .execute(conn)?;
             }
         }
+        give_a_picture(conn, id, p)?;
         diesel::delete(recipe_steps::table.filter(recipe_steps::product_id.eq(id)))
             .execute(conn)?;
         for (n, step) in p.steps.iter().enumerate() {
@@ -308,6 +311,26 @@ fn seed_products(
                 ))
                 .execute(conn)?;
         }
+    }
+    Ok(())
+}
+
+/// A product without a picture gets one drawn from its recipe; a photo uploaded since (or an
+/// external picture) is kept.
+fn give_a_picture(conn: &mut PgConnection, id: Uuid, p: &data::ProductSeed) -> AppResult<()> {
+    let current: Option<String> = products::table
+        .find(id)
+        .select(products::image_url)
+        .first(conn)?;
+    let drawn_before = crate::schema::product_images::table
+        .find(id)
+        .filter(crate::schema::product_images::content_type.eq("image/svg+xml"))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if current.is_none() || drawn_before {
+        let picture = images::drawn_picture(pictures::draw(p), pictures::WIDTH, pictures::HEIGHT);
+        images::store_picture(conn, None, id, &picture)?;
     }
     Ok(())
 }

@@ -55,8 +55,10 @@ async fn the_public_menu_and_catalog_carry_no_recipe_quantities_or_steps_and_sta
     let res = app.get(&format!("/api/v1/shops/{shop}/menu"), None).await;
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.unwrap();
+    // Issue 15 asked for under 40 KB before products had pictures (38.7 KB then); the two picture
+    // URLs of each product (the menu rendition and the full photo, ~190 bytes) add ~6.5 KB.
     assert!(
-        bytes.len() < 40_000,
+        bytes.len() < 46_000,
         "the seeded menu is {} bytes",
         bytes.len()
     );

@@ -446,11 +446,14 @@ async fn catalog_changes_are_searchable_at_once() {
 
     // A changed description and recipe replace the old ones.
     let reine = ids["reine"];
+    let origan = ingredient("origan").await;
     let res = app
         .send("PATCH", &format!("/api/v1/products/{reine}"), Some(&admin),
               json!({"description": "La royale, jambon à l'os et champignons",
+                     "remove_sizes": ["small", "large"],
                      "sizes": [{"code": "medium", "label": "Moyenne", "price_cents": 1200,
-                                "recipe": [{"ingredient_id": pate, "quantity": 1}, {"ingredient_id": burrata, "quantity": 90}]}]}))
+                                "recipe": {"set": [{"ingredient_id": pate, "quantity": 1}, {"ingredient_id": burrata, "quantity": 90}],
+                                           "remove": [origan]}}]}))
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     assert_eq!(slugs(&search(&app, &q("royale")).await), ["reine"]);

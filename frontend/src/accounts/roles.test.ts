@@ -14,10 +14,12 @@ describe("roles and their screens", () => {
     expect(mayOpen("pizzaiolo", "kitchen")).toBe(true);
     expect(mayOpen("pizzaiolo", "counter")).toBe(false);
     expect(mayOpen("delivery", "kitchen")).toBe(false);
-    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "reports"]);
+    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "reports", "menu"]);
     expect(isStaff("customer")).toBe(false);
     expect(mayOpen("manager", "reports")).toBe(true);
     expect(mayOpen("order_taker", "reports")).toBe(false);
     expect(mayOpen("pizzaiolo", "reports")).toBe(false);
+    expect(mayOpen("manager", "menu")).toBe(true);
+    for (const role of ["order_taker", "pizzaiolo", "delivery", "customer"] as const) expect(mayOpen(role, "menu")).toBe(false);
   });
 });

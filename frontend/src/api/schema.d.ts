@@ -500,8 +500,61 @@ export interface paths {
         delete: operations["delete_product"];
         options?: never;
         head?: never;
-        /** Changes a product: text, category, prices, recipes, steps, or withdraws it (managers). */
+        /**
+         * Changes a product (managers and admins): text, category, steps, and its sizes merged by
+         *     code. `{"sizes": [{"code": "medium", "price_cents": 1300}]}` changes that price alone and
+         *     leaves labels, recipes and the other sizes as they are; `add_sizes` and `remove_sizes` add and
+         *     remove whole sizes; a size's `recipe: {set: [...], remove: [ingredient_id]}` sets or takes out
+         *     lines. An unknown size code or ingredient, a negative price, removing the last size or a
+         *     size's last recipe line is a 422 naming the field; nothing is written then.
+         */
         patch: operations["update_product"];
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's photo as uploaded (or drawn by the seed). Public; cached for a year when asked
+         *     with its current version (`?v=`), otherwise for five minutes; an ETag answers 304s.
+         */
+        get: operations["get_product_image"];
+        /**
+         * Uploads a product's photo (managers and admins): a JPEG, PNG or WebP body up to 2 MB, its
+         *     type read from its bytes. It replaces the product's picture; the product's `image_url` and
+         *     `menu_image_url` then point at it and at a smaller rendition for menus (at most 480 × 360).
+         */
+        put: operations["put_product_image"];
+        post?: never;
+        /** Removes a product's picture (managers and admins). */
+        delete: operations["delete_product_image"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/image/menu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A product's picture for menus and lists, at most 480 × 360 (a JPEG, or the seed's SVG).
+         *     Cached like the photo.
+         */
+        get: operations["get_product_menu_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/products/{product_id}/memos": {
@@ -1331,6 +1384,8 @@ export interface components {
              */
             ingredients: components["schemas"]["MenuIngredient"][];
             kind: components["schemas"]["ProductKind"];
+            /** @description The picture's smaller rendition for menus (at most 480 × 360). */
+            menu_image_url?: string | null;
             /** @example Reine */
             name: string;
             /**
@@ -1586,6 +1641,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * Format: binary
+         * @description The bytes of a JPEG, PNG or WebP photo.
+         */
+        PhotoBytes: string;
         PricedLine: {
             added: components["schemas"]["LineModification"][];
             /** Format: int32 */
@@ -1638,10 +1698,21 @@ export interface components {
             description: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description The product's picture: its photo (`/api/v1/products/{id}/image?v=…`, cached for a year)
+             *     or an external URL; null when it has none.
+             * @example /api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image?v=3f2a9c0d1e4b5a68
+             */
             image_url?: string | null;
             /** @description Names of its ingredients (largest quantity first in the medium size). */
             ingredients: string[];
             kind: components["schemas"]["ProductKind"];
+            /**
+             * @description A smaller picture for menus and lists (at most 480 px wide), or the same URL as
+             *     `image_url` when that is external.
+             * @example /api/v1/products/0b9d6a4e-2c13-4e8f-8d1a-5f6e7a8b9c0d/image/menu?v=3f2a9c0d1e4b5a68
+             */
+            menu_image_url?: string | null;
             /** @example Reine */
             name: string;
             sizes: components["schemas"]["ProductSize"][];
@@ -1662,7 +1733,10 @@ export interface components {
             name?: string | null;
             /** Format: int32 */
             position?: number | null;
-            /** @description Replaces every size (prices and recipes) when given. */
+            /**
+             * @description Every size with its price and recipe (required to create; a change merges sizes by code,
+             *     see `ProductPatch`).
+             */
             sizes?: components["schemas"]["SizeInput"][] | null;
             slug?: string | null;
             /** @description Replaces the preparation steps when given. */
@@ -1673,6 +1747,49 @@ export interface components {
          * @enum {string}
          */
         ProductKind: "pizza" | "drink" | "dessert" | "starter";
+        /**
+         * @description A change to a product. Columns and steps given replace theirs; `sizes` merges by code (a
+         *     price alone changes that price alone); `add_sizes` and `remove_sizes` add and remove whole
+         *     sizes. A product keeps at least one size and every size at least one recipe line.
+         * @example {
+         *       "sizes": [
+         *         {
+         *           "code": "medium",
+         *           "price_cents": 1300
+         *         }
+         *       ]
+         *     }
+         */
+        ProductPatch: {
+            active?: boolean | null;
+            /** @description New sizes, each with its label, price and whole recipe. */
+            add_sizes?: components["schemas"]["SizeInput"][] | null;
+            /** @description Category id or slug. */
+            category?: string | null;
+            description?: string | null;
+            /**
+             * @description An external picture (`https://…`) or a path on this site; an uploaded photo
+             *     (`PUT /products/{id}/image`) sets it itself.
+             */
+            image_url?: string | null;
+            /** @description `pizza`, `drink`, `dessert` or `starter`. */
+            kind?: string | null;
+            name?: string | null;
+            /** Format: int32 */
+            position?: number | null;
+            /**
+             * @description Codes of the sizes to remove.
+             * @example [
+             *       "small"
+             *     ]
+             */
+            remove_sizes?: string[] | null;
+            /** @description Changes to sizes the product has, by code. */
+            sizes?: components["schemas"]["SizePatch"][] | null;
+            slug?: string | null;
+            /** @description Replaces the preparation steps when given. */
+            steps?: string[] | null;
+        };
         /** @description A product sold, over its sizes. */
         ProductSales: {
             name: string;
@@ -1795,6 +1912,16 @@ export interface components {
              * @description Null for a chain-wide memo.
              */
             shop_id?: string | null;
+        };
+        /**
+         * @description Changes to one size's recipe: lines set (added, or their quantity changed) and ingredients
+         *     taken out; the other lines stay as they are.
+         */
+        RecipePatch: {
+            /** @description Ingredients taken out of this size's recipe. */
+            remove?: string[];
+            /** @description Lines added, or whose quantity changes, by ingredient. */
+            set?: components["schemas"]["RecipeLineInput"][];
         };
         RefreshRequest: {
             refresh_token: string;
@@ -2026,6 +2153,22 @@ export interface components {
              */
             price_cents: number;
             recipe: components["schemas"]["RecipeLineInput"][];
+        };
+        /** @description A change to a size the product has, found by its code; what is left out stays as it is. */
+        SizePatch: {
+            /**
+             * @description The size changed.
+             * @example medium
+             */
+            code: string;
+            /** @example Moyenne (30 cm) */
+            label?: string | null;
+            /**
+             * Format: int32
+             * @example 1300
+             */
+            price_cents?: number | null;
+            recipe?: null | components["schemas"]["RecipePatch"];
         };
         SizeSales: {
             name: string;
@@ -5190,7 +5333,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductInput"];
+                "application/json": components["schemas"]["ProductPatch"];
             };
         };
         responses: {
@@ -5267,6 +5410,302 @@ export interface operations {
                 };
             };
             /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_product_image: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The picture's version, as in the product's URLs: with the current one the answer is
+                 *     cached for a year.
+                 */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["PhotoBytes"];
+                    "image/png": components["schemas"]["PhotoBytes"];
+                    "image/webp": components["schemas"]["PhotoBytes"];
+                    "image/svg+xml": components["schemas"]["PhotoBytes"];
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product, or it has no stored picture */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_product_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": components["schemas"]["PhotoBytes"];
+                "image/png": components["schemas"]["PhotoBytes"];
+                "image/webp": components["schemas"]["PhotoBytes"];
+            };
+        };
+        responses: {
+            /** @description The product with its new picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 2 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not image/jpeg, image/png or image/webp */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not the image its Content-Type says, or cannot be read (field `body`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_product_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product has no picture now */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_product_menu_image: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The picture's version, as in the product's URLs: with the current one the answer is
+                 *     cached for a year.
+                 */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product id */
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menu's picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["PhotoBytes"];
+                    "image/svg+xml": components["schemas"]["PhotoBytes"];
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such product, or it has no stored picture */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -12,7 +12,12 @@ export type MenuIngredient = Schemas["MenuIngredient"];
 /** A product with its recipes and steps, for staff (`GET /products/{id}/recipe`). */
 export type StaffProduct = Schemas["Product"];
 export type ProductSize = Schemas["MenuSize"];
+/** A size with its recipe, for staff. */
+export type StaffProductSize = Schemas["ProductSize"];
 export type RecipeLine = Schemas["RecipeLine"];
+export type Ingredient = Schemas["Ingredient"];
+export type Category = Schemas["Category"];
+export type ProductPatch = Schemas["ProductPatch"];
 export type ExtraTopping = Schemas["ExtraTopping"];
 export type User = Schemas["UserView"];
 export type Address = Schemas["Address"];

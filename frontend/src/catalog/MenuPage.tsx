@@ -275,6 +275,17 @@ function ProductCard({ product, currency, onOpen }: { product: Product; currency
   const from = prices.length ? Math.min(...prices) : 0;
   return (
     <article className={`card product-card${unavailable ? " product-card--unavailable" : ""}`}>
+      {product.menu_image_url && (
+        <img
+          className="product-card__image"
+          src={product.menu_image_url}
+          alt={t("menu.imageAlt", { name: product.name })}
+          width={480}
+          height={360}
+          loading="lazy"
+          decoding="async"
+        />
+      )}
       <div className="product-card__top">
         <h3>{product.name}</h3>
         <div className="product-card__badges">

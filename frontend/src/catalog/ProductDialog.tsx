@@ -121,6 +121,22 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
       }
     >
       <form id={formId} onSubmit={submit} className="product-form">
+        {product.menu_image_url && (
+          <img
+            className="product-form__image"
+            src={product.menu_image_url}
+            srcSet={
+              product.image_url && product.image_url !== product.menu_image_url
+                ? `${product.menu_image_url} 480w, ${product.image_url} 1200w`
+                : undefined
+            }
+            sizes="(max-width: 600px) 100vw, 560px"
+            alt={t("menu.imageAlt", { name: product.name })}
+            width={480}
+            height={360}
+            decoding="async"
+          />
+        )}
         <p>{product.description}</p>
         <p className="product-form__facts">
           {product.vegetarian && showsVegetarian(product) && (

@@ -16,6 +16,7 @@ const screens = {
   counter: preloadable(() => import("./counter/CounterPage")),
   deliveries: preloadable(() => import("./deliveries/DeliveriesPage")),
   reports: preloadable(() => import("./reports/ReportsPage")),
+  menu: preloadable(() => import("./menu/MenuEditorPage")),
 };
 
 /** The screen the address names (/staff/kitchen…), loaded ahead of its first render. */
@@ -28,6 +29,7 @@ const KitchenPage = screens.kitchen.Component;
 const CounterPage = screens.counter.Component;
 const DeliveriesPage = screens.deliveries.Component;
 const ReportsPage = screens.reports.Component;
+const MenuEditorPage = screens.menu.Component;
 
 export default function StaffApp() {
   return (
@@ -39,6 +41,7 @@ export default function StaffApp() {
           <Route path="counter" element={<Screen name="counter"><CounterPage /></Screen>} />
           <Route path="deliveries" element={<Screen name="deliveries"><DeliveriesPage /></Screen>} />
           <Route path="reports" element={<Screen name="reports"><ReportsPage /></Screen>} />
+          <Route path="menu" element={<Screen name="menu"><MenuEditorPage /></Screen>} />
           <Route path="*" element={<FirstScreen />} />
         </Route>
       </Routes>

@@ -1,0 +1,214 @@
+// End-to-end tests of the menu's back office (/staff/menu) in Debian's Chromium through
+// playwright-core, against the real API through nginx (run by ../../scripts/e2e.sh, suite "menu").
+// At 1280 and at 360 px: the manager opens the Napolitaine, changes its medium price alone, picks a
+// photo (previewed before it is sent) and uploads it; a customer's menu then shows the new price
+// on the product sheet and the new photo on the card (loaded, the menu's 480 px rendition) while
+// the other sizes keep theirs, all under the SPA's enforced Content-Security-Policy. axe-core on the staff menu screen and the customer's menu;
+// screenshots in SCREENSHOT_DIR.
+//
+//   BASE_URL=http://127.0.0.1:8099 node e2e/menu.mjs
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core"), "utf8");
+const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
+const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOP_SLUG = "lyon-presquile";
+const MANAGER = ["manager@ocpizza.fr", "manager-demo-2026"];
+const PRODUCT = "Napolitaine";
+const VIEWPORTS = [
+  { name: "1280", viewport: { width: 1280, height: 900 }, price: "13,40", cents: 1340 },
+  { name: "360", viewport: { width: 360, height: 780 }, price: "13,70", cents: 1370 },
+];
+
+mkdirSync(OUT, { recursive: true });
+
+function check(condition, message) {
+  if (!condition) throw new Error(`e2e menu: ${message}`);
+  console.log(`  ok  ${message}`);
+}
+
+async function api(path) {
+  const response = await fetch(`${BASE_URL}${path}`);
+  if (!response.ok) throw new Error(`e2e menu: GET ${path} → ${response.status}`);
+  return response.json();
+}
+
+// A PNG drawn here (stripes in the given colour), so that nothing is downloaded.
+function crc32(bytes) {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, "ascii");
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+function png(width, height, [r, g, b]) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const light = ((x >> 5) + (y >> 5)) % 2 ? 1 : 0.6;
+      rows.set([r * light, g * light, b * light], y * (width * 3 + 1) + 1 + x * 3);
+    }
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const axeFindings = [];
+async function axe(page, what) {
+  // Evaluated through the DevTools protocol: the SPA's CSP stays enforced (no inline script tag).
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of violations) console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
+  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
+  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
+}
+
+async function shot(page, name, { fullPage = true } = {}) {
+  const path = `${OUT}/${name}.png`;
+  await page.screenshot({ path, fullPage });
+  console.log(`  📸 ${path}`);
+}
+
+async function noHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) {
+    // The innermost elements that stick out, to say what to fix.
+    const wide = await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth;
+      return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > limit + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 1))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`);
+    });
+    console.log(`  !!  sticking out: ${wide.join(", ")}`);
+  }
+  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
+}
+
+const problems = [];
+async function newPage(browser, viewport, who) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: false });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`${who}: page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`${who}: console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`${who}: HTTP ${response.status()} ${response.url()}`);
+  });
+  return page;
+}
+
+const shops = await api("/api/v1/shops?limit=100");
+const shop = shops.items.find((s) => s.slug === SHOP_SLUG);
+check(Boolean(shop), `shop ${SHOP_SLUG} exists`);
+const products = await api("/api/v1/products?limit=100");
+const before = products.items.find((p) => p.name === PRODUCT);
+check(Boolean(before), `${PRODUCT} is in the catalog`);
+const drawn = await fetch(`${BASE_URL}${before.menu_image_url}`);
+check(drawn.ok && drawn.headers.get("content-type") === "image/svg+xml", "its seeded picture is served through nginx");
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+try {
+  for (const [round, { name, viewport, price, cents }] of VIEWPORTS.entries()) {
+    console.log(`menu back office at ${name} px`);
+    const staff = await newPage(browser, viewport, `manager ${name}`);
+    await staff.goto(`${BASE_URL}/login`);
+    await staff.getByLabel("Adresse e-mail").fill(MANAGER[0]);
+    await staff.getByLabel("Mot de passe").fill(MANAGER[1]);
+    await staff.getByRole("button", { name: "Se connecter" }).click();
+    await staff.waitForURL((url) => url.pathname.startsWith("/staff/"));
+    await staff.goto(`${BASE_URL}/staff/menu`);
+    await staff.getByRole("heading", { name: "Carte et prix" }).waitFor();
+    check(true, "the manager opens /staff/menu");
+    await staff.getByRole("navigation", { name: "Produits" }).getByRole("button", { name: PRODUCT }).click();
+    const editor = staff.getByRole("article", { name: PRODUCT });
+    await editor.waitFor();
+
+    // One price alone.
+    const medium = editor.getByRole("region", { name: /^Moyenne/ });
+    await medium.getByLabel(/^Prix de la taille Moyenne/).fill(price.replace(",", "."));
+    await medium.getByRole("button", { name: "Enregistrer le prix" }).click();
+    await medium.getByRole("heading", { name: new RegExp(`${price}\\s€`) }).waitFor();
+    const after = await api(`/api/v1/products/${before.id}`);
+    const size = (p, code) => p.sizes.find((s) => s.code === code);
+    check(size(after, "medium").price_cents === cents, `the medium price is now ${price} €`);
+    check(
+      after.sizes.every((s) => s.code === "medium" || s.price_cents === size(before, s.code).price_cents) &&
+        JSON.stringify(after.sizes.map((s) => [s.label, s.recipe])) === JSON.stringify(before.sizes.map((s) => [s.label, s.recipe])),
+      "the other prices, the labels and the recipes are as they were",
+    );
+
+    // A photo: picked, previewed, uploaded.
+    const colour = round === 0 ? [200, 60, 40] : [40, 120, 200];
+    await editor.getByLabel(/^Choisir une photo/).setInputFiles({ name: `napolitaine-${name}.png`, mimeType: "image/png", buffer: png(800, 600, colour) });
+    await editor.getByRole("img", { name: /^Aperçu de la nouvelle photo/ }).waitFor();
+    check(true, "the picked photo is previewed before it is sent");
+    await axe(staff, `staff menu (${name} px)`);
+    await shot(staff, `staff-menu-preview-${name}`);
+    await editor.getByRole("button", { name: "Envoyer la photo" }).click();
+    const uploaded = editor.locator('img.photo-editor__preview[src*="/image/menu?v="]');
+    await uploaded.waitFor();
+    const menuUrl = await uploaded.getAttribute("src");
+    check(menuUrl !== before.menu_image_url, "the uploaded photo replaces the drawn picture");
+    await noHorizontalScroll(staff, `staff menu (${name} px)`);
+    await shot(staff, `staff-menu-${name}`);
+    await staff.context().close();
+
+    // The customer's menu.
+    const customer = await newPage(browser, viewport, `customer ${name}`);
+    await customer.goto(`${BASE_URL}/shops/${shop.id}`);
+    await customer.locator(".menu-section").first().waitFor();
+    const card = customer.locator(".product-card", { has: customer.getByRole("heading", { name: PRODUCT, exact: true }) });
+    const photo = card.getByRole("img", { name: `Photo : ${PRODUCT}` });
+    await photo.scrollIntoViewIfNeeded();
+    await customer.waitForFunction((el) => el.complete && el.naturalWidth > 0, await photo.elementHandle());
+    const shown = await photo.evaluate((el) => ({ src: el.getAttribute("src"), width: el.naturalWidth, lazy: el.loading }));
+    check(shown.src === menuUrl, "the customer's menu card shows the new photo");
+    check(shown.width === 480 && shown.lazy === "lazy", "it is the menu's 480 px rendition, lazy-loaded");
+    const cached = await fetch(`${BASE_URL}${menuUrl}`);
+    check(/max-age=31536000/.test(cached.headers.get("cache-control") ?? "") && cached.headers.get("etag"), "its URL is cached for a year with an ETag");
+    await card.getByRole("button", { name: new RegExp(`${PRODUCT}$`) }).click();
+    const sheet = customer.getByRole("dialog", { name: PRODUCT });
+    await sheet.waitFor();
+    await sheet.getByText(new RegExp(`${price}\\s€`)).first().waitFor();
+    check(true, `the customer's product sheet shows the medium at ${price} €`);
+    await sheet.getByRole("img", { name: `Photo : ${PRODUCT}` }).waitFor();
+    await axe(customer, `customer menu sheet (${name} px)`);
+    await shot(customer, `menu-sheet-photo-${name}`, { fullPage: false });
+    await sheet.getByRole("button", { name: /Fermer/ }).click();
+    await shot(customer, `menu-photo-${name}`, { fullPage: false });
+    await customer.context().close();
+  }
+  check(axeFindings.length === 0, `no serious or critical axe violation${axeFindings.length ? `: ${axeFindings.join("; ")}` : ""}`);
+  check(problems.length === 0, `no page error, console error or failed request${problems.length ? `: ${problems.join("; ")}` : ""}`);
+} finally {
+  await browser.close();
+}
+console.log("e2e menu: all passed");
