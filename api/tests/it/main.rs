@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod authorization;
+mod back_office_stock;
 mod backups;
 mod catalog;
 mod fake_algolia;

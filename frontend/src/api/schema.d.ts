@@ -753,8 +753,49 @@ export interface paths {
         /** The shop's stock movements, newest first (managers). */
         get: operations["list_movements"];
         put?: never;
-        /** Records a restock, waste or adjustment; a result below zero is refused (managers). */
+        /**
+         * Records a restock, waste, adjustment or count; a result below zero is refused (managers). A
+         *     count records the difference between the counted quantity and the stock (nothing when they
+         *     agree).
+         */
         post: operations["record_movement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/stock/{ingredient_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Sets an ingredient's low-stock threshold in one shop (managers of the shop, admins); other
+         *     shops keep theirs.
+         */
+        patch: operations["set_threshold"];
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/stock/{ingredient_id}/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ingredient's level at the end of each of the last days, from its movements (managers). */
+        get: operations["stock_levels"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1237,15 +1278,22 @@ export interface components {
             /**
              * Format: int64
              * @description Change in the ingredient's unit: positive for a restock, negative for waste, either for an
-             *     adjustment after a count.
+             *     adjustment. Not given with a count.
              * @example 5000
              */
-            delta: number;
+            delta?: number | null;
             /** Format: uuid */
             ingredient_id: string;
             note?: string | null;
             /**
-             * @description `restock`, `waste` or `adjustment`.
+             * Format: int64
+             * @description With `reason: "count"` only: the quantity counted on the shelf, in the ingredient's unit;
+             *     the server records the difference with the stock as it stood.
+             * @example 12000
+             */
+            quantity?: number | null;
+            /**
+             * @description `restock`, `waste`, `adjustment` or `count`.
              * @example restock
              */
             reason: string;
@@ -1624,7 +1672,7 @@ export interface components {
          * @description Why the stock changed.
          * @enum {string}
          */
-        Reason: "order" | "cancel" | "modify" | "restock" | "waste" | "adjustment";
+        Reason: "order" | "cancel" | "modify" | "restock" | "waste" | "adjustment" | "count";
         /** @description One ingredient of a recipe, for one item of a size. */
         RecipeLine: {
             /** Format: uuid */
@@ -1906,6 +1954,26 @@ export interface components {
         };
         /** @enum {string} */
         Status: "pending_payment" | "placed" | "preparing" | "ready" | "out_for_delivery" | "delivered" | "picked_up" | "cancelled";
+        /** @description An ingredient's stock at the end of one day, in the shop's time zone (today: now). */
+        StockLevel: {
+            /**
+             * Format: date
+             * @example 2026-12-24
+             */
+            day: string;
+            /** Format: int64 */
+            quantity: number;
+        };
+        StockLevels: {
+            /** Format: uuid */
+            ingredient_id: string;
+            /** @description Oldest day first, one point per day. */
+            items: components["schemas"]["StockLevel"][];
+            /** Format: int64 */
+            low_threshold: number;
+            name: string;
+            unit: string;
+        };
         StockLine: {
             /** Format: uuid */
             ingredient_id: string;
@@ -1934,6 +2002,11 @@ export interface components {
         StockMovement: {
             /** Format: uuid */
             actor_id?: string | null;
+            /**
+             * @description The full name of who recorded it (none for orders placed by customers, or a deleted
+             *     account).
+             */
+            actor_name?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -1963,6 +2036,15 @@ export interface components {
             shop_id?: string | null;
             /** Format: date */
             to: string;
+        };
+        StockSettings: {
+            /**
+             * Format: int64
+             * @description At or below this quantity (in the ingredient's unit) the ingredient is flagged low in
+             *     this shop.
+             * @example 3000
+             */
+            low_threshold: number;
         };
         /** @description One line of a kitchen ticket: what to make, from which recipe. */
         TicketLine: {
@@ -6297,10 +6379,14 @@ export interface operations {
         parameters: {
             query?: {
                 ingredient_id?: string;
-                /** @description `order`, `cancel`, `modify`, `restock`, `waste` or `adjustment`. */
+                /** @description `order`, `cancel`, `modify`, `restock`, `waste`, `adjustment` or `count`. */
                 reason?: string;
                 /** @description Only movements at or after this time (RFC 3339). */
                 since?: string;
+                /** @description Only movements on or after this day, in the shop's time zone (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only movements on or before this day, in the shop's time zone (YYYY-MM-DD). */
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -6349,7 +6435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown reason, bad limit or cursor */
+            /** @description Unknown reason, `to` before `from`, bad limit or cursor */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6460,6 +6546,184 @@ export interface operations {
                 };
             };
             /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_threshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Ingredient id */
+                ingredient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSettings"];
+            };
+        };
+        responses: {
+            /** @description The ingredient's stock line in this shop */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLine"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop or ingredient, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Threshold below zero or too large */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stock_levels: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included (1 to 90, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Ingredient id */
+                ingredient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closing levels, oldest day first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevels"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop or ingredient, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `days` out of range */
             422: {
                 headers: {
                     [name: string]: unknown;
