@@ -390,6 +390,7 @@ diesel::table! {
         shop_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        active -> Bool,
     }
 }
 

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod authorization;
 mod back_office_stock;
+mod back_office_team;
 mod backups;
 mod catalog;
 mod fake_algolia;

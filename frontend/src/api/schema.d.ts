@@ -802,6 +802,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's team by name (managers: their own shop; admins: any shop, or every staff account). */
+        get: operations["list_team"];
+        put?: never;
+        /**
+         * Adds a member to a team (managers for their shop, admins). Without a password, they get a link
+         *     to choose one, valid 72 hours.
+         */
+        post: operations["add_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a member's role, shop, name, or deactivates them: a deactivated member's access and
+         *     refresh tokens stop working at once (managers: the roles below theirs in their own shop).
+         */
+        patch: operations["change_member"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1305,6 +1346,25 @@ export interface components {
             full_name: string;
             /** @example 06 98 76 54 32 */
             phone: string;
+        };
+        NewStaffRequest: {
+            /** @example luigi@ocpizza.fr */
+            email: string;
+            /** @example Luigi Rossi */
+            full_name: string;
+            /** @description 10 to 128 characters. Without one, a link to choose it is mailed to them. */
+            password?: string | null;
+            phone?: string | null;
+            /**
+             * @description `order_taker`, `pizzaiolo` or `delivery` (managers); any staff role or `admin` (admins).
+             * @example pizzaiolo
+             */
+            role: string;
+            /**
+             * Format: uuid
+             * @description The shop they work in; none for an admin.
+             */
+            shop_id?: string | null;
         };
         OfflineConfirm: {
             /** @description `succeeded` (default) or `failed`: what the test card does. */
@@ -1951,6 +2011,43 @@ export interface components {
             revenue_cents: number;
             size_code: string;
             size_label: string;
+        };
+        StaffChange: {
+            /** @description False deactivates the account (its sessions end at once); true gives it back. */
+            active?: boolean | null;
+            full_name?: string | null;
+            role?: string | null;
+            /**
+             * Format: uuid
+             * @description The shop they move to (admins; a manager only within their shop).
+             */
+            shop_id?: string | null;
+        };
+        /** @description A member of a shop's team (or an admin) as the back office shows them. */
+        StaffMember: {
+            /** @description False once deactivated: the account can no longer log in. */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @example luigi@ocpizza.fr */
+            email: string;
+            /** @example Luigi Rossi */
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            phone?: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description Null for admins.
+             */
+            shop_id?: string | null;
+        };
+        /** @description A page of team members: `{"items": [...], "next_cursor": null | "…"}`. */
+        StaffPage: {
+            items: components["schemas"]["StaffMember"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
         };
         /** @enum {string} */
         Status: "pending_payment" | "placed" | "preparing" | "ready" | "out_for_delivery" | "delivered" | "picked_up" | "cancelled";
@@ -6724,6 +6821,277 @@ export interface operations {
                 };
             };
             /** @description `days` out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_team: {
+        parameters: {
+            query?: {
+                /** @description The shop whose team to list (a manager's own by default; every shop's for an admin). */
+                shop_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members by name, deactivated ones included */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPage"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewStaffRequest"];
+            };
+        };
+        responses: {
+            /** @description Account created (and, without a password, the link mailed) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager, another shop, or a role a manager does not give */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An account already has this e-mail address (`email`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's account id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffChange"];
+            };
+        };
+        responses: {
+            /** @description The member as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager, a role or shop a manager does not give, or a manager or admin of the shop */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such member (or one of another shop) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field, or a change of your own role or activity */
             422: {
                 headers: {
                     [name: string]: unknown;
