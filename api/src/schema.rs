@@ -257,6 +257,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        method -> Text,
     }
 }
 

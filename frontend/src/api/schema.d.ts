@@ -396,7 +396,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refunds part or all of a paid order, never more than was paid (managers of its shop). */
+        /**
+         * Refunds part or all of a paid order, never more than was paid minus earlier refunds (managers
+         *     of its shop, admins). An order paid online is refunded through the provider; one paid cash or
+         *     card on delivery records money paid back by hand (`method`, `reason`). Both are written in the
+         *     order's payments and history.
+         */
         post: operations["refund_order"];
         delete?: never;
         options?: never;
@@ -1776,12 +1781,27 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @description How the money went back.
+         * @enum {string}
+         */
+        RefundMethod: "online" | "cash" | "card";
         RefundRequest: {
             /**
              * Format: int32
              * @example 500
              */
             amount_cents: number;
+            /**
+             * @description For an order paid cash or card on delivery (required then): how the money was paid back
+             *     by hand, `cash` or `card` (on the shop's terminal). Not given for an order paid online,
+             *     refunded through the provider.
+             */
+            method?: string | null;
+            /**
+             * @description Why: required for a refund by hand, shown in the order's history.
+             * @example pizza arrivée froide
+             */
             reason?: string | null;
         };
         /** @enum {string} */
@@ -1791,8 +1811,14 @@ export interface components {
             amount_cents: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description Who asked for it (none when the system did, for a cancelled order).
+             */
+            created_by?: string | null;
             /** Format: uuid */
             id: string;
+            method: components["schemas"]["RefundMethod"];
             provider_ref?: string | null;
             reason?: string | null;
             status: components["schemas"]["RefundStatus"];
@@ -4578,7 +4604,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one) */
+            /** @description Refund requested, or recorded when done by hand (or, for a retry of an online refund whose answer was lost, that refund: never a second one) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4632,7 +4658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Nothing paid online */
+            /** @description Nothing paid online, or nothing collected yet */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4659,7 +4685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Amount above what is left to refund */
+            /** @description Amount above what is left to refund, a method or reason missing or out of place */
             422: {
                 headers: {
                     [name: string]: unknown;
