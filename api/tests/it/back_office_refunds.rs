@@ -325,3 +325,123 @@ async fn an_online_refund_goes_through_the_provider_and_shows_in_the_history_too
         vec!["paid online", "refunded 3.00 EUR (online): trop cuite"]
     );
 }
+
+#[tokio::test]
+async fn the_shops_orders_are_filtered_by_status_day_fulfilment_and_payment() {
+    let s = Scene::new().await;
+    let manager = s.staff(Role::Manager).await;
+    let (cash_pickup, _) = collected_order(&s, "cash").await;
+    let res = s
+        .place(
+            &s.customer,
+            s.delivery_order(json!([s.item("reine", "large", 1)])),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let cash_delivery = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = s
+        .place(
+            &s.customer,
+            json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "card_on_delivery",
+                   "items": [s.item("reine", "large", 1)]}),
+        )
+        .await;
+    let card_pickup = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The card order was placed at 23:30 in Lyon on 20 November (22:30 UTC).
+    let moved = card_pickup.clone();
+    s.app
+        .with_db(move |conn| {
+            use diesel::prelude::*;
+            diesel::sql_query(
+                "UPDATE orders SET created_at = '2026-11-20T22:30:00Z' WHERE id = $1::uuid",
+            )
+            .bind::<diesel::sql_types::Text, _>(moved)
+            .execute(conn)
+            .unwrap();
+        })
+        .await;
+    // An order of the other shop the manager never sees.
+    let res = s
+        .place(
+            &s.customer,
+            json!({"shop_id": s.other_shop, "fulfilment": "pickup", "payment_method": "cash",
+                   "items": [s.item("reine", "large", 1)]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let ids = |query: &str| {
+        let (app, token, query) = (&s.app, manager.clone(), query.to_string());
+        async move {
+            let res = app
+                .get(&format!("/api/v1/orders?{query}"), Some(&token))
+                .await;
+            assert_eq!(res.status(), 200, "{query}");
+            let page: Value = res.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        ids("").await,
+        vec![
+            cash_delivery.clone(),
+            cash_pickup.clone(),
+            card_pickup.clone()
+        ]
+    );
+    assert_eq!(
+        ids("fulfilment=delivery").await,
+        vec![cash_delivery.clone()]
+    );
+    assert_eq!(
+        ids("payment_method=cash").await,
+        vec![cash_delivery.clone(), cash_pickup.clone()]
+    );
+    assert_eq!(
+        ids("payment_method=card_on_delivery&fulfilment=pickup").await,
+        vec![card_pickup.clone()]
+    );
+    assert_eq!(
+        ids("from=2026-11-20&to=2026-11-20").await,
+        vec![card_pickup.clone()],
+        "the 20th in Lyon"
+    );
+    assert_eq!(
+        ids("from=2026-11-21&to=2026-11-21").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids("from=2026-11-21").await,
+        vec![cash_delivery.clone(), cash_pickup.clone()]
+    );
+    assert_eq!(
+        ids("status=placed&fulfilment=pickup").await,
+        vec![cash_pickup, card_pickup]
+    );
+    for (query, field) in [
+        ("fulfilment=drone", "fulfilment"),
+        ("payment_method=cheque", "payment_method"),
+        ("from=2026-11-22&to=2026-11-21", "to"),
+        ("from=hier", "from"),
+    ] {
+        let res = s
+            .app
+            .get(&format!("/api/v1/orders?{query}"), Some(&manager))
+            .await;
+        assert_eq!(
+            problem_fields(&assert_problem(res, 422).await),
+            vec![field],
+            "{query}"
+        );
+    }
+}

@@ -3778,6 +3778,14 @@ export interface operations {
                 status?: components["schemas"]["Status"];
                 /** @description Admins: one shop's orders. */
                 shop_id?: string;
+                /** @description Only `delivery` or only `pickup` orders. */
+                fulfilment?: components["schemas"]["Fulfilment"];
+                /** @description Only orders paid this way: `online`, `cash` or `card_on_delivery`. */
+                payment_method?: components["schemas"]["PaymentMethod"];
+                /** @description Only orders placed on or after this day, in their shop's time zone (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only orders placed on or before this day, in their shop's time zone (YYYY-MM-DD). */
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3805,7 +3813,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid query parameter (field errors) */
+            /** @description A bad filter, `to` before `from`, bad limit or cursor */
             422: {
                 headers: {
                     [name: string]: unknown;
