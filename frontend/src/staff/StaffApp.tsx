@@ -16,6 +16,9 @@ const screens = {
   counter: preloadable(() => import("./counter/CounterPage")),
   deliveries: preloadable(() => import("./deliveries/DeliveriesPage")),
   reports: preloadable(() => import("./reports/ReportsPage")),
+  stock: preloadable(() => import("./stock/StockPage")),
+  team: preloadable(() => import("./team/TeamPage")),
+  orders: preloadable(() => import("./orders/OrdersPage")),
 };
 
 /** The screen the address names (/staff/kitchen…), loaded ahead of its first render. */
@@ -28,6 +31,9 @@ const KitchenPage = screens.kitchen.Component;
 const CounterPage = screens.counter.Component;
 const DeliveriesPage = screens.deliveries.Component;
 const ReportsPage = screens.reports.Component;
+const StockPage = screens.stock.Component;
+const TeamPage = screens.team.Component;
+const OrdersPage = screens.orders.Component;
 
 export default function StaffApp() {
   return (
@@ -39,6 +45,9 @@ export default function StaffApp() {
           <Route path="counter" element={<Screen name="counter"><CounterPage /></Screen>} />
           <Route path="deliveries" element={<Screen name="deliveries"><DeliveriesPage /></Screen>} />
           <Route path="reports" element={<Screen name="reports"><ReportsPage /></Screen>} />
+          <Route path="stock" element={<Screen name="stock"><StockPage /></Screen>} />
+          <Route path="team" element={<Screen name="team"><TeamPage /></Screen>} />
+          <Route path="orders/*" element={<Screen name="orders"><OrdersPage /></Screen>} />
           <Route path="*" element={<FirstScreen />} />
         </Route>
       </Routes>
