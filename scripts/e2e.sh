@@ -40,7 +40,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# A free port from the system, or with E2E_PORT_BASE the base plus $1 (0 to 5), for machines where
+# each user of the host keeps to a range of ports.
 free_port() {
+    if [ -n "${E2E_PORT_BASE:-}" ]; then echo $((E2E_PORT_BASE + $1)); return; fi
     node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
@@ -58,9 +61,9 @@ fi
 log "database $DB_NAME"
 psql "$PG_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
 psql "$PG_SERVER_URL/postgres" -qc "CREATE DATABASE $DB_NAME" >/dev/null
-API_PORT=$(free_port)
-API2_PORT=$(free_port)
-NGINX_PORT=$(free_port)
+API_PORT=$(free_port 0)
+API2_PORT=$(free_port 1)
+NGINX_PORT=$(free_port 2)
 export APP_ENV=development
 export DATABASE_URL=$PG_SERVER_URL/$DB_NAME
 export DB_SSLMODE=disable
@@ -92,9 +95,9 @@ wait_for "$PUBLIC_URL/nginx-healthz" "nginx"
 
 # The same database behind a second API and nginx configured with Stripe keys, Stripe being the
 # fake in frontend/e2e/fake-stripe.mjs (its REST API, Stripe.js and signed webhooks).
-FAKE_STRIPE_PORT=$(free_port)
-STRIPE_API_PORT=$(free_port)
-STRIPE_NGINX_PORT=$(free_port)
+FAKE_STRIPE_PORT=$(free_port 3)
+STRIPE_API_PORT=$(free_port 4)
+STRIPE_NGINX_PORT=$(free_port 5)
 STRIPE_BASE_URL=http://127.0.0.1:$STRIPE_NGINX_PORT
 log "fake Stripe on 127.0.0.1:$FAKE_STRIPE_PORT, API with Stripe keys on 127.0.0.1:$STRIPE_API_PORT, nginx on 127.0.0.1:$STRIPE_NGINX_PORT"
 (
@@ -121,9 +124,10 @@ export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
-[[ " ${E2E_SUITES:-customer staff budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
-# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), budgets.
-SUITES=" ${E2E_SUITES:-customer staff budgets} "
+[[ " ${E2E_SUITES:-customer staff backoffice budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
+# E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), backoffice
+# (backoffice.mjs), budgets.
+SUITES=" ${E2E_SUITES:-customer staff backoffice budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -131,6 +135,10 @@ fi
 if [[ $SUITES == *" staff "* ]]; then
     log "shop floor browser tests (frontend/e2e/staff.mjs)"
     (cd frontend && node e2e/staff.mjs)
+fi
+if [[ $SUITES == *" backoffice "* ]]; then
+    log "back office browser tests (frontend/e2e/backoffice.mjs)"
+    (cd frontend && node e2e/backoffice.mjs)
 fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"
@@ -141,7 +149,7 @@ fi
 served() { # $1 the instance, $2 a metrics line prefix; true when its count is above 0
     curl -fsS "http://$1/metrics" | grep -F "$2" | awk '{ n += $NF } END { exit !(n > 0) }'
 }
-if [[ $SUITES == *" customer "* || $SUITES == *" staff "* ]]; then
+if [[ $SUITES == *" customer "* || $SUITES == *" staff "* || $SUITES == *" backoffice "* ]]; then
     checks=('ocpizza_http_requests_total{route="/api/v1/auth/login",method="POST",status="2xx"}')
     if [[ $SUITES == *" customer "* ]]; then
         checks+=('ocpizza_http_requests_total{route="/api/v1/orders",method="POST",status="2xx"}'

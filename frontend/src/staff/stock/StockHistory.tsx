@@ -76,7 +76,8 @@ export function StockHistory({ shopId, lines, refresh }: { shopId: string; lines
         <Field label={t("stock.to")} type="date" value={filter.to} onChange={(e) => set({ to: e.target.value })} />
       </div>
       <FormError problem={problem} />
-      <div className="reports__table stock-history__table">
+      {/* Focusable, so a keyboard scrolls the table sideways on a phone. */}
+      <div className="reports__table stock-history__table" tabIndex={0} role="region" aria-labelledby="stock-history-title">
         <table>
           <caption className="visually-hidden">{t("stock.history")}</caption>
           <thead>
