@@ -61,9 +61,9 @@ async function axe(page, what) {
   else console.log(`  ok  axe: no serious or critical violation on ${what}`);
 }
 
-async function shot(page, name) {
+async function shot(page, name, { fullPage = true } = {}) {
   const path = `${OUT}/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   console.log(`  📸 ${path}`);
 }
 
@@ -159,17 +159,21 @@ try {
   await manager.getByRole("heading", { name: `${basil.name} sur 30 jours` }).waitFor();
   await manager.locator(".stock-chart .chart__svg").waitFor();
   check((await manager.locator(".stock-chart tbody tr").count()) === 30, "the chart's table has a level for each of the last 30 days");
+  await shot(manager, "backoffice-stock-chart-1280", { fullPage: false });
   await manager.getByLabel("Motif").selectOption("count");
   await manager.locator(".stock-history tbody tr", { hasText: "Inventaire" }).first().waitFor();
   const countRow = await manager.locator(".stock-history tbody tr").first().textContent();
   check(/[-−]50/.test(countRow) && countRow.includes(basil.name), `the history filtered by count shows the −50 g the count recorded (${countRow.trim()})`);
+  await manager.locator(".stock-history").scrollIntoViewIfNeeded();
+  await shot(manager, "backoffice-stock-history-1280", { fullPage: false });
   await manager.getByLabel("Chercher un ingrédient").fill("");
   const first = await manager.locator(".stock-line").first().getAttribute("class");
   const anyLow = (await api("GET", `/api/v1/shops/${shop.id}/stock`, { token: managerToken })).items.some((l) => l.low);
   check(!anyLow || first.includes("stock-line--low"), "low lines come first");
   await noHorizontalScroll(manager, "stock at 1280 px");
   await axe(manager, "stock (1280 px)");
-  await shot(manager, "backoffice-stock-1280");
+  await manager.evaluate(() => window.scrollTo(0, 0));
+  await shot(manager, "backoffice-stock-1280", { fullPage: false });
 
   // Team: a new pizzaiolo with a password logs in and reaches the kitchen.
   await manager.getByRole("navigation", { name: "Écrans de l'équipe" }).getByRole("link", { name: "Équipe", exact: true }).click();
@@ -240,7 +244,7 @@ try {
     await manager.waitForLoadState("networkidle");
     await noHorizontalScroll(manager, `${name} at 360 px`);
     await axe(manager, `${name} (360 px)`);
-    await shot(manager, `backoffice-${name}-360`);
+    await shot(manager, `backoffice-${name}-360`, { fullPage: name !== "stock" });
   }
 } catch (error) {
   failed = true;

@@ -1,6 +1,7 @@
 // An ingredient's level at the end of each of the last 30 days (the reports' bar chart, its line
 // following the same levels: the chart scales bars and line each to their own maximum, so a
 // constant threshold would always sit at the top), with the same figures in a table.
+import { useEffect, useRef } from "react";
 import type { StockLine } from "../../api/types";
 import { useResource } from "../../api/useResource";
 import { useI18n } from "../../i18n";
@@ -14,9 +15,14 @@ export function StockChart({ shopId, line, onClose }: { shopId: string; line: St
   const levels = useResource(`levels:${shopId}:${line.ingredient_id}`, (signal) => fetchLevels(shopId, line.ingredient_id, signal));
   const unit = t(`stock.unit.${line.unit}` as "stock.unit.g");
   const number = (n: number) => `${new Intl.NumberFormat(intlLocale).format(n)} ${unit}`;
+  const frame = useRef<HTMLElement>(null);
+  // Opened from a line far down the list: brought into view.
+  useEffect(() => {
+    frame.current?.scrollIntoView?.({ block: "nearest" });
+  }, []);
   const day = (d: string) => new Intl.DateTimeFormat(intlLocale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
   return (
-    <section className="stock-chart panel" aria-labelledby="stock-chart-title">
+    <section ref={frame} className="stock-chart panel" aria-labelledby="stock-chart-title">
       <div className="stock-chart__head">
         <h2 id="stock-chart-title">{t("stock.chartTitle", { name: line.name })}</h2>
         <button type="button" className="button button--small" onClick={onClose}>

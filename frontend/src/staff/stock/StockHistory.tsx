@@ -45,7 +45,7 @@ export function StockHistory({ shopId, lines, refresh }: { shopId: string; lines
   const signed = (n: number) => `${n > 0 ? "+" : ""}${new Intl.NumberFormat(intlLocale).format(n)}`;
 
   return (
-    <section className="stock-history" aria-labelledby="stock-history-title">
+    <section className="stock-history">
       <h2 id="stock-history-title">{t("stock.history")}</h2>
       <div className="stock-history__filters">
         <div className="field">

@@ -52,6 +52,7 @@ export default function StockPage() {
         <h1>{t("stock.title")}</h1>
         <p aria-live="polite">{lowCount ? t("stock.lowCount", { count: lowCount }) : t("stock.noneLow")}</p>
       </div>
+      {selected && <StockChart key={`${selected.ingredient_id}:${changes}`} shopId={shop.id} line={selected} onClose={() => setChosen(null)} />}
       <Field label={t("stock.search")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="stock__search" />
       <ul className="stock__lines" aria-label={t("stock.lines")}>
         {lines.map((line) => (
@@ -66,7 +67,6 @@ export default function StockPage() {
         ))}
         {lines.length === 0 && <li className="stock__empty">{t("stock.noMatch")}</li>}
       </ul>
-      {selected && <StockChart key={`${selected.ingredient_id}:${changes}`} shopId={shop.id} line={selected} onClose={() => setChosen(null)} />}
       <StockHistory shopId={shop.id} lines={stock.data} refresh={changes} />
     </div>
   );
