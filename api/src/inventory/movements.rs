@@ -563,7 +563,8 @@ mod tests {
             check_movement(&request("count", None, Some(0))).unwrap(),
             Change::CountedAt(0)
         );
-        let table: [(&str, Option<i64>, Option<i64>, &[&str]); 9] = [
+        type Case<'a> = (&'a str, Option<i64>, Option<i64>, &'a [&'a str]);
+        let table: [Case; 9] = [
             ("restock", Some(-1), None, &["delta"]),
             ("waste", Some(1), None, &["delta"]),
             ("adjustment", Some(0), None, &["delta"]),
