@@ -134,10 +134,11 @@ export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
-[[ " ${E2E_SUITES:-customer staff reports pauses menu budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
+[[ " ${E2E_SUITES:-customer staff reports pauses menu backoffice budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
 # E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), reports
-# (reports.mjs), pauses (pauses.mjs), menu (menu.mjs, the menu back office), budgets.
-SUITES=" ${E2E_SUITES:-customer staff reports pauses menu budgets} "
+# (reports.mjs), pauses (pauses.mjs), menu (menu.mjs, the menu back office), backoffice
+# (backoffice.mjs: stock, team, orders and refunds), budgets.
+SUITES=" ${E2E_SUITES:-customer staff reports pauses menu backoffice budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -158,6 +159,10 @@ if [[ $SUITES == *" menu "* ]]; then
     log "menu back office browser tests (frontend/e2e/menu.mjs)"
     (cd frontend && node e2e/menu.mjs)
 fi
+if [[ $SUITES == *" backoffice "* ]]; then
+    log "back office browser tests (frontend/e2e/backoffice.mjs)"
+    (cd frontend && node e2e/backoffice.mjs)
+fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"
     (cd frontend && node scripts/budgets.mjs)
@@ -167,7 +172,7 @@ fi
 served() { # $1 the instance, $2 a metrics line prefix; true when its count is above 0
     curl -fsS "http://$1/metrics" | grep -F "$2" | awk '{ n += $NF } END { exit !(n > 0) }'
 }
-if [[ $SUITES == *" customer "* || $SUITES == *" staff "* ]]; then
+if [[ $SUITES == *" customer "* || $SUITES == *" staff "* || $SUITES == *" backoffice "* ]]; then
     checks=('ocpizza_http_requests_total{route="/api/v1/auth/login",method="POST",status="2xx"}')
     if [[ $SUITES == *" customer "* ]]; then
         checks+=('ocpizza_http_requests_total{route="/api/v1/orders",method="POST",status="2xx"}'

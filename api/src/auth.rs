@@ -244,6 +244,9 @@ pub fn hash_opaque_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Why a deactivated account's tokens and password are refused.
+pub const DEACTIVATED: &str = "this account has been deactivated: ask your manager";
+
 /// The authenticated caller, from a valid bearer token.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
@@ -281,9 +284,11 @@ impl FromRequest for CurrentUser {
 
 type Pending<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-/// The bearer token's claims, then the account they name: a token whose user is gone is refused
-/// (401) rather than reaching a handler that would write rows for a missing user. Role and shop
-/// come from the account as it is now, so a demotion counts at once. One primary-key lookup.
+/// The bearer token's claims, then the account they name: a token whose user is gone or was
+/// deactivated is refused (401) rather than reaching a handler that would write rows for them.
+/// Role, shop and the active flag come from the account as it is now, so a demotion or a
+/// deactivation counts at once, on every instance. One primary-key lookup, the one that was
+/// already there: the flag is one more column of the same row.
 fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
     let claims = bearer_claims(req);
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -296,14 +301,17 @@ fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
             use diesel::prelude::*;
             Ok(users::table
                 .find(sub)
-                .select((users::role, users::shop_id))
-                .first::<(Role, Option<Uuid>)>(conn)
+                .select((users::role, users::shop_id, users::active))
+                .first::<(Role, Option<Uuid>, bool)>(conn)
                 .optional()?)
         })
         .await?;
-        let (role, shop_id) = account.ok_or_else(|| {
+        let (role, shop_id, active) = account.ok_or_else(|| {
             AppError::Unauthorized("the account of this access token no longer exists".to_string())
         })?;
+        if !active {
+            return Err(AppError::Unauthorized(DEACTIVATED.to_string()));
+        }
         Ok(CurrentUser {
             id: claims.sub,
             role,

@@ -29,6 +29,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Required, Response};
         (name = "payments", description = "Online payments (Stripe or the offline test provider), counter payments, refunds, webhook"),
         (name = "kitchen", description = "Kitchen queue, deliveries and recipe memos"),
         (name = "inventory", description = "Ingredient stock per shop"),
+        (name = "team", description = "Staff accounts of each shop, kept by its manager or an admin"),
         (name = "reports", description = "Sales, products, kitchen and delivery times, ingredient consumption per shop and for the chain (JSON or CSV)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

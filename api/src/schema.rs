@@ -280,6 +280,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        method -> Text,
     }
 }
 
@@ -413,6 +414,7 @@ diesel::table! {
         shop_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        active -> Bool,
     }
 }
 

@@ -475,7 +475,7 @@ try {
   console.log("\n== manager");
   const manager = await newPage(browser, DESK, "manager");
   await staffLogin(manager, "manager", "counter");
-  check((await manager.locator(".staff-nav a").count()) === 4, "a manager's header links to the counter, kitchen, deliveries and reports");
+  check((await manager.locator(".staff-nav a").count()) === 8, "a manager's header links to the counter, kitchen, deliveries, orders, stock, team, menu and reports");
   await manager.getByRole("link", { name: "Livraisons" }).click();
   const returned = manager.locator(".delivery", { hasText: `#${second.number}` });
   await returned.getByRole("button", { name: `Annuler la n° ${second.number}` }).click();

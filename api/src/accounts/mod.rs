@@ -5,6 +5,7 @@ pub mod addresses;
 mod handlers;
 pub mod profile;
 pub mod rules;
+pub mod team;
 pub mod throttle;
 
 pub use addresses::{Address, AddressInput};
@@ -24,5 +25,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::list_addresses)
         .service(handlers::create_address)
         .service(handlers::update_address)
-        .service(handlers::delete_address);
+        .service(handlers::delete_address)
+        .service(team::add_member)
+        .service(team::list_team)
+        .service(team::change_member);
 }

@@ -142,6 +142,7 @@ mod tests {
             role: Role::Customer,
             shop_id: None,
             created_at: Utc::now(),
+            active: true,
         }
     }
 

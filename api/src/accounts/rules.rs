@@ -30,6 +30,8 @@ pub struct User {
     pub role: Role,
     pub shop_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// False once a manager or an admin deactivated the account: it can no longer log in.
+    pub active: bool,
 }
 
 /// A user as the API shows it (never the password hash).
@@ -263,6 +265,11 @@ pub fn authenticate(
         }
     };
     match user {
+        Some(user) if right && !user.active => {
+            // The right password of a deactivated account: no lock, no session.
+            throttle::clear_login_failures(conn, &email)?;
+            Err(AppError::Unauthorized(auth::DEACTIVATED.to_string()))
+        }
         Some(user) if right => {
             throttle::clear_login_failures(conn, &email)?;
             Ok(user)
@@ -395,6 +402,10 @@ pub fn rotate_refresh_token(
         .set(refresh_tokens::used_at.eq(now))
         .execute(conn)?;
     let user = find_user(conn, row.user_id)?;
+    if !user.active {
+        revoke_family(conn, row.family_id)?;
+        return Ok(Rotation::Invalid(auth::DEACTIVATED));
+    }
     issue_pair(conn, keys, &user, row.family_id, refresh_ttl).map(Rotation::Rotated)
 }
 
@@ -427,7 +438,8 @@ pub fn revoke_session(
     }
 }
 
-/// Creates a reset token valid one hour; answers the same whether the e-mail is known or not.
+/// Creates a reset token valid one hour; answers the same whether the e-mail is known or not
+/// (a deactivated account gets none).
 pub fn create_password_reset(
     conn: &mut PgConnection,
     email: &str,
@@ -435,22 +447,33 @@ pub fn create_password_reset(
     let email = normalize_email(email);
     let Some(user) = users::table
         .filter(users::email.eq(&email))
+        .filter(users::active)
         .select(User::as_select())
         .first(conn)
         .optional()?
     else {
         return Ok(None);
     };
+    let token = create_reset_token(conn, user.id, Duration::minutes(RESET_TOKEN_MINUTES))?;
+    Ok(Some((user, token)))
+}
+
+/// A reset code for this account, valid `for_how_long`: the password reset's, and the link a new
+/// team member gets to choose a first password.
+pub fn create_reset_token(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    for_how_long: Duration,
+) -> AppResult<String> {
     let (token, hash) = auth::new_opaque_token();
     diesel::insert_into(password_reset_tokens::table)
         .values((
-            password_reset_tokens::user_id.eq(user.id),
+            password_reset_tokens::user_id.eq(user_id),
             password_reset_tokens::token_hash.eq(hash),
-            password_reset_tokens::expires_at
-                .eq(Utc::now() + Duration::minutes(RESET_TOKEN_MINUTES)),
+            password_reset_tokens::expires_at.eq(Utc::now() + for_how_long),
         ))
         .execute(conn)?;
-    Ok(Some((user, token)))
+    Ok(token)
 }
 
 /// Sets a new password from a reset token; unlocks the account and ends every session.

@@ -24,7 +24,9 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(shop_stock)
         .service(movements::record_movement)
-        .service(movements::list_movements);
+        .service(movements::list_movements)
+        .service(movements::set_threshold)
+        .service(movements::stock_levels);
 }
 
 crate::text_enum! {
@@ -38,6 +40,8 @@ crate::text_enum! {
         Restock = "restock",
         Waste = "waste",
         Adjustment = "adjustment",
+        /// A stock count: the difference between the counted quantity and the stock before it.
+        Count = "count",
     }
 }
 

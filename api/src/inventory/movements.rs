@@ -1,9 +1,10 @@
-//! Manual stock movements by managers (restock, waste, adjustment) and the movement history.
+//! Manual stock movements by managers (restock, waste, adjustment, count), the per-shop low-stock
+//! thresholds and the movement history.
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +15,7 @@ use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
-use crate::schema::{ingredients, stock_movements};
+use crate::schema::{ingredients, stock, stock_movements, users};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -22,14 +23,21 @@ use crate::state::AppState;
 pub struct MovementRequest {
     pub ingredient_id: Uuid,
     /// Change in the ingredient's unit: positive for a restock, negative for waste, either for an
-    /// adjustment after a count.
+    /// adjustment. Not given with a count.
     #[schema(example = 5000)]
-    pub delta: i64,
-    /// `restock`, `waste` or `adjustment`.
+    pub delta: Option<i64>,
+    /// With `reason: "count"` only: the quantity counted on the shelf, in the ingredient's unit;
+    /// the server records the difference with the stock as it stood.
+    #[schema(example = 12000, minimum = 0)]
+    pub quantity: Option<i64>,
+    /// `restock`, `waste`, `adjustment` or `count`.
     #[schema(example = "restock")]
     pub reason: String,
     pub note: Option<String>,
 }
+
+/// The most a movement, a count or a threshold may say at once, in the ingredient's unit.
+const MOST_AT_ONCE: i64 = 10_000_000;
 
 #[derive(Serialize, ToSchema, Queryable)]
 pub struct StockMovement {
@@ -40,11 +48,16 @@ pub struct StockMovement {
     pub reason: Reason,
     pub order_id: Option<Uuid>,
     pub actor_id: Option<Uuid>,
+    /// The full name of who recorded it (none for orders placed by customers, or a deleted
+    /// account).
+    pub actor_name: Option<String>,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-/// Records a restock, waste or adjustment; a result below zero is refused (managers).
+/// Records a restock, waste, adjustment or count; a result below zero is refused (managers). A
+/// count records the difference between the counted quantity and the stock (nothing when they
+/// agree).
 #[utoipa::path(post, tag = "inventory", security(("bearer" = [])),
     params(("shop_id" = Uuid, Path, description = "Shop id")),
     request_body = MovementRequest,
@@ -61,45 +74,7 @@ pub async fn record_movement(
     body: ApiJson<MovementRequest>,
 ) -> AppResult<HttpResponse> {
     let m = body.0;
-    let mut v = Violations::new();
-    let reason = match Reason::parse(&m.reason) {
-        Some(r @ (Reason::Restock | Reason::Waste | Reason::Adjustment)) => Some(r),
-        _ => {
-            v.add("reason", "invalid", "one of restock, waste, adjustment");
-            None
-        }
-    };
-    v.check(
-        m.delta != 0,
-        "delta",
-        "zero",
-        "a movement changes the stock",
-    );
-    v.check(
-        m.delta.abs() <= 10_000_000,
-        "delta",
-        "out_of_range",
-        "at most 10,000,000 units at once",
-    );
-    if reason == Some(Reason::Restock) && m.delta < 0 {
-        v.add(
-            "delta",
-            "negative",
-            "a restock adds stock: use waste or adjustment to remove",
-        );
-    }
-    if reason == Some(Reason::Waste) && m.delta > 0 {
-        v.add(
-            "delta",
-            "positive",
-            "waste removes stock: give a negative delta",
-        );
-    }
-    if m.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        v.add("note", "too_long", "at most 500 characters");
-    }
-    v.into_result()?;
-    let reason = reason.ok_or_else(|| AppError::internal("reason checked above"))?;
+    let change = check_movement(&m)?;
     let (shop_id, actor) = (access.shop_id, access.user.id);
     let line = db::transaction_retrying(&state.pool, move |conn| {
         crate::shops::find_shop(conn, shop_id)?;
@@ -114,18 +89,41 @@ pub async fn record_movement(
                 "no ingredient has this id",
             ));
         }
-        let deltas = BTreeMap::from([(m.ingredient_id, m.delta)]);
-        change_stock(
-            conn,
-            shop_id,
-            &deltas,
-            &Movement {
-                reason,
-                order_id: None,
-                actor_id: Some(actor),
-                note: m.note.as_deref(),
-            },
-        )?;
+        let delta = match change {
+            Change::By(reason, delta) => Some((reason, delta)),
+            Change::CountedAt(counted) => {
+                // Locked before reading, so no order slips in between the count and its record.
+                let before: i64 = stock::table
+                    .find((shop_id, m.ingredient_id))
+                    .select(stock::quantity)
+                    .for_update()
+                    .first(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        AppError::field(
+                            "ingredient_id",
+                            "unknown",
+                            "this shop has no stock line for this ingredient",
+                        )
+                    })?;
+                Some((Reason::Count, counted - before))
+            }
+        };
+        if let Some((reason, delta)) = delta {
+            // Through change_stock like every stock write: one lock order, one movement each,
+            // the menu's availability announced.
+            change_stock(
+                conn,
+                shop_id,
+                &BTreeMap::from([(m.ingredient_id, delta)]),
+                &Movement {
+                    reason,
+                    order_id: None,
+                    actor_id: Some(actor),
+                    note: m.note.as_deref(),
+                },
+            )?;
+        }
         load_stock(conn, shop_id)?
             .into_iter()
             .find(|l| l.ingredient_id == m.ingredient_id)
@@ -135,14 +133,298 @@ pub async fn record_movement(
     Ok(HttpResponse::Created().json(line))
 }
 
+/// What a manager's movement asks for, once checked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Change {
+    /// A restock, waste or adjustment by this many units.
+    By(Reason, i64),
+    /// A count found this quantity.
+    CountedAt(i64),
+}
+
+/// Checks a movement request, naming every bad field at once.
+fn check_movement(m: &MovementRequest) -> AppResult<Change> {
+    let mut v = Violations::new();
+    let reason = match Reason::parse(&m.reason) {
+        Some(r @ (Reason::Restock | Reason::Waste | Reason::Adjustment | Reason::Count)) => Some(r),
+        _ => {
+            v.add(
+                "reason",
+                "invalid",
+                "one of restock, waste, adjustment, count",
+            );
+            None
+        }
+    };
+    if m.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        v.add("note", "too_long", "at most 500 characters");
+    }
+    let change = match reason {
+        Some(Reason::Count) => {
+            if m.delta.is_some() {
+                v.add(
+                    "delta",
+                    "not_allowed",
+                    "a count gives the counted quantity; the server computes the difference",
+                );
+            }
+            match m.quantity {
+                None => {
+                    v.add("quantity", "required", "the quantity counted");
+                    None
+                }
+                Some(q) if q < 0 => {
+                    v.add("quantity", "negative", "a count cannot be below zero");
+                    None
+                }
+                Some(q) if q > MOST_AT_ONCE => {
+                    v.add("quantity", "out_of_range", "at most 10,000,000 units");
+                    None
+                }
+                Some(q) => Some(Change::CountedAt(q)),
+            }
+        }
+        Some(reason) => {
+            if m.quantity.is_some() {
+                v.add(
+                    "quantity",
+                    "not_allowed",
+                    "only a count gives a quantity; other movements give a delta",
+                );
+            }
+            match m.delta {
+                None => {
+                    v.add("delta", "required", "the change of stock");
+                    None
+                }
+                Some(0) => {
+                    v.add("delta", "zero", "a movement changes the stock");
+                    None
+                }
+                Some(d) if d.abs() > MOST_AT_ONCE => {
+                    v.add("delta", "out_of_range", "at most 10,000,000 units at once");
+                    None
+                }
+                Some(d) if reason == Reason::Restock && d < 0 => {
+                    v.add(
+                        "delta",
+                        "negative",
+                        "a restock adds stock: use waste or adjustment to remove",
+                    );
+                    None
+                }
+                Some(d) if reason == Reason::Waste && d > 0 => {
+                    v.add(
+                        "delta",
+                        "positive",
+                        "waste removes stock: give a negative delta",
+                    );
+                    None
+                }
+                Some(d) => Some(Change::By(reason, d)),
+            }
+        }
+        None => None,
+    };
+    v.into_result()?;
+    change.ok_or_else(|| AppError::internal("movement checked above"))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockSettings {
+    /// At or below this quantity (in the ingredient's unit) the ingredient is flagged low in
+    /// this shop.
+    #[schema(example = 3000, minimum = 0, maximum = 10000000)]
+    pub low_threshold: i64,
+}
+
+/// Sets an ingredient's low-stock threshold in one shop (managers of the shop, admins); other
+/// shops keep theirs.
+#[utoipa::path(patch, tag = "inventory", security(("bearer" = [])),
+    params(("shop_id" = Uuid, Path, description = "Shop id"),
+           ("ingredient_id" = Uuid, Path, description = "Ingredient id")),
+    request_body = StockSettings,
+    responses(
+        (status = 200, description = "The ingredient's stock line in this shop", body = StockLine),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such shop or ingredient, or another shop's manager"),
+        (status = 422, description = "Threshold below zero or too large")))]
+#[patch("/shops/{shop_id}/stock/{ingredient_id}")]
+pub async fn set_threshold(
+    state: web::Data<AppState>,
+    access: ShopAccess<Managers>,
+    path: web::Path<(Uuid, Uuid)>,
+    body: ApiJson<StockSettings>,
+) -> AppResult<HttpResponse> {
+    let (_, ingredient_id) = path.into_inner();
+    let threshold = body.0.low_threshold;
+    if !(0..=MOST_AT_ONCE).contains(&threshold) {
+        return Err(AppError::field(
+            "low_threshold",
+            "out_of_range",
+            "between 0 and 10,000,000",
+        ));
+    }
+    let shop_id = access.shop_id;
+    let line = db::transaction(&state.pool, move |conn| {
+        crate::shops::find_shop(conn, shop_id)?;
+        let changed = diesel::update(stock::table.find((shop_id, ingredient_id)))
+            .set((
+                stock::low_threshold.eq(threshold),
+                stock::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)?;
+        if changed == 0 {
+            return Err(AppError::not_found("ingredient"));
+        }
+        load_stock(conn, shop_id)?
+            .into_iter()
+            .find(|l| l.ingredient_id == ingredient_id)
+            .ok_or_else(|| AppError::internal("stock line vanished"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(line))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LevelsQuery {
+    /// How many days back, today included (1 to 90, default 30).
+    #[param(minimum = 1, maximum = 90)]
+    pub days: Option<i64>,
+}
+
+/// An ingredient's stock at the end of one day, in the shop's time zone (today: now).
+#[derive(Serialize, ToSchema, Debug, PartialEq)]
+pub struct StockLevel {
+    #[schema(value_type = String, format = Date, example = "2026-12-24")]
+    pub day: NaiveDate,
+    pub quantity: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StockLevels {
+    pub ingredient_id: Uuid,
+    pub name: String,
+    pub unit: String,
+    pub low_threshold: i64,
+    /// Oldest day first, one point per day.
+    pub items: Vec<StockLevel>,
+}
+
+/// An ingredient's level at the end of each of the last days, from its movements (managers).
+#[utoipa::path(get, tag = "inventory", security(("bearer" = [])),
+    params(("shop_id" = Uuid, Path, description = "Shop id"),
+           ("ingredient_id" = Uuid, Path, description = "Ingredient id"), LevelsQuery),
+    responses(
+        (status = 200, description = "Closing levels, oldest day first", body = StockLevels),
+        (status = 403, description = "Not a manager"),
+        (status = 404, description = "No such shop or ingredient, or another shop's manager"),
+        (status = 422, description = "`days` out of range")))]
+#[get("/shops/{shop_id}/stock/{ingredient_id}/levels")]
+pub async fn stock_levels(
+    state: web::Data<AppState>,
+    access: ShopAccess<Managers>,
+    path: web::Path<(Uuid, Uuid)>,
+    query: ApiQuery<LevelsQuery>,
+) -> AppResult<HttpResponse> {
+    let (_, ingredient_id) = path.into_inner();
+    let days = query.days.unwrap_or(30);
+    if !(1..=90).contains(&days) {
+        return Err(AppError::field("days", "out_of_range", "between 1 and 90"));
+    }
+    let shop_id = access.shop_id;
+    let levels = db::run(&state.pool, move |conn| {
+        let zone = crate::shops::shop_timezone(&crate::shops::find_shop(conn, shop_id)?);
+        let line = load_stock(conn, shop_id)?
+            .into_iter()
+            .find(|l| l.ingredient_id == ingredient_id)
+            .ok_or_else(|| AppError::not_found("ingredient"))?;
+        let today = Utc::now().with_timezone(&zone).date_naive();
+        let first = today - chrono::Duration::days(days - 1);
+        let since = start_of_day(zone, first).ok_or_else(|| AppError::internal("no such day"))?;
+        let moves: Vec<(DateTime<Utc>, i64)> = stock_movements::table
+            .filter(stock_movements::shop_id.eq(shop_id))
+            .filter(stock_movements::ingredient_id.eq(ingredient_id))
+            .filter(stock_movements::created_at.ge(since))
+            .select((stock_movements::created_at, stock_movements::delta))
+            .load(conn)?;
+        let moves: Vec<(NaiveDate, i64)> = moves
+            .into_iter()
+            .map(|(at, d)| (at.with_timezone(&zone).date_naive(), d))
+            .collect();
+        Ok(StockLevels {
+            items: closing_levels(line.quantity, first, today, &moves),
+            ingredient_id,
+            name: line.name,
+            unit: line.unit,
+            low_threshold: line.low_threshold,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(levels))
+}
+
+/// Each day's closing level from `first` to `today`, walking back from the level now through
+/// the movements of each local day (`moves`: day and delta, any order).
+fn closing_levels(
+    now: i64,
+    first: NaiveDate,
+    today: NaiveDate,
+    moves: &[(NaiveDate, i64)],
+) -> Vec<StockLevel> {
+    let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for (day, delta) in moves {
+        *by_day.entry(*day).or_insert(0) += delta;
+    }
+    let mut out = Vec::new();
+    let (mut day, mut level) = (today, now);
+    while day >= first {
+        out.push(StockLevel {
+            day,
+            quantity: level,
+        });
+        // The level at the end of the day before is this one without this day's movements.
+        level -= by_day.get(&day).copied().unwrap_or(0);
+        match day.pred_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The instant a local date starts in a time zone (its first valid instant, should a clock
+/// change skip midnight).
+fn start_of_day(zone: chrono_tz::Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
+    let midnight = day.and_hms_opt(0, 0, 0)?;
+    let local = zone.from_local_datetime(&midnight);
+    local
+        .earliest()
+        .or_else(|| {
+            // Midnight does not exist that day: the first hour that does.
+            (1..=3).find_map(|h| {
+                zone.from_local_datetime(&day.and_hms_opt(h, 0, 0)?)
+                    .earliest()
+            })
+        })
+        .map(|t| t.with_timezone(&Utc))
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MovementFilter {
     pub ingredient_id: Option<Uuid>,
-    /// `order`, `cancel`, `modify`, `restock`, `waste` or `adjustment`.
+    /// `order`, `cancel`, `modify`, `restock`, `waste`, `adjustment` or `count`.
     pub reason: Option<String>,
     /// Only movements at or after this time (RFC 3339).
     pub since: Option<DateTime<Utc>>,
+    /// Only movements on or after this day, in the shop's time zone (YYYY-MM-DD).
+    pub from: Option<NaiveDate>,
+    /// Only movements on or before this day, in the shop's time zone (YYYY-MM-DD).
+    pub to: Option<NaiveDate>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[param(pattern = "^o[0-9]{1,18}$")]
@@ -156,7 +438,7 @@ pub struct MovementFilter {
         (status = 200, description = "Movements", body = StockMovementPage),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such shop, or another shop's manager"),
-        (status = 422, description = "Unknown reason, bad limit or cursor")))]
+        (status = 422, description = "Unknown reason, `to` before `from`, bad limit or cursor")))]
 #[get("/shops/{shop_id}/stock/movements")]
 pub async fn list_movements(
     state: web::Data<AppState>,
@@ -171,10 +453,19 @@ pub async fn list_movements(
             return Err(AppError::field(
                 "reason",
                 "invalid",
-                "one of order, cancel, modify, restock, waste, adjustment",
+                "one of order, cancel, modify, restock, waste, adjustment, count",
             ))
         }
     };
+    if let (Some(from), Some(to)) = (f.from, f.to) {
+        if to < from {
+            return Err(AppError::field(
+                "to",
+                "before_from",
+                "the last day comes on or after the first",
+            ));
+        }
+    }
     let paging = PageParams {
         limit: f.limit,
         cursor: f.cursor.clone(),
@@ -182,8 +473,10 @@ pub async fn list_movements(
     let (limit, offset) = (paging.limit()?, paging.offset()?);
     let shop_id = access.shop_id;
     let rows = db::run(&state.pool, move |conn| {
+        let zone = crate::shops::shop_timezone(&crate::shops::find_shop(conn, shop_id)?);
         let mut q = stock_movements::table
             .inner_join(ingredients::table.on(ingredients::id.eq(stock_movements::ingredient_id)))
+            .left_join(users::table.on(users::id.nullable().eq(stock_movements::actor_id)))
             .filter(stock_movements::shop_id.eq(shop_id))
             .select((
                 stock_movements::id,
@@ -193,6 +486,7 @@ pub async fn list_movements(
                 stock_movements::reason,
                 stock_movements::order_id,
                 stock_movements::actor_id,
+                users::full_name.nullable(),
                 stock_movements::note,
                 stock_movements::created_at,
             ))
@@ -209,6 +503,15 @@ pub async fn list_movements(
         if let Some(since) = f.since {
             q = q.filter(stock_movements::created_at.ge(since));
         }
+        if let Some(from) = f.from.and_then(|d| start_of_day(zone, d)) {
+            q = q.filter(stock_movements::created_at.ge(from));
+        }
+        if let Some(end) =
+            f.to.and_then(|d| d.succ_opt())
+                .and_then(|d| start_of_day(zone, d))
+        {
+            q = q.filter(stock_movements::created_at.lt(end));
+        }
         Ok(q.load::<StockMovement>(conn)?)
     })
     .await?;
@@ -220,3 +523,91 @@ crate::page_schema!(
     StockMovementPage,
     StockMovement
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(reason: &str, delta: Option<i64>, quantity: Option<i64>) -> MovementRequest {
+        MovementRequest {
+            ingredient_id: Uuid::nil(),
+            delta,
+            quantity,
+            reason: reason.into(),
+            note: None,
+        }
+    }
+
+    fn fields(result: AppResult<Change>) -> Vec<String> {
+        match result {
+            Err(AppError::Validation(errors)) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected a validation problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn movements_are_checked_by_their_reason() {
+        assert_eq!(
+            check_movement(&request("restock", Some(500), None)).unwrap(),
+            Change::By(Reason::Restock, 500)
+        );
+        assert_eq!(
+            check_movement(&request("waste", Some(-20), None)).unwrap(),
+            Change::By(Reason::Waste, -20)
+        );
+        assert_eq!(
+            check_movement(&request("adjustment", Some(-3), None)).unwrap(),
+            Change::By(Reason::Adjustment, -3)
+        );
+        assert_eq!(
+            check_movement(&request("count", None, Some(0))).unwrap(),
+            Change::CountedAt(0)
+        );
+        type Case<'a> = (&'a str, Option<i64>, Option<i64>, &'a [&'a str]);
+        let table: [Case; 9] = [
+            ("restock", Some(-1), None, &["delta"]),
+            ("waste", Some(1), None, &["delta"]),
+            ("adjustment", Some(0), None, &["delta"]),
+            ("adjustment", None, None, &["delta"]),
+            ("restock", Some(5), Some(5), &["quantity"]),
+            ("count", None, Some(-1), &["quantity"]),
+            ("count", None, None, &["quantity"]),
+            ("count", Some(4), Some(10), &["delta"]),
+            ("order", Some(4), None, &["reason"]),
+        ];
+        for (reason, delta, quantity, expected) in table {
+            assert_eq!(
+                fields(check_movement(&request(reason, delta, quantity))),
+                expected,
+                "{reason} {delta:?} {quantity:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn closing_levels_walk_back_from_the_level_now() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        // Restocked 1000 on the 2nd, 300 used on the 3rd, 50 wasted today (the 4th).
+        let moves = [
+            (day(2), 1000),
+            (day(3), -200),
+            (day(3), -100),
+            (day(4), -50),
+        ];
+        let levels = closing_levels(1150, day(1), day(4), &moves);
+        let quantities: Vec<(u32, i64)> = levels
+            .iter()
+            .map(|l| (chrono::Datelike::day(&l.day), l.quantity))
+            .collect();
+        assert_eq!(quantities, vec![(1, 500), (2, 1500), (3, 1200), (4, 1150)]);
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight() {
+        let paris = chrono_tz::Europe::Paris;
+        let winter = start_of_day(paris, NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()).unwrap();
+        assert_eq!(winter.to_rfc3339(), "2026-12-23T23:00:00+00:00");
+        let summer = start_of_day(paris, NaiveDate::from_ymd_opt(2026, 7, 14).unwrap()).unwrap();
+        assert_eq!(summer.to_rfc3339(), "2026-07-13T22:00:00+00:00");
+    }
+}

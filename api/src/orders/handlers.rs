@@ -26,7 +26,7 @@ use crate::http::{parse_json, parse_optional_json, ApiBody, ApiJson, ApiQuery, P
 use crate::live::LiveEvents;
 use crate::schema::{idempotency_keys, orders};
 use crate::state::AppState;
-use crate::states::{PaymentMethod, Status};
+use crate::states::{Fulfilment, PaymentMethod, Status};
 
 #[derive(Serialize, ToSchema)]
 pub struct Quote {
@@ -197,11 +197,23 @@ pub struct OrderFilter {
     pub status: Option<Status>,
     /// Admins: one shop's orders.
     pub shop_id: Option<Uuid>,
+    /// Only `delivery` or only `pickup` orders.
+    pub fulfilment: Option<Fulfilment>,
+    /// Only orders paid this way: `online`, `cash` or `card_on_delivery`.
+    pub payment_method: Option<PaymentMethod>,
+    /// Only orders placed on or after this day, in their shop's time zone (YYYY-MM-DD).
+    pub from: Option<chrono::NaiveDate>,
+    /// Only orders placed on or before this day, in their shop's time zone (YYYY-MM-DD).
+    pub to: Option<chrono::NaiveDate>,
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     #[param(pattern = "^o[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
+
+/// An order's day, in its shop's time zone.
+const LOCAL_DAY: &str =
+    "(orders.created_at AT TIME ZONE (SELECT s.timezone FROM shops s WHERE s.id = orders.shop_id))::date";
 
 /// Orders the caller may see, newest first: a customer's own, a staff member's shop's, all for
 /// admins.
@@ -209,7 +221,8 @@ pub struct OrderFilter {
     params(OrderFilter),
     responses(
         (status = 200, description = "Orders", body = super::model::OrderPage),
-        (status = 401, description = "Not authenticated")))]
+        (status = 401, description = "Not authenticated"),
+        (status = 422, description = "A bad filter, `to` before `from`, bad limit or cursor")))]
 #[get("/orders")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -217,6 +230,15 @@ pub async fn list(
     filter: ApiQuery<OrderFilter>,
 ) -> AppResult<HttpResponse> {
     let f = filter.into_inner();
+    if let (Some(from), Some(to)) = (f.from, f.to) {
+        if to < from {
+            return Err(AppError::field(
+                "to",
+                "before_from",
+                "the last day comes on or after the first",
+            ));
+        }
+    }
     let paging = PageParams {
         limit: f.limit,
         cursor: f.cursor.clone(),
@@ -239,6 +261,24 @@ pub async fn list(
         };
         if let Some(status) = f.status {
             q = q.filter(orders::status.eq(status));
+        }
+        if let Some(fulfilment) = f.fulfilment {
+            q = q.filter(orders::fulfilment.eq(fulfilment));
+        }
+        if let Some(method) = f.payment_method {
+            q = q.filter(orders::payment_method.eq(method));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("{LOCAL_DAY} >= "))
+                    .bind::<diesel::sql_types::Date, _>(from),
+            );
+        }
+        if let Some(to) = f.to {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("{LOCAL_DAY} <= "))
+                    .bind::<diesel::sql_types::Date, _>(to),
+            );
         }
         let rows = q.load(conn)?;
         load_views(conn, rows)

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ledger::{load_payments, PaymentList, RefundView};
+use super::ledger::{load_payments, PaymentList, RefundMethod, RefundView};
 use super::service::Payments;
 use super::webhook;
 use crate::auth::{Authorized, CurrentUser, Managers, Role};
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Violations};
 use crate::http::{parse_optional_json, ApiBody, ApiJson, WebhookBody};
 use crate::orders::model::{find_visible, load_view};
 use crate::orders::settlement::{is_paid, record_collected, PaymentStatus};
@@ -203,20 +203,30 @@ pub async fn list_payments(
 pub struct RefundRequest {
     #[schema(example = 500)]
     pub amount_cents: i32,
+    /// Why: required for a refund by hand, shown in the order's history.
+    #[schema(example = "pizza arrivée froide", max_length = 500)]
     pub reason: Option<String>,
+    /// For an order paid cash or card on delivery (required then): how the money was paid back
+    /// by hand, `cash` or `card` (on the shop's terminal). Not given for an order paid online,
+    /// refunded through the provider.
+    #[schema(pattern = "^(cash|card)$")]
+    pub method: Option<String>,
 }
 
-/// Refunds part or all of a paid order, never more than was paid (managers of its shop).
+/// Refunds part or all of a paid order, never more than was paid minus earlier refunds (managers
+/// of its shop, admins). An order paid online is refunded through the provider; one paid cash or
+/// card on delivery records money paid back by hand (`method`, `reason`). Both are written in the
+/// order's payments and history.
 #[utoipa::path(post, tag = "payments", security(("bearer" = [])),
     params(("order_id" = Uuid, Path, description = "Order id")),
     request_body = RefundRequest,
     responses(
-        (status = 201, description = "Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one)", body = RefundView),
+        (status = 201, description = "Refund requested, or recorded when done by hand (or, for a retry of an online refund whose answer was lost, that refund: never a second one)", body = RefundView),
         (status = 202, description = "The provider did not answer in time: the refund stays pending with its idempotency key; a retry sends the same key, and the webhook settles it", body = RefundView),
         (status = 403, description = "Not a manager"),
         (status = 404, description = "No such order in your shop"),
-        (status = 409, description = "Nothing paid online"),
-        (status = 422, description = "Amount above what is left to refund")))]
+        (status = 409, description = "Nothing paid online, or nothing collected yet"),
+        (status = 422, description = "Amount above what is left to refund, a method or reason missing or out of place")))]
 #[post("/orders/{order_id}/refunds")]
 pub async fn refund_order(
     state: web::Data<AppState>,
@@ -226,25 +236,91 @@ pub async fn refund_order(
     body: ApiJson<RefundRequest>,
 ) -> AppResult<HttpResponse> {
     let order_id = path.into_inner();
+    let request = body.0;
     let user = who.user.clone();
-    db::run(&state.pool, move |conn| {
-        find_visible(conn, order_id, &user, false).map(|_| ())
+    let order = db::run(&state.pool, move |conn| {
+        find_visible(conn, order_id, &user, false)
     })
     .await?;
-    let reason = body
-        .0
+    let reason = request
         .reason
-        .unwrap_or_else(|| "refund by a manager".into());
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let mut v = Violations::new();
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        v.add("reason", "too_long", "at most 500 characters");
+    }
+    if order.payment_method != PaymentMethod::Online {
+        let method = match request.method.as_deref() {
+            None => {
+                v.add(
+                    "method",
+                    "required",
+                    "cash or card: how the money was paid back",
+                );
+                None
+            }
+            Some(text) => match RefundMethod::parse(text) {
+                Some(m @ (RefundMethod::Cash | RefundMethod::Card)) => Some(m),
+                _ => {
+                    v.add("method", "invalid", "cash or card");
+                    None
+                }
+            },
+        };
+        if reason.is_none() {
+            v.add("reason", "required", "why the money is paid back");
+        }
+        v.into_result()?;
+        let (method, reason) = method
+            .zip(reason)
+            .ok_or_else(|| AppError::internal("checked above"))?;
+        let (actor, user) = (who.user.id, who.user);
+        let view = db::transaction(&state.pool, move |conn| {
+            let order = find_visible(conn, order_id, &user, true)?;
+            super::refunds::refund_by_hand(
+                conn,
+                &order,
+                request.amount_cents,
+                method,
+                &reason,
+                actor,
+            )
+        })
+        .await?;
+        return Ok(HttpResponse::Created().json(view));
+    }
+    if request.method.is_some() {
+        v.add(
+            "method",
+            "not_allowed",
+            "an order paid online is refunded online, to the card that paid",
+        );
+    }
+    v.into_result()?;
+    let reason = reason.unwrap_or_else(|| "refund by a manager".into());
+    let asked_at = chrono::Utc::now();
     let view = payments_service
         .refund(
             order_id,
             None,
-            Some(body.0.amount_cents),
+            Some(request.amount_cents),
             Some(who.user.id),
             &reason,
         )
         .await?
         .ok_or_else(|| AppError::conflict("nothing was paid online for this order"))?;
+    if view.created_at >= asked_at - chrono::Duration::seconds(1) {
+        // A new refund (not the answer to a retry): in the order's history.
+        let (amount, actor, user) = (view.amount_cents, who.user.id, who.user.clone());
+        db::transaction(&state.pool, move |conn| {
+            let order = find_visible(conn, order_id, &user, true)?;
+            super::refunds::note_refund(conn, &order, amount, RefundMethod::Online, &reason, actor)
+        })
+        .await?;
+    }
     if super::refunds::outcome_unknown(&view) {
         return Ok(HttpResponse::Accepted().json(view));
     }

@@ -21,6 +21,20 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// How the money went back.
+    #[derive(Deserialize, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RefundMethod {
+        /// Through the payment provider, to the card that paid online.
+        Online = "online",
+        /// Cash from the till, by hand.
+        Cash = "cash",
+        /// On the shop's card terminal, by hand.
+        Card = "card",
+    }
+}
+
 #[derive(Serialize, ToSchema, Queryable)]
 pub struct RefundView {
     pub id: Uuid,
@@ -29,7 +43,33 @@ pub struct RefundView {
     pub status: RefundStatus,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub method: RefundMethod,
+    /// Who asked for it (none when the system did, for a cancelled order).
+    pub created_by: Option<Uuid>,
 }
+
+/// The columns of a [`RefundView`], in its order.
+pub type RefundColumns = (
+    refunds::id,
+    refunds::amount_cents,
+    refunds::provider_ref,
+    refunds::status,
+    refunds::reason,
+    refunds::created_at,
+    refunds::method,
+    refunds::created_by,
+);
+
+pub const REFUND_COLUMNS: RefundColumns = (
+    refunds::id,
+    refunds::amount_cents,
+    refunds::provider_ref,
+    refunds::status,
+    refunds::reason,
+    refunds::created_at,
+    refunds::method,
+    refunds::created_by,
+);
 
 #[derive(Serialize, ToSchema)]
 pub struct PaymentView {
@@ -94,14 +134,7 @@ pub fn load_payments(conn: &mut PgConnection, order_id: Uuid) -> AppResult<Vec<P
         let refunds = refunds::table
             .filter(refunds::payment_id.eq(id))
             .order(refunds::created_at)
-            .select((
-                refunds::id,
-                refunds::amount_cents,
-                refunds::provider_ref,
-                refunds::status,
-                refunds::reason,
-                refunds::created_at,
-            ))
+            .select(REFUND_COLUMNS)
             .load::<RefundView>(conn)?;
         out.push(PaymentView {
             id,

@@ -3,17 +3,20 @@
 //! was lost (timeout, reset, 5xx) stays `pending` with its amount reserved and no provider
 //! reference: it is sent again with the same key (by the next refund of the order, or by
 //! [`Payments::reconcile_refunds`]), so Stripe answers the same refund and never pays back twice;
-//! the webhook settles it too.
+//! the webhook settles it too. An order paid cash or card on delivery is refunded by hand at the
+//! shop ([`refund_by_hand`]): written as done, nothing to call.
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::ledger::{RefundStatus, RefundView};
+use super::ledger::{RefundMethod, RefundStatus, RefundView, REFUND_COLUMNS};
 use super::provider::{ProviderError, ProviderRefundStatus};
 use super::service::Payments;
 use crate::db;
 use crate::error::{AppError, AppResult};
+use crate::orders::lifecycle::{record_status, Move};
+use crate::orders::model::OrderRow;
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};
 use crate::schema::{payments, refunds};
 
@@ -45,14 +48,7 @@ pub fn outcome_unknown(view: &RefundView) -> bool {
 fn load_refund(conn: &mut PgConnection, refund_id: Uuid) -> AppResult<RefundView> {
     Ok(refunds::table
         .find(refund_id)
-        .select((
-            refunds::id,
-            refunds::amount_cents,
-            refunds::provider_ref,
-            refunds::status,
-            refunds::reason,
-            refunds::created_at,
-        ))
+        .select(REFUND_COLUMNS)
         .first::<RefundView>(conn)?)
 }
 
@@ -181,6 +177,7 @@ impl Payments {
                     refunds::status.eq(RefundStatus::Pending),
                     refunds::reason.eq(&reason_text),
                     refunds::created_by.eq(actor),
+                    refunds::method.eq(RefundMethod::Online),
                 ))
                 .returning(refunds::id)
                 .get_result(conn)?;
@@ -316,4 +313,114 @@ impl Payments {
         }
         Ok(view)
     }
+}
+
+/// Money paid back by hand at the shop for an order paid cash or card on delivery: cash from the
+/// till or a refund on the card terminal. Nothing to call: it is written as done, in the caller's
+/// transaction (the order locked), never more than was collected minus earlier refunds, and noted
+/// in the order's history.
+pub fn refund_by_hand(
+    conn: &mut PgConnection,
+    order: &OrderRow,
+    amount: i32,
+    method: RefundMethod,
+    reason: &str,
+    actor: Uuid,
+) -> AppResult<RefundView> {
+    let collected: Vec<(Uuid, i32, i32)> = payments::table
+        .filter(payments::order_id.eq(order.id))
+        .filter(payments::status.eq(PaymentStatus::Succeeded))
+        .filter(payments::provider.eq_any([PaymentProvider::Cash, PaymentProvider::CardOnDelivery]))
+        .order((payments::created_at, payments::id))
+        .select((
+            payments::id,
+            payments::amount_cents,
+            payments::refunded_cents,
+        ))
+        .for_update()
+        .load(conn)?;
+    if collected.is_empty() {
+        return Err(AppError::conflict(
+            "nothing was collected for this order yet: record the payment first",
+        ));
+    }
+    let paid: i32 = collected.iter().map(|(_, paid, _)| paid).sum();
+    let refunded: i32 = collected.iter().map(|(_, _, refunded)| refunded).sum();
+    let remaining = paid - refunded;
+    if amount <= 0 || amount > remaining {
+        return Err(AppError::field(
+            "amount_cents",
+            "out_of_range",
+            format!("between 1 and {remaining} (collected {paid}, refunded {refunded})"),
+        ));
+    }
+    // The refund is written against the payment it comes out of: the first one with enough left
+    // (an order has one collected payment but for odd cases, then the rest of each in turn).
+    let mut left = amount;
+    let mut first = None;
+    for (payment_id, paid, refunded) in collected {
+        let part = left.min(paid - refunded);
+        if part <= 0 {
+            continue;
+        }
+        let id: Uuid = diesel::insert_into(refunds::table)
+            .values((
+                refunds::payment_id.eq(payment_id),
+                refunds::amount_cents.eq(part),
+                refunds::status.eq(RefundStatus::Succeeded),
+                refunds::reason.eq(reason),
+                refunds::created_by.eq(actor),
+                refunds::method.eq(method),
+            ))
+            .returning(refunds::id)
+            .get_result(conn)?;
+        diesel::update(payments::table.find(payment_id))
+            .set((
+                payments::refunded_cents.eq(refunded + part),
+                payments::updated_at.eq(Utc::now()),
+            ))
+            .execute(conn)?;
+        first.get_or_insert(id);
+        left -= part;
+        if left == 0 {
+            break;
+        }
+    }
+    note_refund(conn, order, amount, method, reason, actor)?;
+    load_refund(
+        conn,
+        first.ok_or_else(|| AppError::internal("no payment to refund from"))?,
+    )
+}
+
+/// Writes a refund in the order's history (its status unchanged, as a change is) and announces it
+/// on the shop's feed.
+pub fn note_refund(
+    conn: &mut PgConnection,
+    order: &OrderRow,
+    amount: i32,
+    method: RefundMethod,
+    reason: &str,
+    actor: Uuid,
+) -> AppResult<()> {
+    // Short words, as the other notes of the history ("paid online", "modified").
+    let note = format!(
+        "refunded {}.{:02} {} ({}): {reason}",
+        amount / 100,
+        amount % 100,
+        order.currency,
+        method.as_str()
+    );
+    record_status(
+        conn,
+        &Move {
+            order_id: order.id,
+            shop_id: order.shop_id,
+            number: order.number,
+            from: Some(order.status),
+            to: order.status,
+            actor: Some(actor),
+            note: Some(&note),
+        },
+    )
 }

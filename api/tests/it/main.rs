@@ -4,6 +4,9 @@ mod helpers;
 
 mod accounts;
 mod authorization;
+mod back_office_refunds;
+mod back_office_stock;
+mod back_office_team;
 mod backups;
 mod catalog;
 mod fake_algolia;

@@ -14,7 +14,7 @@ describe("roles and their screens", () => {
     expect(mayOpen("pizzaiolo", "kitchen")).toBe(true);
     expect(mayOpen("pizzaiolo", "counter")).toBe(false);
     expect(mayOpen("delivery", "kitchen")).toBe(false);
-    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "reports", "menu"]);
+    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"]);
     expect(isStaff("customer")).toBe(false);
     expect(mayOpen("manager", "reports")).toBe(true);
     expect(mayOpen("order_taker", "reports")).toBe(false);

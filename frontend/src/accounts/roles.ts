@@ -1,17 +1,17 @@
 // Which screens each role works on: the shop floor's screens for staff, the customer pages for
-// customers (managers and admins also read the shop's statistics and edit the menu). The login sends staff to their first screen instead of the customer account page.
+// customers (managers and admins also keep the back office: orders, stock, team, the menu and the shop's statistics). The login sends staff to their first screen instead of the customer account page.
 import type { User } from "../api/types";
 
 export type Role = User["role"];
-export type StaffScreen = "kitchen" | "counter" | "deliveries" | "reports" | "menu";
+export type StaffScreen = "kitchen" | "counter" | "deliveries" | "reports" | "stock" | "team" | "orders" | "menu";
 
 const SCREENS: Record<Role, readonly StaffScreen[]> = {
   customer: [],
   order_taker: ["counter"],
   pizzaiolo: ["kitchen"],
   delivery: ["deliveries"],
-  manager: ["counter", "kitchen", "deliveries", "reports", "menu"],
-  admin: ["counter", "kitchen", "deliveries", "reports", "menu"],
+  manager: ["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"],
+  admin: ["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"],
 };
 
 export function staffScreens(role: Role): readonly StaffScreen[] {

@@ -396,7 +396,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refunds part or all of a paid order, never more than was paid (managers of its shop). */
+        /**
+         * Refunds part or all of a paid order, never more than was paid minus earlier refunds (managers
+         *     of its shop, admins). An order paid online is refunded through the provider; one paid cash or
+         *     card on delivery records money paid back by hand (`method`, `reason`). Both are written in the
+         *     order's payments and history.
+         */
         post: operations["refund_order"];
         delete?: never;
         options?: never;
@@ -856,12 +861,94 @@ export interface paths {
         /** The shop's stock movements, newest first (managers). */
         get: operations["list_movements"];
         put?: never;
-        /** Records a restock, waste or adjustment; a result below zero is refused (managers). */
+        /**
+         * Records a restock, waste, adjustment or count; a result below zero is refused (managers). A
+         *     count records the difference between the counted quantity and the stock (nothing when they
+         *     agree).
+         */
         post: operations["record_movement"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/stock/{ingredient_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Sets an ingredient's low-stock threshold in one shop (managers of the shop, admins); other
+         *     shops keep theirs.
+         */
+        patch: operations["set_threshold"];
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/stock/{ingredient_id}/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An ingredient's level at the end of each of the last days, from its movements (managers). */
+        get: operations["stock_levels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's team by name (managers: their own shop; admins: any shop, or every staff account). */
+        get: operations["list_team"];
+        put?: never;
+        /**
+         * Adds a member to a team (managers for their shop, admins). Without a password, they get a link
+         *     to choose one, valid 72 hours.
+         */
+        post: operations["add_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a member's role, shop, name, or deactivates them: a deactivated member's access and
+         *     refresh tokens stop working at once (managers: the roles below theirs in their own shop).
+         */
+        patch: operations["change_member"];
         trace?: never;
     };
     "/healthz": {
@@ -1429,15 +1516,22 @@ export interface components {
             /**
              * Format: int64
              * @description Change in the ingredient's unit: positive for a restock, negative for waste, either for an
-             *     adjustment after a count.
+             *     adjustment. Not given with a count.
              * @example 5000
              */
-            delta: number;
+            delta?: number | null;
             /** Format: uuid */
             ingredient_id: string;
             note?: string | null;
             /**
-             * @description `restock`, `waste` or `adjustment`.
+             * Format: int64
+             * @description With `reason: "count"` only: the quantity counted on the shelf, in the ingredient's unit;
+             *     the server records the difference with the stock as it stood.
+             * @example 12000
+             */
+            quantity?: number | null;
+            /**
+             * @description `restock`, `waste`, `adjustment` or `count`.
              * @example restock
              */
             reason: string;
@@ -1449,6 +1543,25 @@ export interface components {
             full_name: string;
             /** @example 06 98 76 54 32 */
             phone: string;
+        };
+        NewStaffRequest: {
+            /** @example luigi@ocpizza.fr */
+            email: string;
+            /** @example Luigi Rossi */
+            full_name: string;
+            /** @description 10 to 128 characters. Without one, a link to choose it is mailed to them. */
+            password?: string | null;
+            phone?: string | null;
+            /**
+             * @description `order_taker`, `pizzaiolo` or `delivery` (managers); any staff role or `admin` (admins).
+             * @example pizzaiolo
+             */
+            role: string;
+            /**
+             * Format: uuid
+             * @description The shop they work in; none for an admin.
+             */
+            shop_id?: string | null;
         };
         OfflineConfirm: {
             /** @description `succeeded` (default) or `failed`: what the test card does. */
@@ -1872,7 +1985,7 @@ export interface components {
          * @description Why the stock changed.
          * @enum {string}
          */
-        Reason: "order" | "cancel" | "modify" | "restock" | "waste" | "adjustment";
+        Reason: "order" | "cancel" | "modify" | "restock" | "waste" | "adjustment" | "count";
         /** @description One ingredient of a recipe, for one item of a size. */
         RecipeLine: {
             /** Format: uuid */
@@ -1926,12 +2039,27 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @description How the money went back.
+         * @enum {string}
+         */
+        RefundMethod: "online" | "cash" | "card";
         RefundRequest: {
             /**
              * Format: int32
              * @example 500
              */
             amount_cents: number;
+            /**
+             * @description For an order paid cash or card on delivery (required then): how the money was paid back
+             *     by hand, `cash` or `card` (on the shop's terminal). Not given for an order paid online,
+             *     refunded through the provider.
+             */
+            method?: string | null;
+            /**
+             * @description Why: required for a refund by hand, shown in the order's history.
+             * @example pizza arrivée froide
+             */
             reason?: string | null;
         };
         /** @enum {string} */
@@ -1941,8 +2069,14 @@ export interface components {
             amount_cents: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description Who asked for it (none when the system did, for a cancelled order).
+             */
+            created_by?: string | null;
             /** Format: uuid */
             id: string;
+            method: components["schemas"]["RefundMethod"];
             provider_ref?: string | null;
             reason?: string | null;
             status: components["schemas"]["RefundStatus"];
@@ -2181,8 +2315,65 @@ export interface components {
             size_code: string;
             size_label: string;
         };
+        StaffChange: {
+            /** @description False deactivates the account (its sessions end at once); true gives it back. */
+            active?: boolean | null;
+            full_name?: string | null;
+            role?: string | null;
+            /**
+             * Format: uuid
+             * @description The shop they move to (admins; a manager only within their shop).
+             */
+            shop_id?: string | null;
+        };
+        /** @description A member of a shop's team (or an admin) as the back office shows them. */
+        StaffMember: {
+            /** @description False once deactivated: the account can no longer log in. */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @example luigi@ocpizza.fr */
+            email: string;
+            /** @example Luigi Rossi */
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            phone?: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description Null for admins.
+             */
+            shop_id?: string | null;
+        };
+        /** @description A page of team members: `{"items": [...], "next_cursor": null | "…"}`. */
+        StaffPage: {
+            items: components["schemas"]["StaffMember"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         /** @enum {string} */
         Status: "pending_payment" | "placed" | "preparing" | "ready" | "out_for_delivery" | "delivered" | "picked_up" | "cancelled";
+        /** @description An ingredient's stock at the end of one day, in the shop's time zone (today: now). */
+        StockLevel: {
+            /**
+             * Format: date
+             * @example 2026-12-24
+             */
+            day: string;
+            /** Format: int64 */
+            quantity: number;
+        };
+        StockLevels: {
+            /** Format: uuid */
+            ingredient_id: string;
+            /** @description Oldest day first, one point per day. */
+            items: components["schemas"]["StockLevel"][];
+            /** Format: int64 */
+            low_threshold: number;
+            name: string;
+            unit: string;
+        };
         StockLine: {
             /** Format: uuid */
             ingredient_id: string;
@@ -2211,6 +2402,11 @@ export interface components {
         StockMovement: {
             /** Format: uuid */
             actor_id?: string | null;
+            /**
+             * @description The full name of who recorded it (none for orders placed by customers, or a deleted
+             *     account).
+             */
+            actor_name?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -2240,6 +2436,15 @@ export interface components {
             shop_id?: string | null;
             /** Format: date */
             to: string;
+        };
+        StockSettings: {
+            /**
+             * Format: int64
+             * @description At or below this quantity (in the ingredient's unit) the ingredient is flagged low in
+             *     this shop.
+             * @example 3000
+             */
+            low_threshold: number;
         };
         /** @description One line of a kitchen ticket: what to make, from which recipe. */
         TicketLine: {
@@ -3866,6 +4071,14 @@ export interface operations {
                 status?: components["schemas"]["Status"];
                 /** @description Admins: one shop's orders. */
                 shop_id?: string;
+                /** @description Only `delivery` or only `pickup` orders. */
+                fulfilment?: components["schemas"]["Fulfilment"];
+                /** @description Only orders paid this way: `online`, `cash` or `card_on_delivery`. */
+                payment_method?: components["schemas"]["PaymentMethod"];
+                /** @description Only orders placed on or after this day, in their shop's time zone (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only orders placed on or before this day, in their shop's time zone (YYYY-MM-DD). */
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3893,7 +4106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid query parameter (field errors) */
+            /** @description A bad filter, `to` before `from`, bad limit or cursor */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4692,7 +4905,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Refund requested (or, for a retry of a refund whose answer was lost, that refund: never a second one) */
+            /** @description Refund requested, or recorded when done by hand (or, for a retry of an online refund whose answer was lost, that refund: never a second one) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4746,7 +4959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Nothing paid online */
+            /** @description Nothing paid online, or nothing collected yet */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4773,7 +4986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Amount above what is left to refund */
+            /** @description Amount above what is left to refund, a method or reason missing or out of place */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7085,10 +7298,14 @@ export interface operations {
         parameters: {
             query?: {
                 ingredient_id?: string;
-                /** @description `order`, `cancel`, `modify`, `restock`, `waste` or `adjustment`. */
+                /** @description `order`, `cancel`, `modify`, `restock`, `waste`, `adjustment` or `count`. */
                 reason?: string;
                 /** @description Only movements at or after this time (RFC 3339). */
                 since?: string;
+                /** @description Only movements on or after this day, in the shop's time zone (YYYY-MM-DD). */
+                from?: string;
+                /** @description Only movements on or before this day, in the shop's time zone (YYYY-MM-DD). */
+                to?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -7137,7 +7354,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown reason, bad limit or cursor */
+            /** @description Unknown reason, `to` before `from`, bad limit or cursor */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7248,6 +7465,455 @@ export interface operations {
                 };
             };
             /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_threshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Ingredient id */
+                ingredient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSettings"];
+            };
+        };
+        responses: {
+            /** @description The ingredient's stock line in this shop */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLine"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop or ingredient, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Threshold below zero or too large */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stock_levels: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included (1 to 90, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Ingredient id */
+                ingredient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closing levels, oldest day first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockLevels"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop or ingredient, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `days` out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_team: {
+        parameters: {
+            query?: {
+                /** @description The shop whose team to list (a manager's own by default; every shop's for an admin). */
+                shop_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members by name, deactivated ones included */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPage"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop, or another shop's manager */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameter (field errors) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewStaffRequest"];
+            };
+        };
+        responses: {
+            /** @description Account created (and, without a password, the link mailed) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager, another shop, or a role a manager does not give */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An account already has this e-mail address (`email`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many passwords being checked at once; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's account id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffChange"];
+            };
+        };
+        responses: {
+            /** @description The member as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a manager, a role or shop a manager does not give, or a manager or admin of the shop */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such member (or one of another shop) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field, or a change of your own role or activity */
             422: {
                 headers: {
                     [name: string]: unknown;

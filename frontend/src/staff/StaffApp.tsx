@@ -16,6 +16,9 @@ const screens = {
   counter: preloadable(() => import("./counter/CounterPage")),
   deliveries: preloadable(() => import("./deliveries/DeliveriesPage")),
   reports: preloadable(() => import("./reports/ReportsPage")),
+  stock: preloadable(() => import("./stock/StockPage")),
+  team: preloadable(() => import("./team/TeamPage")),
+  orders: preloadable(() => import("./orders/OrdersPage")),
   menu: preloadable(() => import("./menu/MenuEditorPage")),
 };
 
@@ -29,6 +32,9 @@ const KitchenPage = screens.kitchen.Component;
 const CounterPage = screens.counter.Component;
 const DeliveriesPage = screens.deliveries.Component;
 const ReportsPage = screens.reports.Component;
+const StockPage = screens.stock.Component;
+const TeamPage = screens.team.Component;
+const OrdersPage = screens.orders.Component;
 const MenuEditorPage = screens.menu.Component;
 
 export default function StaffApp() {
@@ -41,6 +47,9 @@ export default function StaffApp() {
           <Route path="counter" element={<Screen name="counter"><CounterPage /></Screen>} />
           <Route path="deliveries" element={<Screen name="deliveries"><DeliveriesPage /></Screen>} />
           <Route path="reports" element={<Screen name="reports"><ReportsPage /></Screen>} />
+          <Route path="stock" element={<Screen name="stock"><StockPage /></Screen>} />
+          <Route path="team" element={<Screen name="team"><TeamPage /></Screen>} />
+          <Route path="orders/*" element={<Screen name="orders"><OrdersPage /></Screen>} />
           <Route path="menu" element={<Screen name="menu"><MenuEditorPage /></Screen>} />
           <Route path="*" element={<FirstScreen />} />
         </Route>

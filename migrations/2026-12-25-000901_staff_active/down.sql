@@ -1,0 +1,2 @@
+DROP INDEX users_team_idx;
+ALTER TABLE users DROP COLUMN active;
