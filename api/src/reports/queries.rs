@@ -425,8 +425,8 @@ moved AS (
            coalesce(-sum(m.delta) FILTER (WHERE m.reason IN ('order', 'modify')), 0)::bigint AS used_by_orders,
            coalesce(sum(m.delta) FILTER (WHERE m.reason = 'cancel'), 0)::bigint AS returned_by_cancels,
            coalesce(-sum(m.delta) FILTER (WHERE m.reason = 'waste'), 0)::bigint AS wasted,
-           coalesce(sum(m.delta) FILTER (WHERE m.reason = 'adjustment'), 0)::bigint AS adjusted,
-           count(*) FILTER (WHERE m.reason = 'adjustment') AS adjustments,
+           coalesce(sum(m.delta) FILTER (WHERE m.reason IN ('adjustment', 'count')), 0)::bigint AS adjusted,
+           count(*) FILTER (WHERE m.reason IN ('adjustment', 'count')) AS adjustments,
            coalesce(sum(m.delta) FILTER (WHERE m.reason = 'restock'), 0)::bigint AS restocked
     FROM scope s
     JOIN stock_movements m ON m.shop_id = s.id AND m.created_at >= s.lo AND m.created_at < s.hi

@@ -383,6 +383,17 @@ async fn the_stock_report_shows_what_orders_used_and_what_leaked() {
             .await;
         assert_eq!(res.status(), 201);
     }
+    // A count 12 below the stock: the server records the difference, an adjustment too.
+    let counted = s.app.stock_of(shop, "mozzarella").await - 12;
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/shops/{shop}/stock/movements"),
+            Some(&manager),
+            json!({"ingredient_id": mozzarella, "reason": "count", "quantity": counted}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     s.app
         .with_db(move |conn| {
             diesel::sql_query(
@@ -410,7 +421,7 @@ async fn the_stock_report_shows_what_orders_used_and_what_leaked() {
         row,
         json!({"ingredient_id": mozzarella, "name": row["name"], "unit": row["unit"],
                "used_by_orders": 360, "returned_by_cancels": 120, "wasted": 30,
-               "adjusted": -18, "adjustments": 1, "restocked": 5000, "gap": 0.2})
+               "adjusted": -30, "adjustments": 2, "restocked": 5000, "gap": 0.25})
     );
     let other_day = report(
         &s.app,
