@@ -179,6 +179,20 @@ try {
     check(menuUrl !== before.menu_image_url, "the uploaded photo replaces the drawn picture");
     await noHorizontalScroll(staff, `staff menu (${name} px)`);
     await shot(staff, `staff-menu-${name}`);
+
+    // Off the shop's menu and back.
+    const inShop = editor.getByRole("region", { name: /^À la carte de/ });
+    await inShop.getByText("En vente (si le stock le permet).").waitFor();
+    await inShop.getByRole("button", { name: "Retirer de la carte" }).click();
+    await inShop.getByText("Retiré de la carte jusqu’à nouvel ordre.").waitFor();
+    const pausedMenu = await api(`/api/v1/shops/${shop.id}/menu`);
+    const onMenu = pausedMenu.categories.flatMap((c) => c.products).find((p) => p.id === before.id);
+    check(onMenu.available === false && onMenu.unavailable_reason === "paused", "paused from /staff/menu, the shop's menu shows it unavailable");
+    await shot(staff, `staff-menu-paused-${name}`, { fullPage: false });
+    await inShop.getByRole("button", { name: "Remettre à la carte" }).click();
+    await inShop.getByText("En vente (si le stock le permet).").waitFor();
+    const resumed = (await api(`/api/v1/shops/${shop.id}/menu`)).categories.flatMap((c) => c.products).find((p) => p.id === before.id);
+    check(resumed.unavailable_reason === undefined, "resumed, it is back on sale");
     await staff.context().close();
 
     // The customer's menu.

@@ -9,6 +9,7 @@ import { ErrorPanel, Loading } from "../../ui/LoadState";
 import { useDocumentTitle } from "../../ui/useDocumentTitle";
 import { useCatalog } from "./menuApi";
 import { PhotoEditor } from "./PhotoEditor";
+import { ShopPause } from "./ShopPause";
 import { SizeEditor } from "./SizeEditor";
 import { StepsEditor } from "./StepsEditor";
 import "./menu.css";
@@ -86,8 +87,7 @@ function ProductEditor({
         </span>
       </p>
       <p className="menu-editor__note">{t("menuEditor.vegetarianNote")}</p>
-      {/* Pause or resume this product in my shop (PATCH /shops/{id}/menu/{product_id}) goes here. */}
-      <div className="menu-editor__availability" data-slot="shop-availability" />
+      <ShopPause productId={product.id} />
       <PhotoEditor product={product} onChanged={onChanged} />
       <h3>{t("menuEditor.sizes")}</h3>
       {product.sizes.map((size) => (

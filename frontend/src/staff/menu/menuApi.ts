@@ -40,3 +40,10 @@ export function uploadPhoto(productId: string, file: Blob) {
 export function removePhoto(productId: string) {
   return call(api.DELETE("/api/v1/products/{product_id}/image", { params: { path: { product_id: productId } } }));
 }
+
+/** Pauses (`available: false`, optionally until a time) or resumes a product in one shop. */
+export function setPaused(shopId: string, productId: string, body: { available: boolean; until?: string }) {
+  return call(
+    api.PATCH("/api/v1/shops/{shop_id}/menu/{product_id}", { params: { path: { shop_id: shopId, product_id: productId } }, body }),
+  );
+}
