@@ -361,7 +361,7 @@ try {
 
   // A delivery's ticket printed from the open orders: only the ticket, everything on it.
   const reine = products.find((p) => p.name === "Reine");
-  const mushrooms = reine.sizes.find((size) => size.code === "medium").recipe.find((r) => r.name === "Champignons de Paris");
+  const mushrooms = reine.ingredients.find((i) => i.name === "Champignons de Paris");
   const olives = menu.extras.find((e) => e.name === "Olives noires");
   const toPrint = await api("POST", "/api/v1/orders", {
     token: customerToken,
@@ -372,7 +372,7 @@ try {
       payment_method: "card_on_delivery",
       notes: "Sonner deux fois",
       items: [
-        { product_id: reine.id, size: "medium", quantity: 1, add_ingredient_ids: [olives.ingredient_id], remove_ingredient_ids: [mushrooms.ingredient_id] },
+        { product_id: reine.id, size: "medium", quantity: 1, add_ingredient_ids: [olives.ingredient_id], remove_ingredient_ids: [mushrooms.id] },
         { product_id: margherita.id, size: "medium", quantity: 2 },
       ],
     },
