@@ -1,8 +1,11 @@
 //! Inventory: each shop's ingredient stock in base units, flagged low under its threshold.
-//! Every change is a stock movement; the stock equals the sum of its movements.
+//! Every change is a stock movement; the stock equals the sum of its movements. `levels` gives
+//! the level at the end of past days, `movements` records managers' movements and lists them.
 
+mod levels;
 mod movements;
 
+pub use levels::*;
 pub use movements::*;
 
 use std::collections::BTreeMap;
@@ -26,7 +29,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(movements::record_movement)
         .service(movements::list_movements)
         .service(movements::set_threshold)
-        .service(movements::stock_levels);
+        .service(levels::stock_levels);
 }
 
 crate::text_enum! {
