@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::load_stock;
+use super::stock::load_stock;
 use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult};

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::levels::start_of_day;
-use super::{change_stock, load_stock, Movement, Reason, StockLine};
+use super::stock::{change_stock, load_stock, Movement, Reason, StockLine};
 use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Violations};
