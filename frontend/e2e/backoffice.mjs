@@ -141,7 +141,7 @@ try {
   await manager.getByLabel("Motif").fill("boisson oubliée");
   await manager.getByRole("button", { name: "Rembourser" }).click();
   await manager.getByText(/Remboursé 2,50\s€ \(en espèces\) — boisson oubliée/).waitFor();
-  await manager.getByText("refunded 2.50 EUR (cash): boisson oubliée", { exact: false }).waitFor();
+  await manager.getByRole("region", { name: "Historique" }).getByText(/Remboursement de 2,50\s€ en espèces · boisson oubliée/).waitFor();
   const ledger = await api("GET", `/api/v1/orders/${order.id}/payments`, { token: managerToken });
   check(ledger.items[0].refunded_cents === 250 && ledger.items[0].refunds[0].method === "cash", "2,50 € paid back in cash: in the payments and the history");
   await axe(manager, "order page (1280 px)");
