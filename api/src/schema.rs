@@ -125,6 +125,10 @@ diesel::table! {
         actor_id -> Nullable<Uuid>,
         note -> Nullable<Text>,
         created_at -> Timestamptz,
+        event -> Text,
+        reason -> Nullable<Text>,
+        amount_cents -> Nullable<Int4>,
+        refund_method -> Nullable<Text>,
     }
 }
 

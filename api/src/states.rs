@@ -1,5 +1,5 @@
 //! The words of an order's life, as types: its status, how it reaches the customer, how it is
-//! paid, and how a line's topping was changed. Stored as text columns (`text_enum!`), shown as the
+//! paid, how money went back, what a line of its history is, and how a line's topping was changed. Stored as text columns (`text_enum!`), shown as the
 //! same snake_case words in the JSON.
 
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,40 @@ crate::text_enum! {
         Online = "online",
         Cash = "cash",
         CardOnDelivery = "card_on_delivery",
+    }
+}
+
+crate::text_enum! {
+    /// How the money went back.
+    #[derive(Deserialize, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RefundMethod {
+        /// Through the payment provider, to the card that paid online.
+        Online = "online",
+        /// Cash from the till, by hand.
+        Cash = "cash",
+        /// On the shop's card terminal, by hand.
+        Card = "card",
+    }
+}
+
+crate::text_enum! {
+    /// What a line of an order's history records.
+    #[derive(Deserialize, Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum HistoryEvent {
+        /// A status move: placed, prepared, handed over, cancelled (with the `reason` typed)…
+        Moved = "moved",
+        /// The online payment arrived: the order goes to the kitchen.
+        Paid = "paid",
+        /// Its items, address or notes were changed (the status stays).
+        Modified = "modified",
+        /// The delivery failed: back at the shop, with the `reason` the courier typed.
+        DeliveryFailed = "delivery_failed",
+        /// Not paid online in time: cancelled by the system.
+        Expired = "expired",
+        /// Money was given back (`refund`), with the `reason` typed.
+        Refunded = "refunded",
     }
 }
 

@@ -22,7 +22,7 @@ use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{change_stock, held_by_order, Movement, Reason};
 use crate::schema::{order_lines, orders};
 use crate::shops::find_shop;
-use crate::states::{Fulfilment, PaymentMethod, Status};
+use crate::states::{Fulfilment, HistoryEvent, PaymentMethod, Status};
 
 #[derive(Deserialize, ToSchema, Clone, Debug)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +145,9 @@ pub fn modify_order(
             to: order.status,
             actor: Some(user.id),
             note: Some("modified"),
+            event: HistoryEvent::Modified,
+            reason: None,
+            refund: None,
         },
     )?;
     load_view(conn, id)

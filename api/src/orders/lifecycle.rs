@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::inventory::{change_stock, held_by_order, Movement, Reason};
 use crate::live::{announce, NewShopEvent, ShopEventKind};
 use crate::schema::{order_status_history, orders};
-use crate::states::{Collected, Fulfilment, PaymentMethod, Status};
+use crate::states::{Collected, Fulfilment, HistoryEvent, PaymentMethod, RefundMethod, Status};
 
 /// What orders ask of the payments area once a change is committed, outside its locks.
 pub trait PaymentGateway: Send + Sync {
@@ -44,7 +44,13 @@ pub struct Move<'a> {
     pub from: Option<Status>,
     pub to: Status,
     pub actor: Option<Uuid>,
+    /// Short words for the shop feed and the logs ("modified", "paid online").
     pub note: Option<&'a str>,
+    pub event: HistoryEvent,
+    /// What a person typed: why it was cancelled, why a delivery failed, why money went back.
+    pub reason: Option<&'a str>,
+    /// For a refund: the amount and how it went back.
+    pub refund: Option<(i32, RefundMethod)>,
 }
 
 impl Move<'_> {
@@ -57,6 +63,9 @@ impl Move<'_> {
             to,
             actor: None,
             note: None,
+            event: HistoryEvent::Moved,
+            reason: None,
+            refund: None,
         }
     }
 }
@@ -71,6 +80,10 @@ pub fn record_status(conn: &mut PgConnection, m: &Move<'_>) -> AppResult<()> {
             order_status_history::to_status.eq(m.to),
             order_status_history::actor_id.eq(m.actor),
             order_status_history::note.eq(m.note),
+            order_status_history::event.eq(m.event),
+            order_status_history::reason.eq(m.reason),
+            order_status_history::amount_cents.eq(m.refund.map(|(amount, _)| amount)),
+            order_status_history::refund_method.eq(m.refund.map(|(_, method)| method)),
         ))
         .execute(conn)?;
     announce(
@@ -241,7 +254,14 @@ pub fn cancel_order(
     if !returned {
         may_change(&order, user, "cancel")?;
     }
-    cancel(conn, &order, Some(user.id), reason)?;
+    cancel(
+        conn,
+        &order,
+        Cancellation::Asked {
+            by: user.id,
+            reason,
+        },
+    )?;
     load_view(conn, id)
 }
 
@@ -302,10 +322,21 @@ pub fn delivery_failed(
         &Move {
             actor: Some(user.id),
             note: Some(&note),
+            event: HistoryEvent::DeliveryFailed,
+            reason: Some(reason).filter(|r| !r.is_empty()),
             ..Move::of(&order, Status::Ready)
         },
     )?;
     load_view(conn, id)
+}
+
+/// Who cancels an order, and why.
+#[derive(Clone, Copy)]
+pub enum Cancellation<'a> {
+    /// A customer or staff member, with what they typed, if anything.
+    Asked { by: Uuid, reason: Option<&'a str> },
+    /// The system: an online order not paid in time.
+    Expired,
 }
 
 /// The one way an order is cancelled, whoever asks: before preparation its ingredients go back
@@ -314,12 +345,11 @@ pub fn delivery_failed(
 /// locked; after the commit what was paid is refunded, and the payment called off here is
 /// cancelled at the provider, through [`PaymentGateway`] (for expired orders, by the job that
 /// runs the expiry).
-pub fn cancel(
-    conn: &mut PgConnection,
-    order: &OrderRow,
-    actor: Option<Uuid>,
-    reason: Option<&str>,
-) -> AppResult<()> {
+pub fn cancel(conn: &mut PgConnection, order: &OrderRow, why: Cancellation<'_>) -> AppResult<()> {
+    let (actor, reason, event) = match why {
+        Cancellation::Asked { by, reason } => (Some(by), reason, HistoryEvent::Moved),
+        Cancellation::Expired => (None, None, HistoryEvent::Expired),
+    };
     if order.status.is_changeable() {
         let held = held_by_order(conn, order.id)?;
         change_stock(
@@ -345,7 +375,12 @@ pub fn cancel(
         conn,
         &Move {
             actor,
-            note: reason,
+            note: match why {
+                Cancellation::Expired => Some("not paid in time"),
+                Cancellation::Asked { .. } => reason,
+            },
+            event,
+            reason: reason.map(str::trim).filter(|r| !r.is_empty()),
             ..Move::of(order, Status::Cancelled)
         },
     )
@@ -368,6 +403,7 @@ pub fn mark_paid(conn: &mut PgConnection, order: &OrderRow, note: &str) -> AppRe
         conn,
         &Move {
             note: Some(note),
+            event: HistoryEvent::Paid,
             ..Move::of(order, Status::Placed)
         },
     )?;
@@ -393,7 +429,7 @@ pub fn expire_unpaid(conn: &mut PgConnection) -> AppResult<usize> {
                 .optional()?;
             match due {
                 Some(order) => {
-                    cancel(conn, &order, None, Some("not paid in time"))?;
+                    cancel(conn, &order, Cancellation::Expired)?;
                     Ok(false)
                 }
                 None => Ok(true),

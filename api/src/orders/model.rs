@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::auth::{CurrentUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::schema::{order_line_modifications, order_lines, order_status_history, orders};
-use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
+use crate::states::{
+    Fulfilment, HistoryEvent, ModificationKind, PaymentMethod, RefundMethod, Status,
+};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = orders)]
@@ -100,13 +102,28 @@ pub struct OrderLineView {
     pub removed: Vec<super::pricing::LineModification>,
 }
 
+/// One line of an order's history: a status move or another event, typed.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct HistoryEntry {
     pub from: Option<Status>,
     pub to: Status,
     pub actor_id: Option<Uuid>,
+    pub event: HistoryEvent,
+    /// What a person typed: why the order was cancelled, why the delivery failed, why money went
+    /// back. Null when nothing was typed (or for what the system did).
+    pub reason: Option<String>,
+    /// For `refunded`: how much, and how it went back.
+    pub refund: Option<HistoryRefund>,
+    /// The server's short words for the shop feed and the logs, in English ("paid online"): not
+    /// for customers' eyes; show `event` and `reason` instead.
     pub note: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct HistoryRefund {
+    pub amount_cents: i32,
+    pub method: RefundMethod,
 }
 
 #[derive(Serialize, ToSchema, Clone, Debug)]
@@ -224,6 +241,12 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
         Option<Uuid>,
         Option<String>,
         DateTime<Utc>,
+        (
+            HistoryEvent,
+            Option<String>,
+            Option<i32>,
+            Option<RefundMethod>,
+        ),
     );
     let history: Vec<HistoryRow> = order_status_history::table
         .filter(order_status_history::order_id.eq_any(&ids))
@@ -235,10 +258,22 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
             order_status_history::actor_id,
             order_status_history::note,
             order_status_history::created_at,
+            (
+                order_status_history::event,
+                order_status_history::reason,
+                order_status_history::amount_cents,
+                order_status_history::refund_method,
+            ),
         ))
         .load(conn)?;
     let mut history_by_order: HashMap<Uuid, Vec<HistoryEntry>> = HashMap::new();
-    for (order_id, from, to, actor_id, note, at) in history {
+    for (order_id, from, to, actor_id, note, at, (event, reason, amount, method)) in history {
+        let refund = amount
+            .zip(method)
+            .map(|(amount_cents, method)| HistoryRefund {
+                amount_cents,
+                method,
+            });
         history_by_order
             .entry(order_id)
             .or_default()
@@ -246,6 +281,9 @@ pub fn load_views(conn: &mut PgConnection, rows: Vec<OrderRow>) -> AppResult<Vec
                 from,
                 to,
                 actor_id,
+                event,
+                reason,
+                refund,
                 note,
                 at,
             });

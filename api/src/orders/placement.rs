@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{shortage_error, Shortage};
 use crate::schema::{addresses, order_line_modifications, order_lines, users};
 use crate::shops::{is_open_at, next_opening, shop_timezone, Shop};
-use crate::states::{Fulfilment, ModificationKind, PaymentMethod, Status};
+use crate::states::{Fulfilment, HistoryEvent, ModificationKind, PaymentMethod, Status};
 
 /// A customer without an account, for a phone or counter order.
 #[derive(Deserialize, ToSchema, Clone, Debug)]
@@ -403,6 +403,9 @@ pub fn place_order(
             from: None,
             to: status,
             actor_id: Some(user.id),
+            event: HistoryEvent::Moved,
+            reason: None,
+            refund: None,
             note: None,
             at: created_at,
         }],

@@ -300,6 +300,7 @@ pub async fn refund_order(
         );
     }
     v.into_result()?;
+    let typed = reason.clone();
     let reason = reason.unwrap_or_else(|| "refund by a manager".into());
     let asked_at = chrono::Utc::now();
     let view = payments_service
@@ -317,7 +318,14 @@ pub async fn refund_order(
         let (amount, actor, user) = (view.amount_cents, who.user.id, who.user.clone());
         db::transaction(&state.pool, move |conn| {
             let order = find_visible(conn, order_id, &user, true)?;
-            super::refunds::note_refund(conn, &order, amount, RefundMethod::Online, &reason, actor)
+            super::refunds::note_refund(
+                conn,
+                &order,
+                amount,
+                RefundMethod::Online,
+                typed.as_deref(),
+                actor,
+            )
         })
         .await?;
     }

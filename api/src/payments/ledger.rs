@@ -21,19 +21,7 @@ crate::text_enum! {
     }
 }
 
-crate::text_enum! {
-    /// How the money went back.
-    #[derive(Deserialize, Serialize, ToSchema)]
-    #[serde(rename_all = "snake_case")]
-    pub enum RefundMethod {
-        /// Through the payment provider, to the card that paid online.
-        Online = "online",
-        /// Cash from the till, by hand.
-        Cash = "cash",
-        /// On the shop's card terminal, by hand.
-        Card = "card",
-    }
-}
+pub use crate::states::RefundMethod;
 
 #[derive(Serialize, ToSchema, Queryable)]
 pub struct RefundView {

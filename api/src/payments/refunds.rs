@@ -19,6 +19,7 @@ use crate::orders::lifecycle::{record_status, Move};
 use crate::orders::model::OrderRow;
 use crate::orders::settlement::{PaymentProvider, PaymentStatus};
 use crate::schema::{payments, refunds};
+use crate::states::HistoryEvent;
 
 /// Stripe keeps an idempotency key for 24 hours: past that, sending a lost refund again could pay
 /// it twice, so a person checks it in Stripe's dashboard.
@@ -386,7 +387,7 @@ pub fn refund_by_hand(
             break;
         }
     }
-    note_refund(conn, order, amount, method, reason, actor)?;
+    note_refund(conn, order, amount, method, Some(reason), actor)?;
     load_refund(
         conn,
         first.ok_or_else(|| AppError::internal("no payment to refund from"))?,
@@ -400,16 +401,17 @@ pub fn note_refund(
     order: &OrderRow,
     amount: i32,
     method: RefundMethod,
-    reason: &str,
+    reason: Option<&str>,
     actor: Uuid,
 ) -> AppResult<()> {
     // Short words, as the other notes of the history ("paid online", "modified").
     let note = format!(
-        "refunded {}.{:02} {} ({}): {reason}",
+        "refunded {}.{:02} {} ({}): {}",
         amount / 100,
         amount % 100,
         order.currency,
-        method.as_str()
+        method.as_str(),
+        reason.unwrap_or("refund by a manager")
     );
     record_status(
         conn,
@@ -421,6 +423,9 @@ pub fn note_refund(
             to: order.status,
             actor: Some(actor),
             note: Some(&note),
+            event: HistoryEvent::Refunded,
+            reason,
+            refund: Some((amount, method)),
         },
     )
 }

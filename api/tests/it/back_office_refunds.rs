@@ -92,6 +92,13 @@ async fn a_manager_pays_back_part_of_a_cash_order_by_hand_never_more_than_was_co
     assert_eq!(last["from"], seen["status"]);
     assert_eq!(last["to"], seen["status"]);
     assert_eq!(last["note"], "refunded 4.50 EUR (cash): boisson oubliée");
+    // Typed, for the screens to word in their language.
+    assert_eq!(last["event"], "refunded");
+    assert_eq!(last["reason"], "boisson oubliée");
+    assert_eq!(
+        last["refund"],
+        json!({"amount_cents": 450, "method": "cash"})
+    );
     assert_eq!(
         payments(&s, &id, &s.customer).await["items"][0]["refunded_cents"],
         450
@@ -323,6 +330,24 @@ async fn an_online_refund_goes_through_the_provider_and_shows_in_the_history_too
     assert_eq!(
         notes,
         vec!["paid online", "refunded 3.00 EUR (online): trop cuite"]
+    );
+    let events: Vec<(&str, &Value, &Value)> = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["event"].as_str().unwrap(), &h["reason"], &h["refund"]))
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            ("moved", &Value::Null, &Value::Null),
+            ("paid", &Value::Null, &Value::Null),
+            (
+                "refunded",
+                &json!("trop cuite"),
+                &json!({"amount_cents": 300, "method": "online"})
+            )
+        ]
     );
 }
 

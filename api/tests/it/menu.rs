@@ -490,6 +490,10 @@ async fn a_paused_product_is_refused_by_the_quote_and_cannot_be_added_to_an_orde
         .unwrap();
     assert_eq!(now["lines"].as_array().unwrap().len(), 1);
     assert_eq!(now["lines"][0]["quantity"], 2);
+    assert_eq!(
+        now["history"].as_array().unwrap().last().unwrap()["event"],
+        "modified"
+    );
     s.app.assert_stock_matches_movements().await;
 }
 

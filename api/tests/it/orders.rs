@@ -568,9 +568,11 @@ async fn cancelling_gives_the_ingredients_back_and_modifying_adjusts_them() {
     assert_eq!(res.status(), 200);
     let cancelled: Value = res.json().await.unwrap();
     assert_eq!(cancelled["status"], "cancelled");
+    let last = cancelled["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["note"], "plus faim");
     assert_eq!(
-        cancelled["history"].as_array().unwrap().last().unwrap()["note"],
-        "plus faim"
+        (&last["event"], &last["reason"]),
+        (&json!("moved"), &json!("plus faim"))
     );
     assert_eq!(s.app.stock_of(s.shop, "pate-a-pizza").await, dough);
     assert_problem(

@@ -363,9 +363,11 @@ async fn an_online_payment_goes_through_stripe_and_its_signed_webhook_once() {
     assert_eq!(res.status(), 200);
     let paid = order_status(&s, id).await;
     assert_eq!(paid["status"], "placed");
+    let last = paid["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["note"], "paid online");
     assert_eq!(
-        paid["history"].as_array().unwrap().last().unwrap()["note"],
-        "paid online"
+        (&last["event"], &last["reason"]),
+        (&json!("paid"), &Value::Null)
     );
     // The same event again, and a late failure: nothing changes.
     let dup: Value = post_event(&s.app, &body, &signed(WEBHOOK_SECRET, now(), &body))
@@ -729,6 +731,11 @@ async fn an_unpaid_order_expires_gives_its_stock_back_and_a_late_payment_is_refu
     assert!(out.contains("1 payment intent(s) called off"), "{out}");
     let expired = order_status(&s, id).await;
     assert_eq!(expired["status"], "cancelled");
+    let last = expired["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (&last["event"], &last["actor_id"], &last["reason"]),
+        (&json!("expired"), &Value::Null, &Value::Null)
+    );
     // Its intent is cancelled at Stripe, so the bank cannot charge it any more.
     let pi = start["payment_intent_id"].as_str().unwrap();
     assert_eq!(

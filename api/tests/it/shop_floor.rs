@@ -472,6 +472,8 @@ async fn a_failed_delivery_goes_back_to_the_shop_and_a_manager_may_cancel_it() {
     let last = order["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["from"], "out_for_delivery");
     assert_eq!(last["note"], "delivery failed: Personne à l'adresse");
+    assert_eq!(last["event"], "delivery_failed");
+    assert_eq!(last["reason"], "Personne à l'adresse");
     // The customer can no longer cancel a cooked pizza; the manager can, without restocking it.
     let cancel = format!("/api/v1/orders/{id}/cancel");
     assert_problem(s.app.post(&cancel, Some(&s.customer), json!({})).await, 409).await;

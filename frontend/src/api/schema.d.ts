@@ -1225,14 +1225,36 @@ export interface components {
             /** @example <mark>Reine</mark> */
             name?: string;
         };
+        /** @description One line of an order's history: a status move or another event, typed. */
         HistoryEntry: {
             /** Format: uuid */
             actor_id?: string | null;
             /** Format: date-time */
             at: string;
+            event: components["schemas"]["HistoryEvent"];
             from?: null | components["schemas"]["Status"];
+            /**
+             * @description The server's short words for the shop feed and the logs, in English ("paid online"): not
+             *     for customers' eyes; show `event` and `reason` instead.
+             */
             note?: string | null;
+            /**
+             * @description What a person typed: why the order was cancelled, why the delivery failed, why money went
+             *     back. Null when nothing was typed (or for what the system did).
+             */
+            reason?: string | null;
+            refund?: null | components["schemas"]["HistoryRefund"];
             to: components["schemas"]["Status"];
+        };
+        /**
+         * @description What a line of an order's history records.
+         * @enum {string}
+         */
+        HistoryEvent: "moved" | "paid" | "modified" | "delivery_failed" | "expired" | "refunded";
+        HistoryRefund: {
+            /** Format: int32 */
+            amount_cents: number;
+            method: components["schemas"]["RefundMethod"];
         };
         /** @description Orders by local weekday and hour (only the cells with orders). */
         HourOfWeekSales: {

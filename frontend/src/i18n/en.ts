@@ -558,6 +558,7 @@ export const en: Record<MessageKey, string> = {
   "deliveries.how.online": "paid online",
   "deliveries.paidOnline": "Paid online: nothing to collect",
   "deliveries.take": "Take #{number}",
+  "deliveries.cancelReason": "Delivery failed: {reason}",
   "deliveries.cancel": "Cancel #{number}",
   "deliveries.collected": "Collected",
   "deliveries.collected.cash": "Cash",

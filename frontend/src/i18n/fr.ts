@@ -556,6 +556,7 @@ export const fr = {
   "deliveries.how.online": "payée en ligne",
   "deliveries.paidOnline": "Payée en ligne : rien à encaisser",
   "deliveries.take": "Prendre la n° {number}",
+  "deliveries.cancelReason": "Livraison impossible : {reason}",
   "deliveries.cancel": "Annuler la n° {number}",
   "deliveries.collected": "Encaissé",
   "deliveries.collected.cash": "Espèces",

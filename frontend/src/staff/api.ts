@@ -74,8 +74,8 @@ export async function openShopEvents(shopId: string, lastEventId: string | null,
 }
 
 /**
- * The order could not be delivered: it goes back to the shop (ready), its history noting
- * "delivery failed: <reason>".
+ * The order could not be delivered: it goes back to the shop (ready), its history's last line a
+ * `delivery_failed` event with the reason typed.
  */
 export function reportDeliveryFailure(orderId: string, reason: string) {
   return call(

@@ -82,7 +82,7 @@ export function DeliveryCard({ order, onChanged }: { order: Order; onChanged: ()
             {t("deliveries.take", { number: order.number })}
           </button>
           {failed && (role === "manager" || role === "admin") && (
-            <button type="button" className="button button--danger button--wide" disabled={busy} onClick={() => act(() => cancelOrder(order.id, `delivery failed: ${failed}`))}>
+            <button type="button" className="button button--danger button--wide" disabled={busy} onClick={() => act(() => cancelOrder(order.id, t("deliveries.cancelReason", { reason: failed })))}>
               {t("deliveries.cancel", { number: order.number })}
             </button>
           )}

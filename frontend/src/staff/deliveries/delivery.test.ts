@@ -24,8 +24,8 @@ describe("a delivery", () => {
 
   it("tells why the last delivery failed", () => {
     const history = [
-      { at: "2026-12-01T12:00:00Z", from: "ready" as const, to: "out_for_delivery" as const },
-      { at: "2026-12-01T12:20:00Z", from: "out_for_delivery" as const, to: "ready" as const, note: "delivery failed: nobody home" },
+      { at: "2026-12-01T12:00:00Z", from: "ready" as const, to: "out_for_delivery" as const, event: "moved" as const },
+      { at: "2026-12-01T12:20:00Z", from: "out_for_delivery" as const, to: "ready" as const, event: "delivery_failed" as const, reason: "nobody home", note: "delivery failed: nobody home" },
     ];
     expect(failureReason({ status: "ready", history })).toBe("nobody home");
     expect(failureReason({ status: "ready", history: history.slice(0, 1) })).toBeNull();

@@ -83,7 +83,7 @@ export function OrderDetail() {
         </ul>
         {left > 0 && <RefundForm order={order} left={left} onDone={data.retry} />}
       </section>
-      <OrderTimeline history={order.history} payments={payments} when={when} />
+      <OrderTimeline history={order.history} payments={payments} currency={order.currency} when={when} />
     </div>
   );
 }

@@ -4,13 +4,13 @@ import type { PaymentView, HistoryEntry } from "../../api/types";
 import { useI18n } from "../../i18n";
 import { timeline, type TimelineEntry } from "./timeline";
 
-export function OrderTimeline({ history, payments, when }: { history: readonly HistoryEntry[]; payments: readonly PaymentView[]; when: (iso: string) => string }) {
+export function OrderTimeline({ history, payments, currency, when }: { history: readonly HistoryEntry[]; payments: readonly PaymentView[]; currency: string; when: (iso: string) => string }) {
   const { t } = useI18n();
   return (
     <section aria-labelledby="order-history">
       <h2 id="order-history">{t("staffOrders.history")}</h2>
       <ol className="order-timeline">
-        {timeline(history, payments).map((entry, i) => (
+        {timeline(history, payments, currency).map((entry, i) => (
           <li key={i}>
             {when(entry.at)} — <Said entry={entry} />
           </li>
@@ -37,11 +37,10 @@ function Said({ entry }: { entry: TimelineEntry }) {
     case "cancelled":
       return <>{t("order.status.cancelled") + because(entry.reason)}</>;
     case "refund": {
-      const { refund } = entry;
-      const text = t("staffOrders.event.refund", { amount: price(refund.amount_cents, entry.currency), method: t(`staffOrders.method.${refund.method}`) });
-      // A refund nobody asked for is the one of a cancelled order; its reason is the server's.
-      const why = refund.created_by ? because(refund.reason ?? null) : ` · ${t("staffOrders.event.cancelledRefund")}`;
-      const state = refund.status === "succeeded" ? "" : ` (${t(`staffOrders.refundStatus.${refund.status}`)})`;
+      const text = t("staffOrders.event.refund", { amount: price(entry.amount_cents, entry.currency), method: t(`staffOrders.method.${entry.method}`) });
+      // A refund nobody asked for is the one of a cancelled order.
+      const why = entry.asked ? because(entry.reason) : ` · ${t("staffOrders.event.cancelledRefund")}`;
+      const state = entry.status && entry.status !== "succeeded" ? ` (${t(`staffOrders.refundStatus.${entry.status}`)})` : "";
       return <>{text + state + why}</>;
     }
   }

@@ -31,11 +31,11 @@ const order: Order = {
   currency: "EUR",
   changeable: false,
   history: [
-    { from: null, to: "placed", actor_id: "u-desk", note: null, at: "2026-11-30T18:00:00Z" },
-    { from: "placed", to: "placed", actor_id: "u-desk", note: "modified", at: "2026-11-30T18:03:00Z" },
-    { from: "placed", to: "preparing", actor_id: "u-pizza", note: null, at: "2026-11-30T18:05:00Z" },
-    { from: "preparing", to: "ready", actor_id: "u-pizza", note: null, at: "2026-11-30T18:20:00Z" },
-    { from: "ready", to: "picked_up", actor_id: "u-desk", note: null, at: "2026-11-30T18:30:00Z" },
+    { from: null, to: "placed", actor_id: "u-desk", event: "moved", note: null, at: "2026-11-30T18:00:00Z" },
+    { from: "placed", to: "placed", actor_id: "u-desk", event: "modified", note: "modified", at: "2026-11-30T18:03:00Z" },
+    { from: "placed", to: "preparing", actor_id: "u-pizza", event: "moved", note: null, at: "2026-11-30T18:05:00Z" },
+    { from: "preparing", to: "ready", actor_id: "u-pizza", event: "moved", note: null, at: "2026-11-30T18:20:00Z" },
+    { from: "ready", to: "picked_up", actor_id: "u-desk", event: "moved", note: null, at: "2026-11-30T18:30:00Z" },
   ],
   created_at: "2026-11-30T18:00:00Z",
   updated_at: "2026-11-30T18:30:00Z",
@@ -124,7 +124,7 @@ describe("the shop's orders", () => {
 describe("an order's page", () => {
   it("shows its lines, payments, refunds and history in French, nothing of the server's English notes", async () => {
     const byHand: RefundView = { id: "r-1", amount_cents: 250, method: "cash", status: "succeeded", reason: "boisson oubliée", created_by: manager.id, created_at: "2026-11-30T18:40:00Z", provider_ref: null };
-    const noted = { from: "picked_up" as const, to: "picked_up" as const, actor_id: manager.id, note: "refunded 2.50 EUR (cash): boisson oubliée", at: "2026-11-30T18:40:00Z" };
+    const noted = { from: "picked_up" as const, to: "picked_up" as const, actor_id: manager.id, event: "refunded" as const, reason: "boisson oubliée", refund: { amount_cents: 250, method: "cash" as const }, note: "refunded 2.50 EUR (cash): boisson oubliée", at: "2026-11-30T18:40:00Z" };
     mockApi({
       "GET /api/v1/orders/o-12": () => json({ ...order, history: [...order.history, noted] }),
       "GET /api/v1/orders/o-12/payments": () => json({ items: [{ ...cash, refunded_cents: 250, refunds: [byHand] }] }),
@@ -153,8 +153,9 @@ describe("an order's page", () => {
   it("pays back by hand: parses 2,50 as 250 cents, refuses more than what is left and a missing reason before asking, and shows the server's refusal", async () => {
     const sent: unknown[] = [];
     let payments = [{ ...cash, refunded_cents: 2000 }];
+    let current: Order = order;
     const { seen } = mockApi({
-      "GET /api/v1/orders/o-12": () => json(order),
+      "GET /api/v1/orders/o-12": () => json(current),
       "GET /api/v1/orders/o-12/payments": () => json({ items: payments }),
       "POST /api/v1/orders/o-12/refunds": async (request) => {
         const body = (await request.json()) as { amount_cents: number; method: "cash" | "card"; reason: string };
@@ -163,6 +164,11 @@ describe("an order's page", () => {
           return problem(422, { type: "https://ocpizza.fr/problems/validation", errors: [{ field: "amount_cents", code: "out_of_range", message: "between 1 and 300 (collected 2300, refunded 2000)" }] });
         const refund: RefundView = { id: "r-2", amount_cents: body.amount_cents, method: body.method, status: "succeeded", reason: body.reason, created_by: manager.id, created_at: "2026-11-30T18:45:00Z", provider_ref: null };
         payments = [{ ...cash, refunded_cents: 2000 + body.amount_cents, refunds: [refund] }];
+        // The server notes it in the history, typed.
+        current = {
+          ...order,
+          history: [...order.history, { from: "picked_up", to: "picked_up", actor_id: manager.id, event: "refunded", reason: body.reason, refund: { amount_cents: body.amount_cents, method: body.method }, note: "refunded …", at: "2026-11-30T18:45:00Z" }],
+        };
         return json(refund, 201);
       },
     });
@@ -211,9 +217,9 @@ describe("an order's page", () => {
       payment_method: "online",
       status: "cancelled",
       history: [
-        { from: null, to: "pending_payment", actor_id: "c-jean", note: null, at: "2026-11-30T18:00:00Z" },
-        { from: "pending_payment", to: "placed", actor_id: null, note: "paid online", at: "2026-11-30T18:01:00Z" },
-        { from: "placed", to: "cancelled", actor_id: "c-jean", note: "plus faim", at: "2026-11-30T18:02:00Z" },
+        { from: null, to: "pending_payment", actor_id: "c-jean", event: "moved", note: null, at: "2026-11-30T18:00:00Z" },
+        { from: "pending_payment", to: "placed", actor_id: null, event: "paid", note: "paid online", at: "2026-11-30T18:01:00Z" },
+        { from: "placed", to: "cancelled", actor_id: "c-jean", event: "moved", reason: "plus faim", note: "plus faim", at: "2026-11-30T18:02:00Z" },
       ],
     };
     const auto: RefundView = { id: "r-3", amount_cents: 2300, method: "online", status: "pending", reason: "order cancelled", created_by: null, created_at: "2026-11-30T18:02:01Z", provider_ref: "re_1" };
