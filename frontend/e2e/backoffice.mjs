@@ -8,95 +8,13 @@
 // axe-core on each screen (no serious or critical violation); screenshots in SCREENSHOT_DIR.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/backoffice.mjs
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { DEMO, DESK, PHONE, TABLET, BASE_URL, suite } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core");
-const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
-const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { check, api, login, axe, shot, noHorizontalScroll, newPage, uiLogin, launch, finish } = suite("backoffice");
 const SHOP_SLUG = "lyon-presquile";
-const MANAGER = ["manager@ocpizza.fr", "manager-demo-2026"];
-const ACCUEIL = ["accueil@ocpizza.fr", "accueil-demo-2026"];
-const TABLET = { width: 1024, height: 768 };
-const PHONE = { width: 360, height: 780 };
-const DESK = { width: 1280, height: 900 };
+const MANAGER = DEMO.manager;
+const ACCUEIL = DEMO.accueil;
 const RUN = Date.now().toString(36);
-
-mkdirSync(OUT, { recursive: true });
-
-function check(condition, message) {
-  if (!condition) throw new Error(`e2e backoffice: ${message}`);
-  console.log(`  ok  ${message}`);
-}
-
-async function api(method, path, { token, body } = {}) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`e2e backoffice: ${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function login(email, password) {
-  return (await api("POST", "/api/v1/auth/login", { body: { email, password } })).access_token;
-}
-
-const axeFindings = [];
-async function axe(page, what) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of violations) console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
-  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
-  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
-}
-
-async function shot(page, name, { fullPage = true } = {}) {
-  const path = `${OUT}/${name}.png`;
-  await page.screenshot({ path, fullPage });
-  console.log(`  📸 ${path}`);
-}
-
-async function noHorizontalScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
-}
-
-const pages = [];
-/** `expected(status, url)` names the error answers this page is meant to get. */
-async function newPage(browser, viewport, who, expected = () => false) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true, hasTouch: viewport.width < 1100 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`${who}: page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`${who}: console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400 && !expected(response.status(), response.url())) problems.push(`${who}: HTTP ${response.status()} ${response.url()}`);
-  });
-  page.on("dialog", (dialog) => void dialog.accept());
-  pages.push({ page, problems, who });
-  return page;
-}
-
-async function uiLogin(page, email, password) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel("Adresse e-mail").fill(email);
-  await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith("/login"));
-}
 
 const shops = await api("GET", "/api/v1/shops?limit=100");
 const shop = shops.items.find((s) => s.slug === SHOP_SLUG);
@@ -119,11 +37,8 @@ const stock = await api("GET", `/api/v1/shops/${shop.id}/stock`, { token: manage
 const basil = stock.items.find((l) => l.name.startsWith("Basilic"));
 check(Boolean(basil), `the shop stocks ${basil?.name}`);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-let failed = false;
+const browser = await launch();
+let failure = null;
 try {
   const manager = await newPage(browser, DESK, "manager");
   await uiLogin(manager, ...MANAGER);
@@ -192,7 +107,7 @@ try {
   await axe(manager, "team (1280 px)");
   await shot(manager, "backoffice-team-1280");
 
-  const luigi = await newPage(browser, TABLET, "pizzaiolo", (status, url) => status === 401 && url.includes("/api/v1/"));
+  const luigi = await newPage(browser, TABLET, "pizzaiolo", { expected: (status, url) => status === 401 && url.includes("/api/v1/") });
   await uiLogin(luigi, luigiEmail, "pate-fraiche-2026");
   await luigi.waitForURL((url) => url.pathname === "/staff/kitchen");
   await luigi.locator(".live-badge--live").first().waitFor({ timeout: 10000 });
@@ -247,18 +162,6 @@ try {
     await shot(manager, `backoffice-${name}-360`, { fullPage: name !== "stock" });
   }
 } catch (error) {
-  failed = true;
-  console.error(error);
-  for (const { page, who } of pages) await page.screenshot({ path: `${OUT}/backoffice-failure-${who}.png`, fullPage: true }).catch(() => undefined);
-} finally {
-  await browser.close();
+  failure = error;
 }
-
-const problems = pages.flatMap((p) => p.problems);
-for (const p of problems) console.error(`  !!  ${p}`);
-for (const f of axeFindings) console.error(`  !!  axe ${f}`);
-if (failed || problems.length || axeFindings.length) {
-  console.error("e2e backoffice: failed");
-  process.exit(1);
-}
-console.log("e2e backoffice: all passed");
+await finish(browser, failure);

@@ -14,25 +14,15 @@
 //
 // Screenshots go to SCREENSHOT_DIR (default ../artifacts/screenshots). It places real orders and
 // changes stock in that database: use a throwaway one (scripts/e2e.sh does).
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { BASE_URL, CHROMIUM, DEMO, OUT, suite } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core");
-const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
-const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { check, api, axe, axeFindings, noHorizontalScroll } = suite("customer");
 // The same system behind an API and nginx configured with Stripe keys, and the fake Stripe they use.
 const STRIPE_BASE_URL = process.env.STRIPE_BASE_URL?.replace(/\/$/, "");
 const FAKE_STRIPE_URL = process.env.FAKE_STRIPE_URL?.replace(/\/$/, "");
 const SHOP_SLUG = "lyon-presquile"; // where the demo staff work
-const STAFF = {
-  pizzaiolo: ["pizzaiolo@ocpizza.fr", "pizzaiolo-demo-2026"],
-  livreur: ["livreur@ocpizza.fr", "livreur-demo-2026"],
-  manager: ["manager@ocpizza.fr", "manager-demo-2026"],
-};
+const STAFF = DEMO;
 const NO_SUCH_SHOP = "00000000-0000-0000-0000-000000000000";
 const WIDTHS = [
   { name: "1280", viewport: { width: 1280, height: 900 } },
@@ -40,28 +30,7 @@ const WIDTHS = [
 ];
 const RUN = Date.now().toString(36);
 
-mkdirSync(OUT, { recursive: true });
-
-function check(condition, message) {
-  if (!condition) throw new Error(`e2e: ${message}`);
-  console.log(`  ok  ${message}`);
-}
-
 // --- The API, as staff would use it (a second session, outside the browser) ---------------------
-
-async function api(method, path, { token, body } = {}) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`e2e: ${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 const tokens = {};
 async function staffToken(who) {
@@ -76,29 +45,9 @@ async function transition(who, orderId, to) {
   await api("POST", `/api/v1/orders/${orderId}/transitions`, { token: await staffToken(who), body: { to } });
 }
 
-// --- Accessibility (axe-core) ----------------------------------------------------------------------
+// --- The browser (axe-core, the checks and the API come from harness.mjs) --------------------------
 
-const axeFindings = [];
 let lastPage = null; // screenshotted as failure.png when a check fails
-async function axe(page, what) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-    }));
-  });
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of violations)
-    console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
-  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
-  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
-}
-
-// --- The browser -----------------------------------------------------------------------------------
 
 async function shot(page, name) {
   const path = `${OUT}/${name}.png`;
@@ -114,12 +63,7 @@ async function shot(page, name) {
   console.log(`  📸 ${path}`);
 }
 
-async function noHorizontalScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
-}
-
-// `bypassCSP` (by default) only so that axe-core can be injected as an inline script; `allowed`
+// `bypassCSP` (by default) lets a scenario run without the SPA's CSP (the CSP scenario turns it off); `allowed`
 // names the failed responses a scenario causes on purpose.
 async function newPage(browser, viewport, { bypassCSP = true, allowed = () => false } = {}) {
   const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP });

@@ -7,37 +7,17 @@
 // screenshots in SCREENSHOT_DIR.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/menu.mjs
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { BASE_URL, DEMO, suite } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core"), "utf8");
-const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
-const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { check, api, axe, shot, noHorizontalScroll, newPage, uiLogin, launch, finish } = suite("menu");
 const SHOP_SLUG = "lyon-presquile";
-const MANAGER = ["manager@ocpizza.fr", "manager-demo-2026"];
+const MANAGER = DEMO.manager;
 const PRODUCT = "Napolitaine";
 const VIEWPORTS = [
   { name: "1280", viewport: { width: 1280, height: 900 }, price: "13,40", cents: 1340 },
   { name: "360", viewport: { width: 360, height: 780 }, price: "13,70", cents: 1370 },
 ];
-
-mkdirSync(OUT, { recursive: true });
-
-function check(condition, message) {
-  if (!condition) throw new Error(`e2e menu: ${message}`);
-  console.log(`  ok  ${message}`);
-}
-
-async function api(path) {
-  const response = await fetch(`${BASE_URL}${path}`);
-  if (!response.ok) throw new Error(`e2e menu: GET ${path} → ${response.status}`);
-  return response.json();
-}
 
 // A PNG drawn here (stripes in the given colour), so that nothing is downloaded.
 function crc32(bytes) {
@@ -72,77 +52,22 @@ function png(width, height, [r, g, b]) {
   return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
 }
 
-const axeFindings = [];
-async function axe(page, what) {
-  // Evaluated through the DevTools protocol: the SPA's CSP stays enforced (no inline script tag).
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of violations) console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
-  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
-  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
-}
-
-async function shot(page, name, { fullPage = true } = {}) {
-  const path = `${OUT}/${name}.png`;
-  await page.screenshot({ path, fullPage });
-  console.log(`  📸 ${path}`);
-}
-
-async function noHorizontalScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  if (overflow > 0) {
-    // The innermost elements that stick out, to say what to fix.
-    const wide = await page.evaluate(() => {
-      const limit = document.documentElement.clientWidth;
-      return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > limit + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > limit + 1))
-        .slice(0, 5)
-        .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`);
-    });
-    console.log(`  !!  sticking out: ${wide.join(", ")}`);
-  }
-  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
-}
-
-const problems = [];
-async function newPage(browser, viewport, who) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: false });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`${who}: page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`${who}: console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`${who}: HTTP ${response.status()} ${response.url()}`);
-  });
-  return page;
-}
-
-const shops = await api("/api/v1/shops?limit=100");
+const shops = await api("GET", "/api/v1/shops?limit=100");
 const shop = shops.items.find((s) => s.slug === SHOP_SLUG);
 check(Boolean(shop), `shop ${SHOP_SLUG} exists`);
-const products = await api("/api/v1/products?limit=100");
+const products = await api("GET", "/api/v1/products?limit=100");
 const before = products.items.find((p) => p.name === PRODUCT);
 check(Boolean(before), `${PRODUCT} is in the catalog`);
 const drawn = await fetch(`${BASE_URL}${before.menu_image_url}`);
 check(drawn.ok && drawn.headers.get("content-type") === "image/svg+xml", "its seeded picture is served through nginx");
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
+let failure = null;
 try {
   for (const [round, { name, viewport, price, cents }] of VIEWPORTS.entries()) {
     console.log(`menu back office at ${name} px`);
     const staff = await newPage(browser, viewport, `manager ${name}`);
-    await staff.goto(`${BASE_URL}/login`);
-    await staff.getByLabel("Adresse e-mail").fill(MANAGER[0]);
-    await staff.getByLabel("Mot de passe").fill(MANAGER[1]);
-    await staff.getByRole("button", { name: "Se connecter" }).click();
+    await uiLogin(staff, ...MANAGER);
     await staff.waitForURL((url) => url.pathname.startsWith("/staff/"));
     await staff.goto(`${BASE_URL}/staff/menu`);
     await staff.getByRole("heading", { name: "Carte et prix" }).waitFor();
@@ -156,7 +81,7 @@ try {
     await medium.getByLabel(/^Prix de la taille Moyenne/).fill(price.replace(",", "."));
     await medium.getByRole("button", { name: "Enregistrer le prix" }).click();
     await medium.getByRole("heading", { name: new RegExp(`${price}\\s€`) }).waitFor();
-    const after = await api(`/api/v1/products/${before.id}`);
+    const after = await api("GET", `/api/v1/products/${before.id}`);
     const size = (p, code) => p.sizes.find((s) => s.code === code);
     check(size(after, "medium").price_cents === cents, `the medium price is now ${price} €`);
     check(
@@ -185,13 +110,13 @@ try {
     await inShop.getByText("En vente (si le stock le permet).").waitFor();
     await inShop.getByRole("button", { name: "Retirer de la carte" }).click();
     await inShop.getByText("Retiré de la carte jusqu’à nouvel ordre.").waitFor();
-    const pausedMenu = await api(`/api/v1/shops/${shop.id}/menu`);
+    const pausedMenu = await api("GET", `/api/v1/shops/${shop.id}/menu`);
     const onMenu = pausedMenu.categories.flatMap((c) => c.products).find((p) => p.id === before.id);
     check(onMenu.available === false && onMenu.unavailable_reason === "paused", "paused from /staff/menu, the shop's menu shows it unavailable");
     await shot(staff, `staff-menu-paused-${name}`, { fullPage: false });
     await inShop.getByRole("button", { name: "Remettre à la carte" }).click();
     await inShop.getByText("En vente (si le stock le permet).").waitFor();
-    const resumed = (await api(`/api/v1/shops/${shop.id}/menu`)).categories.flatMap((c) => c.products).find((p) => p.id === before.id);
+    const resumed = (await api("GET", `/api/v1/shops/${shop.id}/menu`)).categories.flatMap((c) => c.products).find((p) => p.id === before.id);
     check(resumed.unavailable_reason === undefined, "resumed, it is back on sale");
     await staff.context().close();
 
@@ -220,9 +145,7 @@ try {
     await shot(customer, `menu-photo-${name}`, { fullPage: false });
     await customer.context().close();
   }
-  check(axeFindings.length === 0, `no serious or critical axe violation${axeFindings.length ? `: ${axeFindings.join("; ")}` : ""}`);
-  check(problems.length === 0, `no page error, console error or failed request${problems.length ? `: ${problems.join("; ")}` : ""}`);
-} finally {
-  await browser.close();
+} catch (error) {
+  failure = error;
 }
-console.log("e2e menu: all passed");
+await finish(browser, failure);

@@ -14,26 +14,12 @@
 // opens the statistics: today's orders counted, this month, the sales CSV's header row, 1280 and 768 px.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/staff.mjs
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { BASE_URL, DEMO, DESK, OUT, PHONE, TABLET, suite } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core");
-const BASE_URL = (process.env.BASE_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
-const OUT = (process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../artifacts/screenshots/", import.meta.url))).replace(/\/$/, "");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { check, api, login, axe, shot, noHorizontalScroll, newPage, uiLogin, launch, finish } = suite("staff");
 const SHOP_SLUG = "lyon-presquile";
-const STAFF = {
-  pizzaiolo: ["pizzaiolo@ocpizza.fr", "pizzaiolo-demo-2026"],
-  accueil: ["accueil@ocpizza.fr", "accueil-demo-2026"],
-  livreur: ["livreur@ocpizza.fr", "livreur-demo-2026"],
-  manager: ["manager@ocpizza.fr", "manager-demo-2026"],
-};
-const TABLET = { width: 1024, height: 768 };
-const PHONE = { width: 360, height: 780 };
-const DESK = { width: 1280, height: 900 };
+const STAFF = DEMO;
 const RUN = Date.now().toString(36);
 // A phone number whose last 4 digits are this run's own.
 const LAST4 = String(Date.now() % 10000).padStart(4, "0");
@@ -41,79 +27,6 @@ const PHONE_NUMBER = `06 55 44 ${LAST4.slice(0, 2)} ${LAST4.slice(2)}`;
 // The new caller's number, its last 4 digits other than the registered customer's.
 const NEW_LAST4 = String((Number(LAST4) + 1) % 10000).padStart(4, "0");
 const NEW_PHONE = `07 12 34 ${NEW_LAST4.slice(0, 2)} ${NEW_LAST4.slice(2)}`;
-
-mkdirSync(OUT, { recursive: true });
-
-function check(condition, message) {
-  if (!condition) throw new Error(`e2e staff: ${message}`);
-  console.log(`  ok  ${message}`);
-}
-
-async function api(method, path, { token, body } = {}) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`e2e staff: ${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function login(email, password) {
-  return (await api("POST", "/api/v1/auth/login", { body: { email, password } })).access_token;
-}
-
-const axeFindings = [];
-async function axe(page, what) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of violations) console.log(`  ${bad.includes(v) ? "!!" : "--"}  axe ${what}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`);
-  if (bad.length) axeFindings.push(...bad.map((v) => `${what}: ${v.impact} ${v.id} at ${v.nodes.join(", ")}`));
-  else console.log(`  ok  axe: no serious or critical violation on ${what}`);
-}
-
-async function shot(page, name, { fullPage = true } = {}) {
-  const path = `${OUT}/${name}.png`;
-  await page.screenshot({ path, fullPage });
-  console.log(`  📸 ${path}`);
-}
-
-async function noHorizontalScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(overflow <= 0, `${what}: no horizontal scrolling (overflow ${overflow}px)`);
-}
-
-const pages = [];
-async function newPage(browser, viewport, who) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true, hasTouch: viewport.width < 1100 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`${who}: page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(`${who}: console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`${who}: HTTP ${response.status()} ${response.url()}`);
-  });
-  pages.push({ page, problems, who });
-  return page;
-}
-
-async function uiLogin(page, email, password) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel("Adresse e-mail").fill(email);
-  await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith("/login"));
-}
 
 async function staffLogin(page, who, screen) {
   const [email, password] = STAFF[who];
@@ -139,12 +52,8 @@ const customerName = `Cliente Comptoir ${RUN}`;
 await api("POST", "/api/v1/auth/register", { body: { email, password, full_name: customerName, phone: PHONE_NUMBER } });
 const customerToken = await login(email, password);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
-
-let failed = false;
+const browser = await launch();
+let failure = null;
 try {
   // --- Kitchen (tablet) and customer (phone), side by side ---------------------------------------
   console.log("\n== kitchen 1024×768 and a customer at 360 px");
@@ -541,18 +450,6 @@ try {
   await customer.waitForURL((url) => url.pathname === "/account");
   check(true, "a customer sent to /staff lands back on the account page");
 } catch (error) {
-  failed = true;
-  console.error(error);
-  for (const { page, who } of pages) await page.screenshot({ path: `${OUT}/staff-failure-${who}.png`, fullPage: true }).catch(() => undefined);
-} finally {
-  await browser.close();
+  failure = error;
 }
-
-const problems = pages.flatMap((p) => p.problems);
-for (const p of problems) console.error(`  !!  ${p}`);
-for (const f of axeFindings) console.error(`  !!  axe ${f}`);
-if (failed || problems.length || axeFindings.length) {
-  console.error("e2e staff: failed");
-  process.exit(1);
-}
-console.log("e2e staff: all passed");
+await finish(browser, failure);
