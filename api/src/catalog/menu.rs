@@ -526,7 +526,7 @@ impl CatalogCache {
                 shop: s.shop.clone(),
                 version: s.version,
                 catalog,
-                hours: s.hours.clone(),
+                schedule: s.schedule.clone(),
                 sizes_in_stock: s.sizes_in_stock.clone(),
                 extras_in_stock: s.extras_in_stock.clone(),
                 pauses: s.pauses.clone(),

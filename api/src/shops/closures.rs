@@ -103,7 +103,11 @@ pub fn check_closure(input: &ClosureInput, today: NaiveDate) -> AppResult<NewClo
     }
     if let (Some(first), Some(last)) = (first, last) {
         if last < first {
-            v.add("last_day", "before_first_day", "must not be before first_day");
+            v.add(
+                "last_day",
+                "before_first_day",
+                "must not be before first_day",
+            );
         } else if first
             .checked_add_months(Months::new(12))
             .is_none_or(|year_after| last >= year_after)
@@ -151,9 +155,11 @@ pub fn add_closure(
     closure: NewClosure,
 ) -> AppResult<ClosureView> {
     // One admin at a time per shop, so two overlapping closures cannot both pass the check.
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('shop_closures'), hashtext($1::text))")
-        .bind::<diesel::sql_types::Uuid, _>(shop.id)
-        .execute(conn)?;
+    diesel::sql_query(
+        "SELECT pg_advisory_xact_lock(hashtext('shop_closures'), hashtext($1::text))",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(shop.id)
+    .execute(conn)?;
     let overlapping: Option<Closure> = shop_closures::table
         .filter(shop_closures::shop_id.eq(shop.id))
         .filter(shop_closures::first_day.le(closure.last_day))

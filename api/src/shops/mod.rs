@@ -19,8 +19,8 @@ pub mod zones;
 pub use handlers::*;
 pub use hours::{shop_timezone, OpeningHours};
 pub use model::{find_shop, Closure, OpeningRange, Shop};
-pub use schedule::{load_schedule, load_schedules, Schedule};
 pub use rules::ShopInput;
+pub use schedule::{load_schedule, load_schedules, Schedule};
 pub use views::{load_views, ShopView};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

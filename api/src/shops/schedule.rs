@@ -41,7 +41,10 @@ impl Schedule {
     /// Closures covering the shop's today or later, by first day.
     pub fn upcoming_closures(&self, shop: &Shop, at: DateTime<Utc>) -> Vec<&Closure> {
         let today = Self::local_day(shop, at);
-        self.closures.iter().filter(|c| c.last_day >= today).collect()
+        self.closures
+            .iter()
+            .filter(|c| c.last_day >= today)
+            .collect()
     }
 
     /// Whether the shop is within its hours at `at` and not on a closed day (active or not: the
@@ -72,12 +75,13 @@ impl Schedule {
             // The shop's midnight after the closure (the first minute that exists, should a
             // clock change skip it).
             let after = closure.last_day.checked_add_days(Days::new(1))?;
-            from = (0..=120).find_map(|minutes| {
-                (after.and_hms_opt(0, 0, 0)? + chrono::Duration::minutes(minutes))
-                    .and_local_timezone(zone)
-                    .earliest()
-            })?
-            .with_timezone(&Utc);
+            from = (0..=120)
+                .find_map(|minutes| {
+                    (after.and_hms_opt(0, 0, 0)? + chrono::Duration::minutes(minutes))
+                        .and_local_timezone(zone)
+                        .earliest()
+                })?
+                .with_timezone(&Utc);
         }
         None
     }
@@ -102,7 +106,11 @@ pub fn load_schedules(conn: &mut PgConnection, ids: &[Uuid]) -> AppResult<HashMa
         .select(OpeningRange::as_select())
         .load(conn)?
     {
-        schedules.entry(range.shop_id).or_default().hours.push(range);
+        schedules
+            .entry(range.shop_id)
+            .or_default()
+            .hours
+            .push(range);
     }
     for closure in closures_query(ids)
         .select(Closure::as_select())
@@ -197,7 +205,8 @@ mod tests {
             assert_eq!(s.is_open_at(&shop, at), open, "{why}");
         }
         assert_eq!(
-            s.closure_at(&shop, utc(3, 28, 10, 0)).map(|c| c.reason.as_str()),
+            s.closure_at(&shop, utc(3, 28, 10, 0))
+                .map(|c| c.reason.as_str()),
             Some("travaux")
         );
         assert_eq!(

@@ -24,14 +24,18 @@ fn closure(first: &str, last: &str, reason: &str) -> Value {
 }
 
 async fn menu_version(app: &TestApp, shop: uuid::Uuid) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        version: i64,
+    }
     app.with_db(move |conn| {
         use diesel::prelude::*;
-        use ocpizza::schema::shop_menu_versions as v;
-        v::table
-            .find(shop)
-            .select(v::version)
-            .first(conn)
+        diesel::sql_query("SELECT version FROM shop_menu_versions WHERE shop_id = $1")
+            .bind::<diesel::sql_types::Uuid, _>(shop)
+            .get_result::<Version>(conn)
             .unwrap()
+            .version
     })
     .await
 }
@@ -44,10 +48,26 @@ async fn only_admins_close_a_shop_and_anyone_sees_its_closures() {
     let path = format!("/api/v1/shops/{shop}/closures");
     let body = closure(&days_after(3), &days_after(5), "congés");
     let callers = [
-        ("manager of the shop", Some(app.token_for(Role::Manager, Some(shop)).await), 403),
-        ("manager of another shop", Some(app.token_for(Role::Manager, Some(other)).await), 403),
-        ("order taker of the shop", Some(app.token_for(Role::OrderTaker, Some(shop)).await), 403),
-        ("customer", Some(app.token_for(Role::Customer, None).await), 403),
+        (
+            "manager of the shop",
+            Some(app.token_for(Role::Manager, Some(shop)).await),
+            403,
+        ),
+        (
+            "manager of another shop",
+            Some(app.token_for(Role::Manager, Some(other)).await),
+            403,
+        ),
+        (
+            "order taker of the shop",
+            Some(app.token_for(Role::OrderTaker, Some(shop)).await),
+            403,
+        ),
+        (
+            "customer",
+            Some(app.token_for(Role::Customer, None).await),
+            403,
+        ),
         ("anonymous", None, 401),
     ];
     for (who, token, status) in &callers {
@@ -85,7 +105,9 @@ async fn only_admins_close_a_shop_and_anyone_sees_its_closures() {
     // Removing: the same matrix, then the admin.
     let one = format!("{path}/{id}");
     for (who, token, status) in &callers {
-        let res = app.send("DELETE", &one, token.as_deref(), Value::Null).await;
+        let res = app
+            .send("DELETE", &one, token.as_deref(), Value::Null)
+            .await;
         assert_eq!(res.status().as_u16(), *status, "{who} removes");
     }
     let res = app.send("DELETE", &one, Some(&admin), Value::Null).await;
@@ -93,7 +115,11 @@ async fn only_admins_close_a_shop_and_anyone_sees_its_closures() {
     let list: Value = app.get(&path, None).await.json().await.unwrap();
     assert_eq!(list["items"], json!([]));
     // Gone is gone; another shop's closure is not found under this one.
-    assert_problem(app.send("DELETE", &one, Some(&admin), Value::Null).await, 404).await;
+    assert_problem(
+        app.send("DELETE", &one, Some(&admin), Value::Null).await,
+        404,
+    )
+    .await;
     let theirs: Value = app
         .post(
             &format!("/api/v1/shops/{other}/closures"),
@@ -130,7 +156,11 @@ async fn only_admins_close_a_shop_and_anyone_sees_its_closures() {
         .await;
     assert_eq!(
         actions,
-        ["shop.closure_added", "shop.closure_removed", "shop.closure_added"]
+        [
+            "shop.closure_added",
+            "shop.closure_removed",
+            "shop.closure_added"
+        ]
     );
 }
 
@@ -143,13 +173,41 @@ async fn bad_days_are_refused_naming_the_field() {
     let yesterday = (paris_today() - Days::new(1)).to_string();
     let year_later = (paris_today() + chrono::Months::new(12)).to_string();
     let cases = [
-        (closure("24/12/2026", &days_after(1), "x"), "first_day", "invalid"),
-        (closure(&days_after(1), "2026-02-30", "x"), "last_day", "invalid"),
-        (closure(&days_after(5), &days_after(3), "x"), "last_day", "before_first_day"),
-        (closure(&days_after(0), &year_later, "x"), "last_day", "too_long"),
-        (closure(&yesterday, &days_after(1), "x"), "first_day", "in_past"),
-        (closure(&days_after(1), &days_after(1), "  "), "reason", "length"),
-        (json!({"first_day": days_after(1), "last_day": days_after(1)}), "reason", "required"),
+        (
+            closure("24/12/2026", &days_after(1), "x"),
+            "first_day",
+            "invalid",
+        ),
+        (
+            closure(&days_after(1), "2026-02-30", "x"),
+            "last_day",
+            "invalid",
+        ),
+        (
+            closure(&days_after(5), &days_after(3), "x"),
+            "last_day",
+            "before_first_day",
+        ),
+        (
+            closure(&days_after(0), &year_later, "x"),
+            "last_day",
+            "too_long",
+        ),
+        (
+            closure(&yesterday, &days_after(1), "x"),
+            "first_day",
+            "in_past",
+        ),
+        (
+            closure(&days_after(1), &days_after(1), "  "),
+            "reason",
+            "length",
+        ),
+        (
+            json!({"first_day": days_after(1), "last_day": days_after(1)}),
+            "reason",
+            "required",
+        ),
     ];
     for (body, field, code) in cases {
         let problem = assert_problem(app.post(&path, Some(&admin), body.clone()).await, 422).await;
@@ -161,12 +219,20 @@ async fn bad_days_are_refused_naming_the_field() {
     // A year less a day is accepted; days already closed are refused.
     let day_before = (paris_today() + chrono::Months::new(12) - Days::new(1)).to_string();
     let res = app
-        .post(&path, Some(&admin), closure(&days_after(0), &day_before, "travaux"))
+        .post(
+            &path,
+            Some(&admin),
+            closure(&days_after(0), &day_before, "travaux"),
+        )
         .await;
     assert_eq!(res.status(), 201);
     let problem = assert_problem(
-        app.post(&path, Some(&admin), closure(&days_after(10), &days_after(11), "congés"))
-            .await,
+        app.post(
+            &path,
+            Some(&admin),
+            closure(&days_after(10), &days_after(11), "congés"),
+        )
+        .await,
         422,
     )
     .await;
@@ -176,8 +242,12 @@ async fn bad_days_are_refused_naming_the_field() {
     let nowhere = format!("/api/v1/shops/{}/closures", uuid::Uuid::new_v4());
     assert_problem(app.get(&nowhere, None).await, 404).await;
     assert_problem(
-        app.post(&nowhere, Some(&admin), closure(&days_after(1), &days_after(1), "x"))
-            .await,
+        app.post(
+            &nowhere,
+            Some(&admin),
+            closure(&days_after(1), &days_after(1), "x"),
+        )
+        .await,
         404,
     )
     .await;
@@ -217,7 +287,10 @@ async fn a_closed_day_refuses_orders_and_closes_the_menu_until_removed() {
         .await;
     assert_eq!(res.status(), 201);
     let added: Value = res.json().await.unwrap();
-    assert!(menu_version(&s.app, shop).await > before, "the closure moves the menu version");
+    assert!(
+        menu_version(&s.app, shop).await > before,
+        "the closure moves the menu version"
+    );
 
     let menu: Value = s.app.get(&menu_path, None).await.json().await.unwrap();
     assert_eq!(menu["open_now"], false, "the menu says closed");
@@ -273,7 +346,10 @@ async fn a_closed_day_refuses_orders_and_closes_the_menu_until_removed() {
         .app
         .send(
             "DELETE",
-            &format!("/api/v1/shops/{shop}/closures/{}", added["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/shops/{shop}/closures/{}",
+                added["id"].as_str().unwrap()
+            ),
             Some(&admin),
             Value::Null,
         )
