@@ -1,7 +1,7 @@
 // One shop's form (admins): contact, time zone, hours per weekday, delivery zone, fee and
 // minimum in euros, open to orders or not. Opens a new shop or saves the one given; the API's
 // field errors show next to their inputs (shopForm.ts puts them there).
-import { useRef, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { fieldProblem } from "../../api/problem";
 import type { Shop } from "../../api/types";
 import { useI18n, type MessageKey } from "../../i18n";
@@ -22,8 +22,8 @@ export function ShopEditor({ shop, onSaved }: { shop: Shop | null; onSaved: (sho
   const { busy, problem, submit, fail } = useSubmit();
   const [draft, setDraft] = useState<ShopDraft>(() => (shop ? draftOf(shop) : emptyDraft()));
   // What the last request sent, to put `hours[i]` and `delivery_postal_codes[i]` errors back.
-  const sent = useRef<{ from: { weekday: number; index: number }[]; codes: string[] } | null>(null);
-  const errors = formErrors(fieldMessages(t, problem), sent.current);
+  const [sent, setSent] = useState<{ from: { weekday: number; index: number }[]; codes: string[] } | null>(null);
+  const errors = formErrors(fieldMessages(t, problem), sent);
 
   const text = (key: TextKey, label: MessageKey, extra: { hint?: string; type?: string; inputMode?: "numeric" | "decimal" | "email" | "tel"; autoComplete?: string; list?: string } = {}) => (
     <Field
@@ -46,7 +46,7 @@ export function ShopEditor({ shop, onSaved }: { shop: Shop | null; onSaved: (sho
       fail(fieldProblem(built.field, built.code, t("field.money")));
       return;
     }
-    sent.current = { from: built.from, codes: parseCodes(draft.postal_codes) };
+    setSent({ from: built.from, codes: parseCodes(draft.postal_codes) });
     const saved = await submit(() => (shop ? updateShop(shop.id, built.body) : createShop(built.body)));
     if (saved) {
       toast(t(shop ? "adminShops.saved" : "adminShops.created", { name: saved.name }));
