@@ -18,7 +18,9 @@ const REASON = "inventaire annuel";
 const TODAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
 const YESTERDAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date(Date.now() - 36 * 3600 * 1000));
 // The closure as customers read it: "Fermé le 1 décembre : inventaire annuel".
-const DAY = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", timeZone: "UTC" }).format(new Date(`${TODAY}T00:00:00Z`));
+const DAY = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", timeZone: "UTC" })
+  .format(new Date(`${TODAY}T00:00:00Z`))
+  .replace(/^1(?=\s)/, "1er");
 const CLOSED_TEXT = `Fermé le ${DAY} : ${REASON}`;
 
 async function openShopEditorAsAdmin(page) {
@@ -45,7 +47,7 @@ async function createShop(page) {
   await monday.getByRole("button", { name: /Ajouter une plage/ }).click();
   await monday.getByLabel("Ouverture").fill("00:00");
   await monday.getByLabel("Fermeture").fill("23:59");
-  await monday.getByRole("button", { name: "Copier le lundi sur toute la semaine" }).click();
+  await monday.getByRole("button", { name: "Copier sur toute la semaine (lundi)" }).click();
   check((await form.getByLabel("Ouverture").count()) === 7, "one day's range copied to the seven days");
   await form.getByLabel("Codes postaux livrés").fill("69009, 69005");
   await form.getByLabel("Frais de livraison (€)").fill("2,5x");
@@ -116,6 +118,11 @@ async function removeClosureOnPhone(page, shop) {
   check(await page.locator(".shops-admin__list").isHidden(), "360 px: the editor takes the screen, the list is hidden");
   await noHorizontalScroll(page, "the shop editor (360 px)");
   await shot(page, "shops-editor-360");
+  await page.getByRole("group", { name: "lundi" }).scrollIntoViewIfNeeded();
+  await shot(page, "shops-editor-hours-360", { fullPage: false });
+  await page.getByLabel("Frais de livraison (€)").scrollIntoViewIfNeeded();
+  await shot(page, "shops-editor-delivery-360", { fullPage: false });
+  await page.getByRole("heading", { name: `Modifier ${NAME}` }).scrollIntoViewIfNeeded();
   await axe(page, "the shop editor (360 px)");
   await page.getByRole("button", { name: `Retirer : ${CLOSED_TEXT}` }).click();
   await page.getByText("Aucune fermeture prévue.").waitFor();

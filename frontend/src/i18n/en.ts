@@ -776,7 +776,7 @@ export const en: Record<MessageKey, string> = {
   "adminShops.closes": "Closes",
   "adminShops.addRange": "Add a range",
   "adminShops.removeRange": "Remove range {n} on {day}",
-  "adminShops.copyToAll": "Copy {day} to the whole week",
+  "adminShops.copyToAll": "Copy to the whole week",
   "adminShops.delivery": "Delivery and orders",
   "adminShops.postalCodes": "Postal codes delivered",
   "adminShops.postalCodesHint": "Separated by spaces or commas: 69001, 69002.",
@@ -800,4 +800,5 @@ export const en: Record<MessageKey, string> = {
   "adminShops.removeClosure": "Remove",
   "adminShops.removeClosureLabel": "Remove: {closure}",
   "adminShops.confirmRemoveClosure": "Remove this closure? {closure}",
+  "staff.wholeChain": "The whole chain",
 };

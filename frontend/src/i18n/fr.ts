@@ -774,7 +774,7 @@ export const fr = {
   "adminShops.closes": "Fermeture",
   "adminShops.addRange": "Ajouter une plage",
   "adminShops.removeRange": "Retirer la plage {n} du {day}",
-  "adminShops.copyToAll": "Copier le {day} sur toute la semaine",
+  "adminShops.copyToAll": "Copier sur toute la semaine",
   "adminShops.delivery": "Livraison et commandes",
   "adminShops.postalCodes": "Codes postaux livrés",
   "adminShops.postalCodesHint": "Séparés par des espaces ou des virgules : 69001, 69002.",
@@ -798,6 +798,7 @@ export const fr = {
   "adminShops.removeClosure": "Retirer",
   "adminShops.removeClosureLabel": "Retirer : {closure}",
   "adminShops.confirmRemoveClosure": "Retirer cette fermeture ? {closure}",
+  "staff.wholeChain": "Toute la chaîne",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -11,7 +11,9 @@ function calendarDay(day: string): Date {
 }
 
 function formatDay(day: string, locale: string, parts: Intl.DateTimeFormatOptions): string {
-  return new Intl.DateTimeFormat(locale, { ...parts, timeZone: "UTC" }).format(calendarDay(day));
+  const text = new Intl.DateTimeFormat(locale, { ...parts, timeZone: "UTC" }).format(calendarDay(day));
+  // French writes the first of the month "1er".
+  return locale.startsWith("fr") ? text.replace(/^1(?=\s|$)/, "1er") : text;
 }
 
 /** The days of a closure: "24 décembre", or "24" and "26 décembre" when they share a month. */

@@ -45,7 +45,7 @@ function StaffFrame({ user }: { user: User }) {
       <a className="skip-link" href="#main">
         {t("nav.skip")}
       </a>
-      <StaffHeader user={user} shop={shop.status === "ready" ? shop.data : null} onChangeShop={user.role === "admin" ? () => setChosen(null) : undefined} />
+      <StaffHeader user={user} shop={shop.status === "ready" ? shop.data : null} picked={shopId !== null} onChangeShop={user.role === "admin" ? () => setChosen(null) : undefined} />
       <main id="main" ref={main} tabIndex={-1} className="staff__main">
         {body}
       </main>
@@ -53,7 +53,7 @@ function StaffFrame({ user }: { user: User }) {
   );
 }
 
-function StaffHeader({ user, shop, onChangeShop }: { user: User; shop: Shop | null; onChangeShop?: () => void }) {
+function StaffHeader({ user, shop, picked, onChangeShop }: { user: User; shop: Shop | null; picked: boolean; onChangeShop?: () => void }) {
   const { t } = useI18n();
   const { logout } = useAuth();
   return (
@@ -62,7 +62,7 @@ function StaffHeader({ user, shop, onChangeShop }: { user: User; shop: Shop | nu
         <span>OC Pizza</span>
       </Link>
       <p className="staff-header__who">
-        <strong>{shop?.name ?? "…"}</strong>
+        <strong>{shop?.name ?? (picked ? "…" : t("staff.wholeChain"))}</strong>
         <span>
           {user.full_name} · {t(`staff.role.${user.role}`)}
         </span>

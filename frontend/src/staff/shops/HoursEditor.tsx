@@ -56,7 +56,8 @@ export function HoursEditor({ week, errors, onChange }: { week: WeekDraft; error
               </button>
               {day.length > 0 && (
                 <button type="button" className="button button--small button--ghost" onClick={() => onChange(copyToAllDays(week, weekday))}>
-                  {t("adminShops.copyToAll", { day: name })}
+                  {t("adminShops.copyToAll")}
+                  <span className="visually-hidden"> ({name})</span>
                 </button>
               )}
             </div>

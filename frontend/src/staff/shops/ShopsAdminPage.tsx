@@ -30,19 +30,21 @@ export default function ShopsAdminPage() {
 function Layout({ version, editing, body }: { version: number; editing: boolean; body: ReactNode }) {
   return (
     <div className={`shops-admin${editing ? " shops-admin--editing" : ""}`}>
-      <ShopList version={version} />
+      <ShopList version={version} editing={editing} />
       <div className="shops-admin__editor">{body}</div>
     </div>
   );
 }
 
-function ShopList({ version }: { version: number }) {
+function ShopList({ version, editing }: { version: number; editing: boolean }) {
   const { t } = useI18n();
   const shops = useAllShops(version);
+  // The page's one h1: the list's, or the editor's while one is open (the list may be hidden).
+  const Title = editing ? "h2" : "h1";
   return (
     <section className="shops-admin__list" aria-labelledby="shops-admin-title">
       <div className="stock__head">
-        <h1 id="shops-admin-title">{t("adminShops.title")}</h1>
+        <Title id="shops-admin-title">{t("adminShops.title")}</Title>
         <Link className="button button--primary button--small" to="/staff/shops/new">
           {t("adminShops.new")}
         </Link>
@@ -92,7 +94,9 @@ function NewShop({ onSaved }: { onSaved: () => void }) {
   return (
     <section aria-labelledby="shop-editor-title">
       <BackToList />
-      <h2 id="shop-editor-title">{t("adminShops.new")}</h2>
+      <h1 id="shop-editor-title" className="shops-admin__title">
+        {t("adminShops.new")}
+      </h1>
       <ShopEditor
         shop={null}
         onSaved={(shop) => {
@@ -119,7 +123,9 @@ function EditShop({ onSaved }: { onSaved: () => void }) {
   return (
     <section aria-labelledby="shop-editor-title">
       <BackToList />
-      <h2 id="shop-editor-title">{t("adminShops.edit", { name: shop.data.name })}</h2>
+      <h1 id="shop-editor-title" className="shops-admin__title">
+        {t("adminShops.edit", { name: shop.data.name })}
+      </h1>
       <ClosuresPanel shop={shop.data} onChanged={refresh} />
       <ShopEditor
         key={shop.data.id}
