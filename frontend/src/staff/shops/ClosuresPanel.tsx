@@ -15,7 +15,9 @@ export function ClosuresPanel({ shop, onChanged }: { shop: Shop; onChanged: () =
   const { t } = useI18n();
   return (
     <section className="panel closures" aria-labelledby="closures-title">
-      <h3 id="closures-title">{t("adminShops.closures")}</h3>
+      <h2 id="closures-title" className="shop-editor__legend">
+        {t("adminShops.closures")}
+      </h2>
       {shop.closures.length === 0 ? (
         <p className="muted">{t("adminShops.closuresNone")}</p>
       ) : (

@@ -10,7 +10,9 @@ export function HoursEditor({ week, errors, onChange }: { week: WeekDraft; error
   const id = useId();
   return (
     <fieldset className="shop-editor__part hours-editor">
-      <legend>{t("adminShops.hours")}</legend>
+      <legend>
+        <h2 className="shop-editor__legend">{t("adminShops.hours")}</h2>
+      </legend>
       <p className="field__hint">{t("adminShops.hoursHint")}</p>
       {errors.hours && <p className="field__error">{errors.hours}</p>}
       {WEEKDAYS.map((weekday) => {

@@ -57,7 +57,9 @@ export function ShopEditor({ shop, onSaved }: { shop: Shop | null; onSaved: (sho
   return (
     <form className="shop-editor" onSubmit={send} noValidate aria-label={shop ? t("adminShops.edit", { name: shop.name }) : t("adminShops.new")}>
       <fieldset className="shop-editor__part">
-        <legend>{t("adminShops.identity")}</legend>
+        <legend>
+          <h2 className="shop-editor__legend">{t("adminShops.identity")}</h2>
+        </legend>
         <div className="shop-editor__grid">
           {text("name", "adminShops.name")}
           {text("slug", "adminShops.slug", { hint: t("adminShops.slugHint") })}
@@ -78,7 +80,9 @@ export function ShopEditor({ shop, onSaved }: { shop: Shop | null; onSaved: (sho
       <HoursEditor week={draft.hours} errors={errors} onChange={(hours) => setDraft({ ...draft, hours })} />
 
       <fieldset className="shop-editor__part">
-        <legend>{t("adminShops.delivery")}</legend>
+        <legend>
+          <h2 className="shop-editor__legend">{t("adminShops.delivery")}</h2>
+        </legend>
         <div className="shop-editor__grid">
           {text("postal_codes", "adminShops.postalCodes", { hint: t("adminShops.postalCodesHint"), inputMode: "numeric" })}
           {text("delivery_fee", "adminShops.deliveryFee", { hint: t("adminShops.moneyHint"), inputMode: "decimal" })}
