@@ -5,7 +5,11 @@
 //! server-sent events). The table keeps a day of events, so a screen that lost its connection
 //! asks for what it missed after the last id it saw.
 //!
-//! Below the areas: orders and inventory announce here; nothing here knows an area.
+//! A second channel, `staff_access`, carries the id of a staff account whose access changed
+//! (deactivated, another role or shop): every instance ends that account's open streams at once,
+//! and the screen's reconnection is authorized again (refused, for a deactivated account).
+//!
+//! Below the areas: orders, inventory and accounts announce here; nothing here knows an area.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -23,6 +27,7 @@ use crate::schema::shop_events;
 use crate::states::Status;
 
 pub const CHANNEL: &str = "shop_events";
+pub const ACCESS_CHANNEL: &str = "staff_access";
 
 /// How many missed events a reconnecting screen is sent before a fresh snapshot is cheaper.
 pub const MAX_REPLAY: i64 = 500;
@@ -112,6 +117,16 @@ pub fn announce(conn: &mut PgConnection, event: NewShopEvent<'_>) -> AppResult<S
     Ok(event)
 }
 
+/// Announces, in the caller's transaction, that this account's access changed: its open streams
+/// end on every instance once the change is committed.
+pub fn announce_access_change(conn: &mut PgConnection, user_id: Uuid) -> AppResult<()> {
+    diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<Text, _>(ACCESS_CHANNEL)
+        .bind::<Text, _>(user_id.to_string())
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The id of the last event written (0 when none): a snapshot read after it covers it.
 pub fn last_id(conn: &mut PgConnection) -> AppResult<i64> {
     Ok(shop_events::table
@@ -156,13 +171,16 @@ pub fn forget_old(conn: &mut PgConnection) -> AppResult<usize> {
 /// The fan-out of one API instance.
 pub struct LiveEvents {
     sender: broadcast::Sender<ShopEvent>,
+    /// Accounts whose access changed.
+    access: broadcast::Sender<Uuid>,
 }
 
 impl LiveEvents {
     /// Starts the listener thread; it stops by itself once the returned value is dropped.
     pub fn start(database_url: String) -> Arc<LiveEvents> {
         let (sender, _) = broadcast::channel(1024);
-        let events = Arc::new(LiveEvents { sender });
+        let (access, _) = broadcast::channel(256);
+        let events = Arc::new(LiveEvents { sender, access });
         let weak = Arc::downgrade(&events);
         let spawned = std::thread::Builder::new()
             .name("shop-events".into())
@@ -175,6 +193,11 @@ impl LiveEvents {
 
     pub fn subscribe(&self) -> broadcast::Receiver<ShopEvent> {
         self.sender.subscribe()
+    }
+
+    /// The accounts whose access changes from now on.
+    pub fn subscribe_access(&self) -> broadcast::Receiver<Uuid> {
+        self.access.subscribe()
     }
 }
 
@@ -190,7 +213,10 @@ fn listen(database_url: String, events: Weak<LiveEvents>) {
                 continue;
             }
         };
-        if let Err(e) = diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn) {
+        let listening = diesel::sql_query(format!("LISTEN {CHANNEL}"))
+            .execute(&mut conn)
+            .and_then(|_| diesel::sql_query(format!("LISTEN {ACCESS_CHANNEL}")).execute(&mut conn));
+        if let Err(e) = listening {
             tracing::warn!(error = %e, "shop events: LISTEN failed, retrying");
             std::thread::sleep(backoff);
             continue;
@@ -204,9 +230,15 @@ fn listen(database_url: String, events: Weak<LiveEvents>) {
             };
             for notification in conn.notifications_iter() {
                 match notification {
+                    Ok(n) if n.channel == ACCESS_CHANNEL => match Uuid::parse_str(&n.payload) {
+                        // No subscriber is not an error.
+                        Ok(user) => {
+                            let _ = events.access.send(user);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "staff access: unreadable payload"),
+                    },
                     Ok(n) => match serde_json::from_str::<ShopEvent>(&n.payload) {
                         Ok(event) => {
-                            // No subscriber is not an error.
                             let _ = events.sender.send(event);
                         }
                         Err(e) => tracing::warn!(error = %e, "shop events: unreadable payload"),

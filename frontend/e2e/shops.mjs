@@ -25,7 +25,7 @@ const CLOSED_TEXT = `Fermé le ${DAY} : ${REASON}`;
 
 async function openShopEditorAsAdmin(page) {
   await page.goto(`${BASE_URL}/staff/shops`);
-  await page.getByRole("heading", { name: "Pizzerias", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Boutiques", level: 1 }).waitFor();
 }
 
 async function createShop(page) {

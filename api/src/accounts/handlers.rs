@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::addresses::{self, Address, AddressInput, NewSavedAddress, SavedAddressForm};
 use super::profile::{self, ProfileChange};
-use super::rules::{self, NewAccount, Rotation, TokenPair, UserView};
+use super::resets;
+use super::rules::{self, NewAccount, UserView};
+use super::sessions::{self, Rotation, TokenPair};
 use super::throttle;
 use crate::auth::{CurrentUser, PasswordGate, Role, TokenKeys};
 use crate::client_ip::ClientIp;
@@ -105,7 +107,7 @@ pub async fn login(
     let pair = db::run(&state.pool, move |conn| {
         let _permit = permit;
         let user = rules::authenticate(conn, &client.key, &body.0.email, &body.0.password)?;
-        rules::start_session(conn, &keys, &user, ttl)
+        sessions::start_session(conn, &keys, &user, ttl)
     })
     .await?;
     Ok(HttpResponse::Ok().json(pair))
@@ -131,7 +133,7 @@ pub async fn refresh(
 ) -> AppResult<HttpResponse> {
     let ttl = state.config.refresh_token_ttl_seconds;
     let rotation = db::transaction(&state.pool, move |conn| {
-        rules::rotate_refresh_token(conn, &keys, &body.0.refresh_token, ttl)
+        sessions::rotate_refresh_token(conn, &keys, &body.0.refresh_token, ttl)
     })
     .await?;
     match rotation {
@@ -154,7 +156,7 @@ pub async fn logout(
     body: ApiJson<RefreshRequest>,
 ) -> AppResult<HttpResponse> {
     db::run(&state.pool, move |conn| {
-        rules::revoke_session(conn, &body.0.refresh_token, None)
+        sessions::revoke_session(conn, &body.0.refresh_token, None)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -183,7 +185,7 @@ pub async fn request_password_reset(
 async fn send_reset_link(state: web::Data<AppState>, email: String) {
     let pool = state.pool.clone();
     let made = db::run(&pool, move |conn| {
-        rules::create_password_reset(conn, &email)
+        resets::create_password_reset(conn, &email)
     })
     .await;
     let (user, token) = match made {
@@ -240,7 +242,7 @@ pub async fn confirm_password_reset(
     let permit = gate.enter().await?;
     db::transaction(&state.pool, move |conn| {
         let _permit = permit;
-        rules::reset_password(conn, &body.0.token, &body.0.password)
+        resets::reset_password(conn, &body.0.token, &body.0.password)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

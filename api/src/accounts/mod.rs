@@ -4,7 +4,9 @@
 pub mod addresses;
 mod handlers;
 pub mod profile;
+pub mod resets;
 pub mod rules;
+pub mod sessions;
 pub mod team;
 pub mod throttle;
 

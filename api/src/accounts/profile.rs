@@ -121,7 +121,7 @@ pub fn update_profile(
         .get_result(conn)
         .taken("email", EMAIL_TAKEN)?;
     if form.password_hash.is_some() {
-        rules::end_other_sessions(conn, user_id, session)?;
+        super::sessions::end_other_sessions(conn, user_id, session)?;
     }
     Ok(user)
 }

@@ -1,16 +1,17 @@
-//! The rules of accounts, as plain functions over a connection: who may log in, how refresh tokens
-//! rotate, how an account is created, changed and deleted.
+//! The rules of accounts, as plain functions over a connection: what a valid e-mail, phone,
+//! password and name are, who may log in, how an account is created and deleted. Sessions
+//! (`sessions`) and password resets (`resets`) build on these.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::throttle;
-use crate::auth::{self, Role, TokenKeys};
+use crate::auth::{self, Role};
 use crate::error::{AppError, AppResult, UniqueField, Violations};
-use crate::schema::{addresses, orders, password_reset_tokens, refresh_tokens, users};
+use crate::schema::{addresses, orders, users};
 
 pub const RESET_TOKEN_MINUTES: i64 = 60;
 pub const EMAIL_TAKEN: &str = "an account already exists with this e-mail address";
@@ -62,20 +63,6 @@ impl From<User> for UserView {
             created_at: u.created_at,
         }
     }
-}
-
-/// Tokens handed to a client after login or refresh.
-#[derive(Serialize, ToSchema, Debug)]
-pub struct TokenPair {
-    /// Short-lived JWT to send as `Authorization: Bearer …`.
-    pub access_token: String,
-    /// Opaque token to get the next pair from `/auth/refresh`; usable once.
-    pub refresh_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: String,
-    /// Lifetime of the access token in seconds.
-    #[schema(example = 900)]
-    pub expires_in: i64,
 }
 
 pub fn normalize_email(raw: &str) -> String {
@@ -314,234 +301,6 @@ fn locked(until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
         ),
         retry_after_seconds: seconds,
     }
-}
-
-/// Issues an access token and the first refresh token of a new family.
-pub fn start_session(
-    conn: &mut PgConnection,
-    keys: &TokenKeys,
-    user: &User,
-    refresh_ttl: i64,
-) -> AppResult<TokenPair> {
-    issue_pair(conn, keys, user, Uuid::new_v4(), refresh_ttl)
-}
-
-fn issue_pair(
-    conn: &mut PgConnection,
-    keys: &TokenKeys,
-    user: &User,
-    family: Uuid,
-    refresh_ttl: i64,
-) -> AppResult<TokenPair> {
-    let (refresh_token, hash) = auth::new_opaque_token();
-    diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::user_id.eq(user.id),
-            refresh_tokens::family_id.eq(family),
-            refresh_tokens::token_hash.eq(hash),
-            refresh_tokens::expires_at.eq(Utc::now() + Duration::seconds(refresh_ttl)),
-        ))
-        .execute(conn)?;
-    Ok(TokenPair {
-        access_token: keys.issue(user.id, user.role, user.shop_id, family)?,
-        refresh_token,
-        token_type: "Bearer".to_string(),
-        expires_in: keys.access_ttl_seconds,
-    })
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = refresh_tokens)]
-struct RefreshToken {
-    id: Uuid,
-    user_id: Uuid,
-    family_id: Uuid,
-    expires_at: DateTime<Utc>,
-    used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-}
-
-pub enum Rotation {
-    Rotated(TokenPair),
-    /// A spent token came back: its whole family has been revoked.
-    ReuseDetected,
-    Invalid(&'static str),
-}
-
-/// Spends a refresh token and issues the next one of its family. Must run in a transaction; a
-/// reuse is reported as a value (not an error) so that the family's revocation is committed.
-pub fn rotate_refresh_token(
-    conn: &mut PgConnection,
-    keys: &TokenKeys,
-    token: &str,
-    refresh_ttl: i64,
-) -> AppResult<Rotation> {
-    let hash = auth::hash_opaque_token(token);
-    let row = refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(hash))
-        .select(RefreshToken::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?;
-    let Some(row) = row else {
-        return Ok(Rotation::Invalid("unknown refresh token"));
-    };
-    let now = Utc::now();
-    if row.revoked_at.is_some() {
-        return Ok(Rotation::Invalid("this refresh token has been revoked"));
-    }
-    if row.used_at.is_some() {
-        revoke_family(conn, row.family_id)?;
-        tracing::warn!(user_id = %row.user_id, family = %row.family_id, "refresh token reused: family revoked");
-        return Ok(Rotation::ReuseDetected);
-    }
-    if row.expires_at <= now {
-        return Ok(Rotation::Invalid("this refresh token has expired"));
-    }
-    diesel::update(refresh_tokens::table.find(row.id))
-        .set(refresh_tokens::used_at.eq(now))
-        .execute(conn)?;
-    let user = find_user(conn, row.user_id)?;
-    if !user.active {
-        revoke_family(conn, row.family_id)?;
-        return Ok(Rotation::Invalid(auth::DEACTIVATED));
-    }
-    issue_pair(conn, keys, &user, row.family_id, refresh_ttl).map(Rotation::Rotated)
-}
-
-pub fn revoke_family(conn: &mut PgConnection, family: Uuid) -> AppResult<()> {
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::family_id.eq(family))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(Utc::now()))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Logout: revokes the family of the given token, if it belongs to the caller.
-pub fn revoke_session(
-    conn: &mut PgConnection,
-    token: &str,
-    user_id: Option<Uuid>,
-) -> AppResult<()> {
-    let hash = auth::hash_opaque_token(token);
-    let found: Option<(Uuid, Uuid)> = refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(hash))
-        .select((refresh_tokens::family_id, refresh_tokens::user_id))
-        .first(conn)
-        .optional()?;
-    match found {
-        Some((family, owner)) if user_id.is_none_or(|u| u == owner) => revoke_family(conn, family),
-        _ => Ok(()),
-    }
-}
-
-/// Creates a reset token valid one hour; answers the same whether the e-mail is known or not
-/// (a deactivated account gets none).
-pub fn create_password_reset(
-    conn: &mut PgConnection,
-    email: &str,
-) -> AppResult<Option<(User, String)>> {
-    let email = normalize_email(email);
-    let Some(user) = users::table
-        .filter(users::email.eq(&email))
-        .filter(users::active)
-        .select(User::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let token = create_reset_token(conn, user.id, Duration::minutes(RESET_TOKEN_MINUTES))?;
-    Ok(Some((user, token)))
-}
-
-/// A reset code for this account, valid `for_how_long`: the password reset's, and the link a new
-/// team member gets to choose a first password.
-pub fn create_reset_token(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    for_how_long: Duration,
-) -> AppResult<String> {
-    let (token, hash) = auth::new_opaque_token();
-    diesel::insert_into(password_reset_tokens::table)
-        .values((
-            password_reset_tokens::user_id.eq(user_id),
-            password_reset_tokens::token_hash.eq(hash),
-            password_reset_tokens::expires_at.eq(Utc::now() + for_how_long),
-        ))
-        .execute(conn)?;
-    Ok(token)
-}
-
-/// Sets a new password from a reset token; unlocks the account and ends every session.
-pub fn reset_password(conn: &mut PgConnection, token: &str, new_password: &str) -> AppResult<()> {
-    let hash = auth::hash_opaque_token(token);
-    type ResetRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
-    let row: Option<ResetRow> = password_reset_tokens::table
-        .filter(password_reset_tokens::token_hash.eq(hash))
-        .select((
-            password_reset_tokens::id,
-            password_reset_tokens::user_id,
-            password_reset_tokens::expires_at,
-            password_reset_tokens::used_at,
-        ))
-        .for_update()
-        .first(conn)
-        .optional()?;
-    let invalid = || {
-        AppError::field(
-            "token",
-            "invalid",
-            "this reset link is invalid, expired or already used",
-        )
-    };
-    let Some((id, user_id, expires_at, used_at)) = row else {
-        return Err(invalid());
-    };
-    if used_at.is_some() || expires_at <= Utc::now() {
-        return Err(invalid());
-    }
-    let user = find_user(conn, user_id)?;
-    let mut v = Violations::new();
-    check_password(&mut v, "password", new_password, &user.email);
-    v.into_result()?;
-    let password_hash = auth::hash_password(new_password)?;
-    diesel::update(users::table.find(user_id))
-        .set((
-            users::password_hash.eq(password_hash),
-            users::updated_at.eq(Utc::now()),
-        ))
-        .execute(conn)?;
-    throttle::clear_login_failures(conn, &user.email)?;
-    diesel::update(password_reset_tokens::table.find(id))
-        .set(password_reset_tokens::used_at.eq(Utc::now()))
-        .execute(conn)?;
-    end_other_sessions(conn, user_id, None)?;
-    Ok(())
-}
-
-/// Revokes every refresh token of a user, except those of the session `keep` (the caller's own,
-/// after a password change).
-pub fn end_other_sessions(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    keep: Option<Uuid>,
-) -> AppResult<usize> {
-    let live = refresh_tokens::table
-        .filter(refresh_tokens::user_id.eq(user_id))
-        .filter(refresh_tokens::revoked_at.is_null());
-    let ended = match keep {
-        Some(family) => diesel::update(live.filter(refresh_tokens::family_id.ne(family)))
-            .set(refresh_tokens::revoked_at.eq(Utc::now()))
-            .execute(conn)?,
-        None => diesel::update(live)
-            .set(refresh_tokens::revoked_at.eq(Utc::now()))
-            .execute(conn)?,
-    };
-    Ok(ended)
 }
 
 /// Deletes a customer's account. Their orders stay for the shop's books, anonymised.

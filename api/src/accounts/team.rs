@@ -175,7 +175,7 @@ pub async fn add_member(
             },
         )?;
         let invitation = if invited {
-            Some(rules::create_reset_token(
+            Some(super::resets::create_reset_token(
                 conn,
                 user.id,
                 Duration::hours(INVITATION_HOURS),
@@ -385,7 +385,11 @@ pub async fn change_member(
         if current.active && !active {
             // Access tokens are refused at their next request (the account lookup every request
             // makes reads the flag); refresh tokens are revoked here.
-            rules::end_other_sessions(conn, id, None)?;
+            super::sessions::end_other_sessions(conn, id, None)?;
+        }
+        if (current.active && !active) || new_role != current.role || new_shop != current.shop_id {
+            // Their open shop streams end now (on commit), and reconnect only if still allowed.
+            crate::live::announce_access_change(conn, id)?;
         }
         crate::audit::record(
             conn,

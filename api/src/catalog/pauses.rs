@@ -136,12 +136,13 @@ pub fn change_menu_item(
     })
 }
 
-/// The products of the cart paused in the shop now: a 409 naming each line
-/// (`items[2].product_id`). Orders call it before taking any stock.
+/// The products paused in the shop now among `lines` (each line's index in the request and its
+/// product): a 409 naming each such line (`items[2].product_id`). Orders call it before taking any
+/// stock.
 pub fn refuse_paused_products(
     conn: &mut PgConnection,
     shop_id: Uuid,
-    product_ids: &[Uuid],
+    lines: &[(usize, Uuid)],
 ) -> AppResult<()> {
     #[derive(QueryableByName)]
     struct Paused {
@@ -152,22 +153,22 @@ pub fn refuse_paused_products(
         #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
         until: Option<DateTime<Utc>>,
     }
-    if product_ids.is_empty() {
+    if lines.is_empty() {
         return Ok(());
     }
+    let product_ids: Vec<Uuid> = lines.iter().map(|(_, id)| *id).collect();
     let paused: Vec<Paused> = diesel::sql_query(
         "SELECT p.product_id, pr.name, p.until FROM product_pauses p JOIN products pr ON pr.id = p.product_id
          WHERE p.shop_id = $1 AND p.product_id = ANY($2) AND (p.until IS NULL OR p.until > now())",
     )
     .bind::<sql_types::Uuid, _>(shop_id)
-    .bind::<sql_types::Array<sql_types::Uuid>, _>(product_ids)
+    .bind::<sql_types::Array<sql_types::Uuid>, _>(&product_ids)
     .load(conn)?;
     if paused.is_empty() {
         return Ok(());
     }
-    let errors: Vec<FieldError> = product_ids
+    let errors: Vec<FieldError> = lines
         .iter()
-        .enumerate()
         .filter_map(|(i, id)| {
             let p = paused.iter().find(|p| p.product_id == *id)?;
             let message = match p.until {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::checks::{check_address, check_minimum, check_notes};
+use super::checks::{check_added_products_on_menu, check_address, check_minimum, check_notes};
 use super::lifecycle::{may_change, record_status, Move};
 use super::model::{find_visible, load_view, DeliveryAddress, Order};
 use super::placement::write_lines;
@@ -76,6 +76,9 @@ pub fn modify_order(
         None => None,
     };
     v.into_result()?;
+    if let Some(items) = &req.items {
+        check_added_products_on_menu(conn, order.shop_id, id, items)?;
+    }
     if let Some(cart) = &cart {
         let held = held_by_order(conn, id)?;
         let ingredients: BTreeSet<Uuid> = held.keys().chain(cart.needs.keys()).copied().collect();

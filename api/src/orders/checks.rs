@@ -9,6 +9,7 @@ use super::model::DeliveryAddress;
 use super::pricing::PricedCart;
 use crate::address::{Address, AddressFields, PostalCode};
 use crate::error::{AppError, AppResult, Violations};
+use crate::schema::order_lines;
 use crate::shops::zones::shop_delivers_to;
 use crate::shops::{find_shop, load_schedule, Schedule, Shop};
 
@@ -89,8 +90,30 @@ pub fn check_products_on_menu(
     shop_id: Uuid,
     items: &[super::pricing::CartItem],
 ) -> AppResult<()> {
-    let ids: Vec<Uuid> = items.iter().map(|i| i.product_id).collect();
-    crate::catalog::pauses::refuse_paused_products(conn, shop_id, &ids)
+    let lines: Vec<(usize, Uuid)> = items.iter().map(|i| i.product_id).enumerate().collect();
+    crate::catalog::pauses::refuse_paused_products(conn, shop_id, &lines)
+}
+
+/// A changed order takes no product the shop has paused since, unless the order already had it
+/// (a pause stops new sales, it does not take a pizza off an order being changed): a 409 naming
+/// each such line.
+pub fn check_added_products_on_menu(
+    conn: &mut PgConnection,
+    shop_id: Uuid,
+    order_id: Uuid,
+    items: &[super::pricing::CartItem],
+) -> AppResult<()> {
+    let had: Vec<Option<Uuid>> = order_lines::table
+        .filter(order_lines::order_id.eq(order_id))
+        .select(order_lines::product_id)
+        .load(conn)?;
+    let lines: Vec<(usize, Uuid)> = items
+        .iter()
+        .map(|i| i.product_id)
+        .enumerate()
+        .filter(|(_, id)| !had.contains(&Some(*id)))
+        .collect();
+    crate::catalog::pauses::refuse_paused_products(conn, shop_id, &lines)
 }
 
 /// Notes for the kitchen or the delivery person stay short.

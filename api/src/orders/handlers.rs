@@ -50,6 +50,8 @@ pub struct Quote {
     request_body = QuoteRequest,
     responses(
         (status = 200, description = "Priced cart", body = Quote),
+        (status = 404, description = "No such shop"),
+        (status = 409, description = "A product of the cart is paused in this shop (the line named)"),
         (status = 422, description = "Invalid cart (field errors)")))]
 #[post("/orders/quote")]
 pub async fn quote(
@@ -317,7 +319,7 @@ pub async fn get_order(
         (status = 200, description = "Modified order", body = Order),
         (status = 403, description = "This role cannot modify orders"),
         (status = 404, description = "No such order of yours"),
-        (status = 409, description = "Too late (in preparation), or not enough stock"),
+        (status = 409, description = "Too late (in preparation), not enough stock, or an added product paused in this shop"),
         (status = 422, description = "Invalid field")))]
 #[patch("/orders/{order_id}")]
 pub async fn modify(

@@ -76,6 +76,8 @@ pub fn quote(conn: &mut PgConnection, req: &QuoteRequest) -> AppResult<(Shop, Pr
     }
     let cart = price_cart(conn, &shop, req.fulfilment, &req.items, &mut v)?;
     v.into_result()?;
+    // A product paused in this shop: the same 409 naming the line as placing the order would give.
+    super::checks::check_products_on_menu(conn, shop.id, &req.items)?;
     let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
     let open = schedule.is_open_at(&shop, Utc::now());
     Ok((shop, cart, open))

@@ -1,7 +1,9 @@
 //! The shop's live feed for its screens (kitchen, counter, deliveries): a snapshot of the open
 //! orders, then every order placed, paid, moved, changed or cancelled and every stock change that
 //! can change the menu, from whichever API instance made it. A screen that reconnects with
-//! `Last-Event-ID` is sent what it missed, or a fresh snapshot when that is no longer kept.
+//! `Last-Event-ID` is sent what it missed, or a fresh snapshot when that is no longer kept. The
+//! stream ends (`event: revoked`) as soon as its account's access changes (deactivated, another
+//! role or shop): the screen's reconnection is authorized again.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -92,7 +94,7 @@ pub fn open_orders(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<Vec<Orde
         ("shop_id" = Uuid, Path, description = "Shop id"),
         ("Last-Event-ID" = Option<String>, Header, description = "The last `id:` received: the events after it are sent first (or a fresh snapshot when they are no longer kept)")),
     responses(
-        (status = 200, description = "text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data.", body = ShopStreamData, content_type = "text/event-stream"),
+        (status = 200, description = "text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; `revoked` (no data) ends the stream when the account's access changed (deactivated, another role or shop: reconnect to be authorized again); a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data.", body = ShopStreamData, content_type = "text/event-stream"),
         (status = 401, description = "Not authenticated"),
         (status = 403, description = "Not shop staff"),
         (status = 404, description = "No such shop, or another shop's staff")))]
@@ -104,6 +106,7 @@ pub async fn shop_events(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let shop_id = access.shop_id;
+    let viewer = access.user.id;
     let last_seen = req
         .headers()
         .get("Last-Event-ID")
@@ -111,6 +114,7 @@ pub async fn shop_events(
         .and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribe before reading, so nothing falls between the two.
     let receiver = live_events.subscribe();
+    let access_changes = live_events.subscribe_access();
     let start = db::run(&state.pool, move |conn| {
         if let Some(after) = last_seen {
             if let Some(events) = live::missed(conn, shop_id, after)? {
@@ -144,23 +148,36 @@ pub async fn shop_events(
         Duration::from_secs(15),
     );
     let live = stream::unfold(
-        (receiver, keepalive, sent),
-        move |(mut receiver, mut keepalive, sent)| async move {
+        Some((receiver, access_changes, keepalive, sent)),
+        move |open| async move {
+            let (mut receiver, mut access_changes, mut keepalive, sent) = open?;
             loop {
                 tokio::select! {
                     received = receiver.recv() => match received {
                         Ok(event) if event.shop_id == shop_id && !sent.contains(&event.id) => {
-                            return Some((Ok::<_, actix_web::Error>(event_frame(&event)), (receiver, keepalive, sent)));
+                            return Some((Ok::<_, actix_web::Error>(event_frame(&event)), Some((receiver, access_changes, keepalive, sent))));
                         }
                         Ok(_) => continue,
                         // Too slow a client: tell it to reload.
                         Err(RecvError::Lagged(_)) => {
-                            return Some((Ok(web::Bytes::from_static(b"event: resync\ndata: {}\n\n")), (receiver, keepalive, sent)));
+                            return Some((Ok(web::Bytes::from_static(b"event: resync\ndata: {}\n\n")), Some((receiver, access_changes, keepalive, sent))));
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    changed = access_changes.recv() => match changed {
+                        // The last frame, then the end of the stream.
+                        Ok(user) if user == viewer => {
+                            return Some((Ok(web::Bytes::from_static(b"event: revoked\ndata: {}\n\n")), None));
+                        }
+                        Ok(_) => continue,
+                        // Missed some: end this stream to be safe, the reconnection is checked.
+                        Err(RecvError::Lagged(_)) => {
+                            return Some((Ok(web::Bytes::from_static(b"event: revoked\ndata: {}\n\n")), None));
                         }
                         Err(RecvError::Closed) => return None,
                     },
                     _ = keepalive.tick() => {
-                        return Some((Ok(web::Bytes::from_static(b": keep-alive\n\n")), (receiver, keepalive, sent)));
+                        return Some((Ok(web::Bytes::from_static(b": keep-alive\n\n")), Some((receiver, access_changes, keepalive, sent))));
                     }
                 }
             }

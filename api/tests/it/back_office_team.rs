@@ -306,6 +306,99 @@ async fn a_deactivated_member_is_logged_out_at_once_and_can_come_back() {
     assert_problem(res, 403).await;
 }
 
+/// Reads a server-sent event stream until it ends, within `limit`; the names of its events.
+async fn events_until_the_end(
+    mut res: reqwest::Response,
+    limit: std::time::Duration,
+) -> Vec<String> {
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("the stream ends in time; it said {text:?}"))
+            .unwrap();
+        match chunk {
+            Some(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
+            None => break,
+        }
+    }
+    text.lines()
+        .filter_map(|l| l.strip_prefix("event: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_deactivated_members_open_kitchen_stream_ends_at_once_on_every_instance() {
+    let s = Scene::new().await;
+    let manager = s.staff(Role::Manager).await;
+    let (email, password) = s.app.create_user(Role::Pizzaiolo, Some(s.shop)).await;
+    let tokens = s.app.login(&email, &password).await;
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let id = user_id(&s, &access).await;
+    // A colleague's screen on the same instance stays open.
+    let colleague = s.staff(Role::Pizzaiolo).await;
+    let other = s.app.another_instance();
+    let open = |base: String, token: String| {
+        let client = s.app.client.clone();
+        let path = format!("{base}/api/v1/shops/{}/events", s.shop);
+        async move {
+            let res = client.get(path).bearer_auth(token).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res
+        }
+    };
+    let his = open(other.address.clone(), access.clone()).await;
+    let theirs = open(other.address.clone(), colleague.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // Deactivated through the other instance than the one holding his stream.
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &format!("/api/v1/staff/{id}"),
+            Some(&manager),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // Well before the 15 s keep-alive: the stream says why and ends.
+    let events = events_until_the_end(his, std::time::Duration::from_secs(5)).await;
+    assert_eq!(events.first().map(String::as_str), Some("snapshot"));
+    assert_eq!(events.last().map(String::as_str), Some("revoked"));
+    // Reconnecting is refused.
+    let res = s
+        .app
+        .client
+        .get(format!("{}/api/v1/shops/{}/events", other.address, s.shop))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    // The colleague's stream is still open: it gets the next order.
+    let mut theirs = theirs;
+    let first = theirs.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: snapshot"));
+    let mut body = s.delivery_order(json!([s.item("margherita", "large", 1)]));
+    body["fulfilment"] = json!("pickup");
+    body.as_object_mut().unwrap().remove("delivery_address");
+    let placed = s.place(&s.customer, body).await;
+    assert_eq!(placed.status(), 201, "{}", placed.text().await.unwrap());
+    let mut said = String::new();
+    while !said.contains("order_placed") {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), theirs.chunk())
+            .await
+            .expect("the colleague's stream goes on")
+            .unwrap()
+            .expect("the colleague's stream is not closed");
+        said.push_str(&String::from_utf8_lossy(&next));
+    }
+    drop(other);
+}
+
 #[tokio::test]
 async fn who_may_change_whom() {
     let s = Scene::new().await;

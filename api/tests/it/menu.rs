@@ -418,6 +418,82 @@ async fn only_that_shops_manager_or_an_admin_pauses_a_product_there() {
 }
 
 #[tokio::test]
+async fn a_paused_product_is_refused_by_the_quote_and_cannot_be_added_to_an_order_being_changed() {
+    let s = Scene::new().await;
+    let manager = s.staff(Role::Manager).await;
+    // An order with a Reine, placed before the pause.
+    let res = s
+        .place(
+            &s.customer,
+            s.delivery_order(json!([s.item("reine", "large", 1)])),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let order: Value = res.json().await.unwrap();
+    let order_path = format!("/api/v1/orders/{}", order["id"].as_str().unwrap());
+    for slug in ["reine", "margherita"] {
+        let path = format!("/api/v1/shops/{}/menu/{}", s.shop, s.products[slug]);
+        let res = s
+            .app
+            .send("PATCH", &path, Some(&manager), json!({"available": false}))
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+
+    // The quote says what placing the order would: a 409 naming the line.
+    let mut quote = s.delivery_order(json!([
+        s.item("calzone", "large", 1),
+        s.item("margherita", "medium", 1)
+    ]));
+    quote.as_object_mut().unwrap().remove("payment_method");
+    let problem = assert_problem(
+        s.app
+            .post("/api/v1/orders/quote", Some(&s.customer), quote)
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["items[1].product_id"]);
+    assert_eq!(problem["errors"][0]["code"], "paused");
+
+    // Changing the order: the Reine it already had may stay (another quantity)…
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &order_path,
+            Some(&s.customer),
+            json!({"items": [s.item("reine", "large", 2)]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // …but the paused Margherita cannot be added, and nothing changes.
+    let problem = assert_problem(
+        s.app
+            .send(
+                "PATCH",
+                &order_path,
+                Some(&s.customer),
+                json!({"items": [s.item("reine", "large", 2), s.item("margherita", "medium", 1)]}),
+            )
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(problem_fields(&problem), vec!["items[1].product_id"]);
+    let now: Value = s
+        .app
+        .get(&order_path, Some(&s.customer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(now["lines"][0]["quantity"], 2);
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
 async fn a_paused_product_is_unavailable_in_that_shop_only_refused_there_and_comes_back() {
     let s = Scene::new().await;
     let other = s.app.another_instance();

@@ -4356,6 +4356,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A product of the cart is paused in this shop (the line named) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than the limit */
             413: {
                 headers: {
@@ -4509,7 +4527,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too late (in preparation), or not enough stock */
+            /** @description Too late (in preparation), not enough stock, or an added product paused in this shop */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7279,7 +7297,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data. */
+            /** @description text/event-stream of `snapshot` (a ShopSnapshot), then `order` and `stock` events (each a ShopEvent), each with an `id:`; `resync` (no data) asks the screen to reload; `revoked` (no data) ends the stream when the account's access changed (deactivated, another role or shop: reconnect to be authorized again); a `: keep-alive` comment every 15 s. Events may repeat after a reconnect. The schema is that of one event's data. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -32,6 +32,7 @@ export type RegisterRequest = Schemas["RegisterRequest"];
 export type UpdateMeRequest = Schemas["UpdateMeRequest"];
 export type Order = Schemas["Order"];
 export type OrderEvent = Schemas["OrderEvent"];
+export type HistoryEntry = Schemas["HistoryEntry"];
 export type OrderStatus = Schemas["Status"];
 export type Fulfilment = Schemas["Fulfilment"];
 export type PaymentMethod = Schemas["PaymentMethod"];

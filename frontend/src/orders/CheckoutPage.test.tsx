@@ -187,4 +187,24 @@ describe("checkout", () => {
     expect(await screen.findByText(/^Fermé du 24 au 26 décembre : congés\. La pizzeria rouvre dimanche 11:00/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /^Commander/ })).toBeNull();
   });
+
+  it("names a line the shop has paused at that line, without a failure panel, and never calls it a stock shortage", async () => {
+    const paused = {
+      type: "https://ocpizza.fr/problems/conflict",
+      detail: "not on this shop's menu right now: Reine",
+      errors: [{ field: "items[0].product_id", code: "paused", message: "Reine is paused in this shop" }],
+    };
+    mockApi({
+      "GET /api/v1/me": () => json({ id: "u", email: "c@x.fr", full_name: "Camille Client", role: "customer", created_at: "2026-01-01T00:00:00Z" }),
+      [`GET /api/v1/shops/${SHOP_ID}`]: () => json(shop),
+      "GET /api/v1/me/addresses": () => json({ items: [] }),
+      "POST /api/v1/orders/quote": () => problem(409, paused),
+    });
+    const user = userEvent.setup();
+    renderCheckout();
+    await user.click(await screen.findByRole("radio", { name: /^À emporter/ }));
+    expect(await screen.findByText(/Ce produit n'est pas proposé par cette pizzeria pour le moment/)).toBeInTheDocument();
+    expect(screen.queryByText("Prix non calculé")).toBeNull();
+    expect(screen.queryByText(/Stock insuffisant/)).toBeNull();
+  });
 });

@@ -20,7 +20,7 @@ import { useDebounced } from "../ui/useDebounced";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useSubmit } from "../ui/useSubmit";
 import { placeOrder, useQuote } from "./api";
-import { missingIngredients, newIdempotencyKey, splitItemErrors, toCartItems } from "./cartItems";
+import { missingIngredients, namesPausedLines, newIdempotencyKey, splitItemErrors, toCartItems } from "./cartItems";
 import { FulfilmentChoice, PaymentChoice } from "./CheckoutChoices";
 import { DeliveryAddressChoice } from "./DeliveryAddressChoice";
 import { NotesField } from "./NotesField";
@@ -162,12 +162,12 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
             deliveryPending={fulfilment === "delivery" && !deliveryAddress}
             shop={shop}
           />
-          {quote.status === "error" && quote.problem.status !== 422 && (
+          {quote.status === "error" && quote.problem.status !== 422 && !namesPausedLines(quote.problem) && (
             <ErrorPanel problem={quote.problem} onRetry={quote.retry} title={t("checkout.quoteFailed")} />
           )}
           {other.shop_id && !closed && <p className="notice">{other.shop_id}</p>}
           {other.items && <p className="notice">{other.items}</p>}
-          <FormError problem={problem} overrides={{ 409: "checkout.outOfStock", 403: "checkout.forbidden" }} />
+          <FormError problem={problem} overrides={{ 409: namesPausedLines(problem) ? "checkout.paused" : "checkout.outOfStock", 403: "checkout.forbidden" }} />
           {missing.length > 0 && <p className="notice">{t("checkout.missing", { names: missing.join(", ") })}</p>}
           <p className="muted small">{t("checkout.as", { name: user?.full_name ?? "" })}</p>
           {/* A closed shop takes no order: the summary says when it opens; no button to press. */}

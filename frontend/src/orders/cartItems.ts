@@ -33,6 +33,11 @@ export function splitItemErrors(messages: Record<string, string>): {
   return { byLine, other };
 }
 
+/** Whether a 409 is about products the shop has paused (each named at its line), not stock. */
+export function namesPausedLines(problem: ProblemSummary | null | undefined): boolean {
+  return Object.entries(problem?.fieldCodes ?? {}).some(([field, code]) => code === "paused" && /^items\[\d+\]/.test(field));
+}
+
 /** Names of the ingredients a 409 says the shop lacks. */
 export function missingIngredients(problem: ProblemSummary | null): string[] {
   const list = problem?.extra?.missing_ingredients;

@@ -1,14 +1,14 @@
-// The staff frame: a compact header with the shop and the role, the screens this role may open,
-// the language and logout; then the screen. Customers are sent back to their pages.
+// The staff frame: the header (StaffHeader.tsx: the shop and who works, the screens this role
+// may open), then the screen. Customers are sent back to their pages.
 import { useRef, useState } from "react";
-import { Link, Navigate, NavLink, Outlet, useLocation } from "react-router-dom";
+import { Navigate, Outlet, useLocation } from "react-router-dom";
 import { useAuth } from "../accounts/AuthContext";
-import { isStaff, staffScreens } from "../accounts/roles";
-import type { Shop, User } from "../api/types";
+import { isStaff } from "../accounts/roles";
+import type { User } from "../api/types";
 import { useI18n } from "../i18n";
-import { LanguageSwitch } from "../ui/LanguageSwitch";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useShopList, useStaffShop } from "./api";
+import { StaffHeader } from "./StaffHeader";
 import { rememberedShop, rememberShop, StaffContext } from "./StaffContext";
 
 export function StaffLayout() {
@@ -50,44 +50,6 @@ function StaffFrame({ user }: { user: User }) {
         {body}
       </main>
     </div>
-  );
-}
-
-function StaffHeader({ user, shop, picked, onChangeShop }: { user: User; shop: Shop | null; picked: boolean; onChangeShop?: () => void }) {
-  const { t } = useI18n();
-  const { logout } = useAuth();
-  return (
-    <header className="staff-header">
-      <Link to="/staff" className="brand staff-header__brand">
-        <span>OC Pizza</span>
-      </Link>
-      <p className="staff-header__who">
-        <strong>{shop?.name ?? (picked ? "…" : t("staff.wholeChain"))}</strong>
-        <span>
-          {user.full_name} · {t(`staff.role.${user.role}`)}
-        </span>
-      </p>
-      <nav aria-label={t("staff.screens")} className="staff-nav">
-        <ul>
-          {staffScreens(user.role).map((screen) => (
-            <li key={screen}>
-              <NavLink to={`/staff/${screen}`}>{t(`staff.screen.${screen}`)}</NavLink>
-            </li>
-          ))}
-          {onChangeShop && (
-            <li>
-              <button type="button" className="button button--small" onClick={onChangeShop}>
-                {t("staff.changeShop")}
-              </button>
-            </li>
-          )}
-        </ul>
-      </nav>
-      <LanguageSwitch />
-      <button type="button" className="button button--small" onClick={() => void logout()}>
-        {t("nav.logout")}
-      </button>
-    </header>
   );
 }
 

@@ -28,10 +28,19 @@ export function toCollect(order: Pick<Order, "payment_method" | "total_cents">):
 
 const FAILED = /^delivery failed:\s*/i;
 
+/**
+ * What the courier typed when a delivery failed, from the history's note (the server writes it
+ * after its own English words, "delivery failed: "): null when nothing was typed.
+ */
+export function typedFailureReason(note: string | null | undefined): string | null {
+  if (!note) return null;
+  return (FAILED.test(note) ? note.replace(FAILED, "") : note).trim() || null;
+}
+
 /** The reason of the last failed delivery, when the order came back to the shop after one. */
 export function failureReason(order: Pick<Order, "history" | "status">): string | null {
   if (order.status !== "ready") return null;
   const last = order.history[order.history.length - 1];
   if (!last || last.from !== "out_for_delivery" || last.to !== "ready" || !last.note) return null;
-  return FAILED.test(last.note) ? last.note.replace(FAILED, "") : last.note;
+  return typedFailureReason(last.note);
 }

@@ -5,6 +5,7 @@ import type { MovementReason, StockLine, StockMovement } from "../../api/types";
 import { useI18n } from "../../i18n";
 import { Field } from "../../ui/Field";
 import { FormError } from "../../ui/FormError";
+import { fieldMessages } from "../../ui/problemText";
 import { useSubmit } from "../../ui/useSubmit";
 import { useStaff } from "../StaffContext";
 import { fetchMovements, type MovementFilter } from "./stockApi";
@@ -18,6 +19,7 @@ export function StockHistory({ shopId, lines, refresh }: { shopId: string; lines
   const [items, setItems] = useState<StockMovement[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const { busy, problem, submit } = useSubmit();
+  const fields = fieldMessages(t, problem);
   const units = new Map(lines.map((l) => [l.ingredient_id, t(`stock.unit.${l.unit}` as "stock.unit.g")]));
 
   useEffect(() => {
@@ -73,7 +75,7 @@ export function StockHistory({ shopId, lines, refresh }: { shopId: string; lines
           </select>
         </div>
         <Field label={t("stock.from")} type="date" value={filter.from} onChange={(e) => set({ from: e.target.value })} />
-        <Field label={t("stock.to")} type="date" value={filter.to} onChange={(e) => set({ to: e.target.value })} />
+        <Field label={t("stock.to")} type="date" value={filter.to} onChange={(e) => set({ to: e.target.value })} error={fields.to} />
       </div>
       <FormError problem={problem} />
       {/* Focusable, so a keyboard scrolls the table sideways on a phone. */}

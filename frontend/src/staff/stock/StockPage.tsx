@@ -73,6 +73,8 @@ export default function StockPage() {
 }
 
 const ACTIONS: readonly StockAction[] = ["restock", "waste", "count"];
+/** The most the server takes in one movement or as a threshold. */
+const MOST_AT_ONCE = 10_000_000;
 
 function StockRow({
   line,
@@ -152,7 +154,7 @@ function MovementForm({
   const send = async (event: FormEvent) => {
     event.preventDefault();
     const n = Number(amount);
-    if (amount.trim() === "" || !Number.isInteger(n) || n < 0 || (action !== "count" && n === 0)) {
+    if (amount.trim() === "" || !Number.isInteger(n) || n < 0 || n > MOST_AT_ONCE || (action !== "count" && n === 0)) {
       fail({ status: 422, kind: "validation", detail: t("stock.badAmount"), fieldErrors: { amount: t("stock.badAmount") }, fieldCodes: { amount: "client_check" }, extra: null });
       return;
     }
@@ -179,7 +181,8 @@ function MovementForm({
       <button type="submit" className="button button--primary" disabled={busy}>
         {busy ? t("common.pleaseWait") : t(`stock.submit.${action}`)}
       </button>
-      <FormError problem={problem} />
+      {/* A 409 names what is short in the server's English words: said here in ours. */}
+      <FormError problem={problem} overrides={{ 409: "stock.notEnough" }} />
     </form>
   );
 }
@@ -187,13 +190,19 @@ function MovementForm({
 function ThresholdForm({ shopId, line, unit, onDone }: { shopId: string; line: StockLine; unit: string; onDone: (line: StockLine) => void }) {
   const { t } = useI18n();
   const toast = useToast();
-  const { busy, problem, submit } = useSubmit();
+  const { busy, problem, submit, fail } = useSubmit();
   const [value, setValue] = useState(String(line.low_threshold));
   const fields = fieldMessages(t, problem);
   const id = useId();
   const send = async (event: FormEvent) => {
     event.preventDefault();
-    const saved = await submit(() => setThreshold(shopId, line.ingredient_id, Number(value)));
+    // Number("") is 0 and Number("abc") NaN (sent as null): neither is what was meant.
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > MOST_AT_ONCE) {
+      fail({ status: 422, kind: "validation", detail: t("stock.badThreshold"), fieldErrors: { low_threshold: t("stock.badThreshold") }, fieldCodes: { low_threshold: "client_check" }, extra: null });
+      return;
+    }
+    const saved = await submit(() => setThreshold(shopId, line.ingredient_id, n));
     if (saved) {
       toast(t("stock.done.threshold", { name: line.name }));
       onDone(saved);
