@@ -134,11 +134,12 @@ export BASE_URL=$PUBLIC_URL
 # Screenshots of this run only (the folder CI keeps as artifacts).
 export SCREENSHOT_DIR=${SCREENSHOT_DIR:-$ROOT/artifacts/screenshots}
 mkdir -p "$SCREENSHOT_DIR"
-[[ " ${E2E_SUITES:-customer staff reports pauses menu backoffice budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
+[[ " ${E2E_SUITES:-customer staff reports pauses menu backoffice shops budgets} " == *" customer "* ]] && rm -f "$SCREENSHOT_DIR"/*.png
 # E2E_SUITES picks what runs (default all): customer (e2e.mjs), staff (staff.mjs), reports
 # (reports.mjs), pauses (pauses.mjs), menu (menu.mjs, the menu back office), backoffice
-# (backoffice.mjs: stock, team, orders and refunds), budgets.
-SUITES=" ${E2E_SUITES:-customer staff reports pauses menu backoffice budgets} "
+# (backoffice.mjs: stock, team, orders and refunds), shops (shops.mjs: the chain's shops and
+# closures), budgets.
+SUITES=" ${E2E_SUITES:-customer staff reports pauses menu backoffice shops budgets} "
 if [[ $SUITES == *" customer "* ]]; then
     log "browser tests (frontend/e2e/e2e.mjs)"
     (cd frontend && node e2e/e2e.mjs)
@@ -162,6 +163,10 @@ fi
 if [[ $SUITES == *" backoffice "* ]]; then
     log "back office browser tests (frontend/e2e/backoffice.mjs)"
     (cd frontend && node e2e/backoffice.mjs)
+fi
+if [[ $SUITES == *" shops "* ]]; then
+    log "shops back office and closures browser tests (frontend/e2e/shops.mjs)"
+    (cd frontend && node e2e/shops.mjs)
 fi
 if [[ $SUITES == *" budgets "* ]]; then
     log "budgets (frontend/scripts/budgets.mjs)"

@@ -22,7 +22,7 @@ use utoipa::openapi::{Content, Ref, RefOr, Required, Response};
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Registration, login, tokens, profile and addresses"),
-        (name = "shops", description = "Shops, opening hours and delivery zones"),
+        (name = "shops", description = "Shops, opening hours, closures and delivery zones"),
         (name = "catalog", description = "Categories, ingredients, products, recipes and menus"),
         (name = "search", description = "Product search (PostgreSQL full-text search, or Algolia when configured)"),
         (name = "orders", description = "Quotes, orders, life cycle and live tracking"),

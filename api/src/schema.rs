@@ -337,6 +337,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    shop_closures (id) {
+        id -> Uuid,
+        shop_id -> Uuid,
+        first_day -> Date,
+        last_day -> Date,
+        reason -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     shop_hours (id) {
         id -> Uuid,
         shop_id -> Uuid,
@@ -459,6 +471,8 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(refunds -> payments (payment_id));
 diesel::joinable!(refunds -> users (created_by));
 diesel::joinable!(search_documents -> products (product_id));
+diesel::joinable!(shop_closures -> shops (shop_id));
+diesel::joinable!(shop_closures -> users (created_by));
 diesel::joinable!(shop_delivery_zones -> shops (shop_id));
 diesel::joinable!(shop_hours -> shops (shop_id));
 diesel::joinable!(stock -> ingredients (ingredient_id));
@@ -494,6 +508,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     shop_events,
     search_outbox,
     search_words,
+    shop_closures,
     shop_delivery_zones,
     shop_hours,
     shops,

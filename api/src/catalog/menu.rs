@@ -4,7 +4,7 @@
 //! Each instance keeps, in a [`CatalogCache`], the chain's catalog and each shop's availability,
 //! and trusts them until PostgreSQL says they moved: triggers bump `catalog_version` and
 //! `shop_menu_versions` in the transaction of every change (catalog edit, stock crossing a level a
-//! recipe needs, order or cancel moving such stock, pause, shop or hours change) and `NOTIFY
+//! recipe needs, order or cancel moving such stock, pause, shop, hours or closure change) and `NOTIFY
 //! menu_changes`, which the listening connection here turns into "this shop changed". Before
 //! trusting its copy, an HTTP read waits for one round trip on that listening connection begun
 //! after it arrived (`SELECT 1`, shared by every read waiting at that moment): PostgreSQL delivers
@@ -35,8 +35,8 @@ use super::model::{Category, IngredientRow, Product, RecipeLine};
 use super::public::{MenuProduct, UnavailableReason};
 use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
-use crate::schema::{categories, ingredients, shop_hours, stock};
-use crate::shops::{find_shop, is_open_at, OpeningRange, Shop};
+use crate::schema::{categories, ingredients, stock};
+use crate::shops::{find_shop, load_schedule, Schedule, Shop};
 use crate::state::AppState;
 
 /// The channel the catalog's triggers notify on: `catalog`, or a shop's id.
@@ -170,7 +170,8 @@ pub struct ShopMenuState {
     pub shop: Shop,
     pub version: i64,
     pub catalog: Arc<CatalogSnapshot>,
-    hours: Vec<OpeningRange>,
+    /// Hours and closures: whether it is open is read at each request.
+    schedule: Schedule,
     /// Per product of `catalog.products`, per size: whether the stock makes one.
     sizes_in_stock: Vec<Vec<bool>>,
     extras_in_stock: Vec<bool>,
@@ -181,7 +182,7 @@ pub struct ShopMenuState {
 
 impl ShopMenuState {
     pub fn open_at(&self, at: DateTime<Utc>) -> bool {
-        self.shop.active && is_open_at(&self.shop, &self.hours, at)
+        self.shop.active && self.schedule.is_open_at(&self.shop, at)
     }
 
     /// The pause of this product at `at`, if any.
@@ -525,7 +526,7 @@ impl CatalogCache {
                 shop: s.shop.clone(),
                 version: s.version,
                 catalog,
-                hours: s.hours.clone(),
+                schedule: s.schedule.clone(),
                 sizes_in_stock: s.sizes_in_stock.clone(),
                 extras_in_stock: s.extras_in_stock.clone(),
                 pauses: s.pauses.clone(),
@@ -685,10 +686,7 @@ fn load_shop_state(
         .run(|conn| {
             let v = versions(conn, shop_id)?;
             let shop = find_shop(conn, shop_id)?;
-            let hours = shop_hours::table
-                .filter(shop_hours::shop_id.eq(shop_id))
-                .select(OpeningRange::as_select())
-                .load(conn)?;
+            let schedule = load_schedule(conn, shop_id)?;
             let stock = shop_stock(conn, shop_id)?;
             Ok(ShopMenuState {
                 version: v.shop.unwrap_or(0),
@@ -708,7 +706,7 @@ fn load_shop_state(
                     .map(|e| extra_available(e, &stock))
                     .collect(),
                 pauses: shop_pauses(conn, shop_id)?,
-                hours,
+                schedule,
                 shop,
                 catalog: catalog.clone(),
                 checked,

@@ -9,12 +9,12 @@ use super::model::DeliveryAddress;
 use super::pricing::PricedCart;
 use crate::address::{Address, AddressFields, PostalCode};
 use crate::error::{AppError, AppResult, Violations};
-use crate::schema::{order_lines, shop_hours};
+use crate::schema::order_lines;
 use crate::shops::zones::shop_delivers_to;
-use crate::shops::{find_shop, OpeningRange, Shop};
+use crate::shops::{find_shop, load_schedule, Schedule, Shop};
 
-/// The shop with its opening ranges, checked to be active.
-pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Vec<OpeningRange>)> {
+/// The shop with its schedule (hours and closures), checked to be active.
+pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Schedule)> {
     let shop = find_shop(conn, shop_id)
         .map_err(|_| AppError::field("shop_id", "unknown", "no shop has this id"))?;
     if !shop.active {
@@ -24,11 +24,8 @@ pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Vec
             "this shop takes no orders",
         ));
     }
-    let ranges = shop_hours::table
-        .filter(shop_hours::shop_id.eq(shop_id))
-        .select(OpeningRange::as_select())
-        .load(conn)?;
-    Ok((shop, ranges))
+    let schedule = load_schedule(conn, shop_id)?;
+    Ok((shop, schedule))
 }
 
 /// Checks a delivery address (the rules of `crate::address`, fields named under `field`) and that

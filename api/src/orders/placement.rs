@@ -19,7 +19,7 @@ use crate::catalog::{CatalogCache, CatalogSnapshot};
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{shortage_error, Shortage};
 use crate::schema::{addresses, order_line_modifications, order_lines, users};
-use crate::shops::{is_open_at, next_opening, shop_timezone, Shop};
+use crate::shops::{shop_timezone, Schedule, Shop};
 use crate::states::{Fulfilment, HistoryEvent, ModificationKind, PaymentMethod, Status};
 
 /// A customer without an account, for a phone or counter order.
@@ -61,7 +61,7 @@ pub struct QuoteRequest {
 
 /// Prices a cart and checks it like an order would be, keeping nothing.
 pub fn quote(conn: &mut PgConnection, req: &QuoteRequest) -> AppResult<(Shop, PricedCart, bool)> {
-    let (shop, ranges) = open_shop(conn, req.shop_id)?;
+    let (shop, schedule) = open_shop(conn, req.shop_id)?;
     let mut v = Violations::new();
     match (&req.fulfilment, &req.delivery_address) {
         (Fulfilment::Delivery, Some(a)) => {
@@ -79,8 +79,32 @@ pub fn quote(conn: &mut PgConnection, req: &QuoteRequest) -> AppResult<(Shop, Pr
     // A product paused in this shop: the same 409 naming the line as placing the order would give.
     super::checks::check_products_on_menu(conn, shop.id, &req.items)?;
     let cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
-    let open = is_open_at(&shop, &ranges, Utc::now());
+    let open = schedule.is_open_at(&shop, Utc::now());
     Ok((shop, cart, open))
+}
+
+/// Why the shop takes no order now (its closure's days and reason, or its hours) and when it
+/// opens again.
+fn closed_message(shop: &Shop, schedule: &Schedule, now: chrono::DateTime<Utc>) -> String {
+    let why = match schedule.closure_at(shop, now) {
+        Some(c) if c.first_day == c.last_day => {
+            format!("{} is closed on {} ({})", shop.name, c.first_day, c.reason)
+        }
+        Some(c) => format!(
+            "{} is closed from {} to {} ({})",
+            shop.name, c.first_day, c.last_day, c.reason
+        ),
+        None => format!("{} is closed now", shop.name),
+    };
+    match schedule.next_opening(shop, now) {
+        Some(at) => format!(
+            "{why}; it opens again at {} ({})",
+            at.with_timezone(&shop_timezone(shop))
+                .format("%H:%M on %A %-d %B"),
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        None => format!("{why}; see its opening hours"),
+    }
 }
 
 struct Customer {
@@ -238,24 +262,12 @@ pub fn place_order(
             "staff take orders for their own shop only",
         ));
     }
-    let (shop, ranges) = open_shop(conn, req.shop_id)?;
+    let (shop, schedule) = open_shop(conn, req.shop_id)?;
     let mut v = Violations::new();
     let customer = customer_for(conn, req, user, &mut v)?;
-    if !is_open_at(&shop, &ranges, Utc::now()) {
-        v.add(
-            "shop_id",
-            "closed",
-            match next_opening(&shop, &ranges, Utc::now()) {
-                Some(at) => format!(
-                    "{} is closed now; it opens again at {} ({})",
-                    shop.name,
-                    at.with_timezone(&shop_timezone(&shop))
-                        .format("%H:%M on %A %-d %B"),
-                    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ),
-                None => format!("{} is closed now; see its opening hours", shop.name),
-            },
-        );
+    let now = Utc::now();
+    if !schedule.is_open_at(&shop, now) {
+        v.add("shop_id", "closed", closed_message(&shop, &schedule, now));
     }
     if req.payment_method == PaymentMethod::Online && !terms.online {
         v.add(

@@ -1,11 +1,11 @@
-//! A shop's rows: the shop itself and its opening ranges, as stored.
+//! A shop's rows: the shop itself, its opening ranges and its closures, as stored.
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-use crate::schema::{shop_hours, shops};
+use crate::schema::{shop_closures, shop_hours, shops};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = shops)]
@@ -34,6 +34,24 @@ pub struct OpeningRange {
     pub weekday: i16,
     pub opens_at: NaiveTime,
     pub closes_at: NaiveTime,
+}
+
+/// Days the shop is closed whatever its hours say (holidays, works), from `first_day` to
+/// `last_day` inclusive in the shop's time zone.
+#[derive(Queryable, Selectable, Clone, Debug, PartialEq)]
+#[diesel(table_name = shop_closures)]
+pub struct Closure {
+    pub id: Uuid,
+    pub shop_id: Uuid,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub reason: String,
+}
+
+impl Closure {
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.first_day <= day && day <= self.last_day
+    }
 }
 
 pub fn find_shop(conn: &mut PgConnection, id: Uuid) -> AppResult<Shop> {

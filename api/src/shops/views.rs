@@ -1,4 +1,5 @@
-//! Shops as the API shows them: with their hours, delivery zone and whether they are open now.
+//! Shops as the API shows them: with their hours, closures, delivery zone and whether they are
+//! open now.
 
 use std::collections::HashMap;
 
@@ -8,10 +9,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::hours::{is_open_at, next_opening, OpeningHours};
-use super::model::{OpeningRange, Shop};
+use super::closures::ClosureView;
+use super::hours::OpeningHours;
+use super::model::Shop;
+use super::schedule::load_schedules;
 use crate::error::AppResult;
-use crate::schema::{shop_delivery_zones, shop_hours};
+use crate::schema::shop_delivery_zones;
 
 #[derive(Serialize, ToSchema, Debug)]
 pub struct ShopView {
@@ -34,26 +37,24 @@ pub struct ShopView {
     pub min_order_cents: i32,
     pub active: bool,
     pub hours: Vec<OpeningHours>,
+    /// Closures covering today (in the shop's time zone) or later, by first day: the shop is
+    /// closed those days whatever its hours say.
+    pub closures: Vec<ClosureView>,
+    /// The closure the shop is in today, if any (also in `closures`).
+    pub closure_now: Option<ClosureView>,
     /// Postal codes this shop delivers to.
     pub delivery_postal_codes: Vec<String>,
-    /// Whether the shop takes orders right now.
+    /// Whether the shop takes orders right now: active, within its hours, not closed today.
     pub open_now: bool,
-    /// When a closed shop opens next (within a week); null while it is open or without hours.
+    /// When a closed shop opens next, after any closure (within a week of it); null while it is
+    /// open, inactive or without hours.
     pub next_opening_at: Option<DateTime<Utc>>,
 }
 
-/// Loads shops with their hours and zones in three queries.
+/// Loads shops with their hours, closures and zones in three queries.
 pub fn load_views(conn: &mut PgConnection, list: Vec<Shop>) -> AppResult<Vec<ShopView>> {
     let ids: Vec<Uuid> = list.iter().map(|s| s.id).collect();
-    let mut hours: HashMap<Uuid, Vec<OpeningRange>> = HashMap::new();
-    for range in shop_hours::table
-        .filter(shop_hours::shop_id.eq_any(&ids))
-        .order((shop_hours::weekday, shop_hours::opens_at))
-        .select(OpeningRange::as_select())
-        .load(conn)?
-    {
-        hours.entry(range.shop_id).or_default().push(range);
-    }
+    let mut schedules = load_schedules(conn, &ids)?;
     let mut zones: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (shop_id, code) in shop_delivery_zones::table
         .filter(shop_delivery_zones::shop_id.eq_any(&ids))
@@ -66,14 +67,20 @@ pub fn load_views(conn: &mut PgConnection, list: Vec<Shop>) -> AppResult<Vec<Sho
     Ok(list
         .into_iter()
         .map(|shop| {
-            let ranges = hours.remove(&shop.id).unwrap_or_default();
+            let schedule = schedules.remove(&shop.id).unwrap_or_default();
             ShopView {
-                open_now: shop.active && is_open_at(&shop, &ranges, now),
+                open_now: shop.active && schedule.is_open_at(&shop, now),
                 next_opening_at: shop
                     .active
-                    .then(|| next_opening(&shop, &ranges, now))
+                    .then(|| schedule.next_opening(&shop, now))
                     .flatten(),
-                hours: ranges.iter().map(OpeningHours::from).collect(),
+                hours: schedule.hours.iter().map(OpeningHours::from).collect(),
+                closures: schedule
+                    .upcoming_closures(&shop, now)
+                    .into_iter()
+                    .map(ClosureView::from)
+                    .collect(),
+                closure_now: schedule.closure_at(&shop, now).map(ClosureView::from),
                 delivery_postal_codes: zones.remove(&shop.id).unwrap_or_default(),
                 id: shop.id,
                 slug: shop.slug,

@@ -352,3 +352,45 @@ async fn an_admin_edit_of_a_shop_keeps_its_email_when_sent_null() {
         .await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn an_inactive_shop_leaves_the_list_unless_asked_for() {
+    let app = TestApp::spawn().await;
+    let admin = app.token_for(Role::Admin, None).await;
+    let shop = app.shop_id("lyon-presquile").await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/shops/{shop}"),
+            Some(&admin),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let ids = |page: Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let listed = ids(app.get("/api/v1/shops", None).await.json().await.unwrap());
+    assert_eq!(listed.len(), 4);
+    assert!(!listed.contains(&shop.to_string()));
+    let all: Value = app
+        .get("/api/v1/shops?include_inactive=true", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let inactive = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == shop.to_string())
+        .expect("the inactive shop is listed");
+    assert_eq!(inactive["active"], false);
+    assert_eq!(inactive["open_now"], false);
+    assert_eq!(ids(all).len(), 5);
+}

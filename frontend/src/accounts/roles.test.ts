@@ -14,12 +14,15 @@ describe("roles and their screens", () => {
     expect(mayOpen("pizzaiolo", "kitchen")).toBe(true);
     expect(mayOpen("pizzaiolo", "counter")).toBe(false);
     expect(mayOpen("delivery", "kitchen")).toBe(false);
-    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"]);
+    expect(staffScreens("admin")).toEqual(["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports", "shops"]);
     expect(isStaff("customer")).toBe(false);
     expect(mayOpen("manager", "reports")).toBe(true);
     expect(mayOpen("order_taker", "reports")).toBe(false);
     expect(mayOpen("pizzaiolo", "reports")).toBe(false);
     expect(mayOpen("manager", "menu")).toBe(true);
     for (const role of ["order_taker", "pizzaiolo", "delivery", "customer"] as const) expect(mayOpen(role, "menu")).toBe(false);
+    // The chain's shops: admins only, not even a shop's manager.
+    expect(mayOpen("admin", "shops")).toBe(true);
+    for (const role of ["manager", "order_taker", "pizzaiolo", "delivery", "customer"] as const) expect(mayOpen(role, "shops")).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 // Which screens each role works on: the shop floor's screens for staff, the customer pages for
-// customers (managers and admins also keep the back office: orders, stock, team, the menu and the shop's statistics). The login sends staff to their first screen instead of the customer account page.
+// customers (managers and admins also keep the back office: orders, stock, team, the menu and the shop's statistics;
+// admins alone the chain's shops). The login sends staff to their first screen instead of the customer account page.
 import type { User } from "../api/types";
 
 export type Role = User["role"];
-export type StaffScreen = "kitchen" | "counter" | "deliveries" | "reports" | "stock" | "team" | "orders" | "menu";
+export type StaffScreen = "kitchen" | "counter" | "deliveries" | "reports" | "stock" | "team" | "orders" | "menu" | "shops";
 
 const SCREENS: Record<Role, readonly StaffScreen[]> = {
   customer: [],
@@ -11,7 +12,7 @@ const SCREENS: Record<Role, readonly StaffScreen[]> = {
   pizzaiolo: ["kitchen"],
   delivery: ["deliveries"],
   manager: ["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"],
-  admin: ["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports"],
+  admin: ["counter", "kitchen", "deliveries", "orders", "stock", "team", "menu", "reports", "shops"],
 };
 
 export function staffScreens(role: Role): readonly StaffScreen[] {

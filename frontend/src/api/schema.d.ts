@@ -710,7 +710,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The chain's open shops, by name, with hours, delivery zones and whether they are open now. */
+        /**
+         * The chain's active shops (all with `include_inactive`), by name, with hours, closures,
+         *     delivery zones and whether they are open now.
+         */
         get: operations["list_shops"];
         put?: never;
         /** Opens a new shop (admins). */
@@ -737,6 +740,47 @@ export interface paths {
         head?: never;
         /** Edits a shop, its hours or its delivery zone (admins). */
         patch: operations["update_shop"];
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/closures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's closures covering today (in its time zone) or later, by first day: the days it is
+         *     closed whatever its hours say.
+         */
+        get: operations["list_closures"];
+        put?: never;
+        /**
+         * Closes a shop from `first_day` to `last_day` included, in its time zone (admins): no order is
+         *     taken those days and its menu says closed.
+         */
+        post: operations["add_closure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/closures/{closure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a closure (admins): the shop opens those days again by its hours. */
+        delete: operations["remove_closure"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/shops/{shop_id}/deliveries": {
@@ -1084,6 +1128,51 @@ export interface components {
         CategoryList: {
             items: components["schemas"]["Category"][];
             next_cursor?: string | null;
+        };
+        /** @description A closure as an admin asks for it. */
+        ClosureInput: {
+            /**
+             * Format: date
+             * @description The first closed day, in the shop's time zone: today or later.
+             * @example 2026-12-24
+             */
+            first_day: string;
+            /**
+             * Format: date
+             * @description The last closed day (included): at most a year after the first.
+             * @example 2026-12-26
+             */
+            last_day: string;
+            /**
+             * @description What customers read ("congés", "travaux"), 1 to 200 characters.
+             * @example congés
+             */
+            reason: string;
+        };
+        /** @description A page of closures: `{"items": [...], "next_cursor": null | "…"}`. */
+        ClosurePage: {
+            items: components["schemas"]["ClosureView"][];
+            /** @description Pass it as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A closure as the API shows it. */
+        ClosureView: {
+            /**
+             * Format: date
+             * @description The first closed day, in the shop's time zone.
+             * @example 2026-12-24
+             */
+            first_day: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date
+             * @description The last closed day (included).
+             * @example 2026-12-26
+             */
+            last_day: string;
+            /** @example congés */
+            reason: string;
         };
         CustomerList: {
             items: components["schemas"]["CustomerMatch"][];
@@ -2267,6 +2356,12 @@ export interface components {
             active: boolean;
             address_line: string;
             city: string;
+            closure_now?: null | components["schemas"]["ClosureView"];
+            /**
+             * @description Closures covering today (in the shop's time zone) or later, by first day: the shop is
+             *     closed those days whatever its hours say.
+             */
+            closures: components["schemas"]["ClosureView"][];
             /** @example EUR */
             currency: string;
             /** Format: int32 */
@@ -2283,10 +2378,11 @@ export interface components {
             name: string;
             /**
              * Format: date-time
-             * @description When a closed shop opens next (within a week); null while it is open or without hours.
+             * @description When a closed shop opens next, after any closure (within a week of it); null while it is
+             *     open, inactive or without hours.
              */
             next_opening_at?: string | null;
-            /** @description Whether the shop takes orders right now. */
+            /** @description Whether the shop takes orders right now: active, within its hours, not closed today. */
             open_now: boolean;
             phone: string;
             postal_code: string;
@@ -6637,6 +6733,8 @@ export interface operations {
             query?: {
                 /** @description Only the shops that deliver to this postal code. */
                 postal_code?: string;
+                /** @description Inactive shops too (the back office lists them to reopen one). */
+                include_inactive?: boolean;
                 limit?: number;
                 cursor?: string;
             };
@@ -6708,7 +6806,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, malformed, invalid or expired access token */
+            /** @description Not authenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6852,7 +6950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, malformed, invalid or expired access token */
+            /** @description Not authenticated */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6908,6 +7006,223 @@ export interface operations {
             };
             /** @description Invalid field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_closures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosurePage"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_closure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosureInput"];
+            };
+        };
+        responses: {
+            /** @description Closure added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureView"];
+                };
+            };
+            /** @description Empty body or malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body not sent as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid field: a day not a date, in the past, a last day before the first, over a year, or days the shop is already closed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or too busy: try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_closure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Shop id */
+                shop_id: string;
+                /** @description Closure id */
+                closure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closure removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such shop, or no such closure of this shop */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

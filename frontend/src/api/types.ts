@@ -5,6 +5,9 @@ type Schemas = components["schemas"];
 
 export type Shop = Schemas["ShopView"];
 export type OpeningHours = Schemas["OpeningHours"];
+export type ShopInput = Schemas["ShopInput"];
+export type ShopClosure = Schemas["ClosureView"];
+export type ClosureInput = Schemas["ClosureInput"];
 export type Menu = Schemas["Menu"];
 export type MenuCategory = Schemas["MenuCategory"];
 export type Product = Schemas["MenuProduct"];

@@ -40,6 +40,18 @@ function renderMenu(routes: Parameters<typeof mockApi>[0] = {}) {
 afterEach(() => vi.unstubAllGlobals());
 
 describe("the menu page", () => {
+  it("in a shop closed today says the closure, its reason and when orders open again", async () => {
+    const today = { id: "cl-1", first_day: "2026-12-01", last_day: "2026-12-01", reason: "inventaire" };
+    const later = { id: "cl-2", first_day: "2026-12-24", last_day: "2026-12-26", reason: "congés" };
+    renderMenu({
+      [`GET /api/v1/shops/${SHOP_ID}`]: () =>
+        json({ ...shop, open_now: false, next_opening_at: "2026-12-02T10:00:00Z", closures: [today, later], closure_now: today }),
+      [`GET /api/v1/shops/${SHOP_ID}/menu`]: () => json({ ...menu, shop_id: SHOP_ID, open_now: false }),
+    });
+    expect(await screen.findByRole("note")).toHaveTextContent("Fermé le 1er décembre : inventaire. Les commandes reprennent mercredi 11:00.");
+    expect(screen.getByText("Fermé du 24 au 26 décembre : congés")).toBeInTheDocument();
+  });
+
   it("lists categories as anchored sections and greys out unavailable products", async () => {
     renderMenu();
     expect(await screen.findByRole("heading", { name: "Pizzas", level: 2 })).toBeInTheDocument();

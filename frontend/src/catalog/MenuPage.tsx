@@ -6,7 +6,9 @@ import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { useCart } from "../cart/CartContext";
 import { estimateSubtotal, type NewLine } from "../cart/cart";
 import { useI18n } from "../i18n";
+import { formatShopTime } from "../i18n/format";
 import { useChosenShop } from "../shops/chosenShop";
+import { closureText, nextClosure } from "../shops/closures";
 import { todayHours } from "../shops/hours";
 import { useMenu, useShop } from "../shops/api";
 import { ErrorPanel, Loading } from "../ui/LoadState";
@@ -70,7 +72,8 @@ function Page({ children }: { children: ReactNode }) {
 
 function ShopHeader({ shop }: { shop: Shop }) {
   const { t, intlLocale } = useI18n();
-  const today = todayHours(shop.hours, shop.timezone, intlLocale);
+  const today = shop.closure_now ? [] : todayHours(shop.hours, shop.timezone, intlLocale);
+  const coming = nextClosure(shop);
   return (
     <header className="shop-header">
       <div>
@@ -79,6 +82,7 @@ function ShopHeader({ shop }: { shop: Shop }) {
           {shop.address_line}, {shop.postal_code} {shop.city} ·{" "}
           {t("shops.today")} {today.length ? today.join(", ") : t("shops.closedToday")}
         </p>
+        {coming && <p className="muted small">{closureText(coming, t, intlLocale)}</p>}
       </div>
       <div className="shop-header__side">
         <span className={`badge ${shop.open_now ? "badge--open" : "badge--closed"}`}>
@@ -89,6 +93,22 @@ function ShopHeader({ shop }: { shop: Shop }) {
         </Link>
       </div>
     </header>
+  );
+}
+
+/** Why the menu takes no order now: the shop's closure (days, reason, reopening), or its hours. */
+function ClosedNotice({ shop }: { shop: Shop }) {
+  const { t, intlLocale } = useI18n();
+  const closure = shop.closure_now;
+  let text: string = t("menu.closedNotice");
+  if (closure) {
+    const said = closureText(closure, t, intlLocale);
+    text = shop.next_opening_at ? t("menu.closedFor", { closure: said, when: formatShopTime(shop.next_opening_at, shop.timezone, intlLocale) }) : said;
+  }
+  return (
+    <p className="notice notice--warning" role="note">
+      {text}
+    </p>
   );
 }
 
@@ -146,11 +166,7 @@ function MenuBody({ menu, shop }: { menu: Menu; shop: Shop }) {
 
   return (
     <>
-      {!menu.open_now && (
-        <p className="notice notice--warning" role="note">
-          {t("menu.closedNotice")}
-        </p>
-      )}
+      {!menu.open_now && <ClosedNotice shop={shop} />}
 
       <div className="menu-tools" role="search">
         <div className="field field--search">

@@ -172,6 +172,22 @@ describe("checkout", () => {
     expect(screen.queryByText(/Certains champs sont à corriger/)).toBeNull();
   });
 
+  it("in a shop closed for some days says why and when it opens again", async () => {
+    const closure = { id: "cl-1", first_day: "2026-12-24", last_day: "2026-12-26", reason: "congés" };
+    mockApi({
+      "GET /api/v1/me": () => json({ id: "u", email: "c@x.fr", full_name: "Camille Client", role: "customer", created_at: "2026-01-01T00:00:00Z" }),
+      [`GET /api/v1/shops/${SHOP_ID}`]: () =>
+        json({ ...shop, open_now: false, next_opening_at: "2026-12-27T10:00:00Z", closures: [closure], closure_now: closure }),
+      "GET /api/v1/me/addresses": () => json({ items: [] }),
+      "POST /api/v1/orders/quote": () => json({ ...quote, shop_open: false }),
+    });
+    const user = userEvent.setup();
+    renderCheckout();
+    await user.click(await screen.findByRole("radio", { name: /^À emporter/ }));
+    expect(await screen.findByText(/^Fermé du 24 au 26 décembre : congés\. La pizzeria rouvre dimanche 11:00/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Commander/ })).toBeNull();
+  });
+
   it("names a line the shop has paused at that line, without a failure panel, and never calls it a stock shortage", async () => {
     const paused = {
       type: "https://ocpizza.fr/problems/conflict",

@@ -2,9 +2,20 @@
 // each line), the subtotal, the delivery fee and the total, and why the order cannot go yet.
 import type { Quote, Shop } from "../api/types";
 import type { Cart } from "../cart/cart";
-import { useI18n } from "../i18n";
+import { useI18n, type I18n } from "../i18n";
 import { formatShopTime } from "../i18n/format";
+import { closureText } from "../shops/closures";
 import { Loading } from "../ui/LoadState";
+
+/** Why the shop takes no order now: its closure (days, reason) and when it opens again. */
+function closedText(shop: Shop, t: I18n["t"], locale: string): string {
+  const when = shop.next_opening_at ? formatShopTime(shop.next_opening_at, shop.timezone, locale) : null;
+  if (shop.closure_now) {
+    const said = closureText(shop.closure_now, t, locale);
+    return when ? t("checkout.closedFor", { closure: said, when }) : said;
+  }
+  return when ? t("checkout.closedUntil", { when }) : t("checkout.shopClosed");
+}
 
 export function QuoteSummary({
   quote,
@@ -83,9 +94,7 @@ export function QuoteSummary({
       )}
       {quote && !quote.shop_open && (
         <p className="notice" role="status">
-          {shop.next_opening_at
-            ? t("checkout.closedUntil", { when: formatShopTime(shop.next_opening_at, shop.timezone, intlLocale) })
-            : t("checkout.shopClosed")}
+          {closedText(shop, t, intlLocale)}
         </p>
       )}
       {quote && !quote.meets_minimum && (

@@ -7,6 +7,7 @@ import { useI18n } from "../i18n";
 import { formatShopTime } from "../i18n/format";
 import { ErrorPanel, Loading } from "../ui/LoadState";
 import { useChosenShop } from "./chosenShop";
+import { closureText, nextClosure } from "./closures";
 import { todayHours, weekHours } from "./hours";
 import { useShops } from "./api";
 
@@ -113,6 +114,7 @@ export function ShopsPage() {
 function ShopCard({ shop, chosen }: { shop: Shop; chosen: boolean }) {
   const { t, intlLocale, price } = useI18n();
   const today = todayHours(shop.hours, shop.timezone, intlLocale);
+  const coming = nextClosure(shop);
   return (
     <article className={`card shop-card${chosen ? " shop-card--chosen" : ""}`}>
       <header className="shop-card__header">
@@ -121,6 +123,7 @@ function ShopCard({ shop, chosen }: { shop: Shop; chosen: boolean }) {
           {shop.open_now ? t("shops.openNow") : t("shops.closedNow")}
         </span>
       </header>
+      {shop.closure_now && <p className="shop-card__closure small">{closureText(shop.closure_now, t, intlLocale)}</p>}
       {!shop.open_now && shop.next_opening_at && (
         <p className="shop-card__next small">
           {t("shops.opensAt", { when: formatShopTime(shop.next_opening_at, shop.timezone, intlLocale) })}
@@ -132,8 +135,9 @@ function ShopCard({ shop, chosen }: { shop: Shop; chosen: boolean }) {
         {shop.postal_code} {shop.city}
       </p>
       <p className="shop-card__today">
-        <strong>{t("shops.today")}</strong> {today.length ? today.join(", ") : t("shops.closedToday")}
+        <strong>{t("shops.today")}</strong> {today.length && !shop.closure_now ? today.join(", ") : t("shops.closedToday")}
       </p>
+      {coming && <p className="shop-card__closure shop-card__closure--ahead small">{closureText(coming, t, intlLocale)}</p>}
       <p className="muted">
         {t("shops.deliveryTerms", {
           fee: price(shop.delivery_fee_cents, shop.currency),

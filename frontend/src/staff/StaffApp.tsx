@@ -2,6 +2,7 @@
 // then the screen each route names, opened only to the roles that work on it.
 import { Suspense, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
+import { useAuth } from "../accounts/AuthContext";
 import { RequireAuth } from "../accounts/RequireAuth";
 import { mayOpen, staffScreens, type StaffScreen } from "../accounts/roles";
 import { useI18n } from "../i18n";
@@ -20,6 +21,7 @@ const screens = {
   team: preloadable(() => import("./team/TeamPage")),
   orders: preloadable(() => import("./orders/OrdersPage")),
   menu: preloadable(() => import("./menu/MenuEditorPage")),
+  shops: preloadable(() => import("./shops/ShopsAdminPage")),
 };
 
 /** The screen the address names (/staff/kitchen…), loaded ahead of its first render. */
@@ -36,6 +38,7 @@ const StockPage = screens.stock.Component;
 const TeamPage = screens.team.Component;
 const OrdersPage = screens.orders.Component;
 const MenuEditorPage = screens.menu.Component;
+const ShopsAdminPage = screens.shops.Component;
 
 export default function StaffApp() {
   return (
@@ -51,6 +54,7 @@ export default function StaffApp() {
           <Route path="team" element={<Screen name="team"><TeamPage /></Screen>} />
           <Route path="orders/*" element={<Screen name="orders"><OrdersPage /></Screen>} />
           <Route path="menu" element={<Screen name="menu"><MenuEditorPage /></Screen>} />
+          <Route path="shops/*" element={<Screen name="shops"><ShopsAdminPage /></Screen>} />
           <Route path="*" element={<FirstScreen />} />
         </Route>
       </Routes>
@@ -64,10 +68,11 @@ function FirstScreen() {
   return first ? <Navigate to={`/staff/${first}`} replace /> : <Navigate to="/account" replace />;
 }
 
+// The signed-in user's role (not the staff frame's): the chain's shops open without a shop picked.
 function Screen({ name, children }: { name: StaffScreen; children: ReactNode }) {
   const { t } = useI18n();
-  const { role } = useStaff();
-  if (!mayOpen(role, name))
+  const { user } = useAuth();
+  if (!user || !mayOpen(user.role, name))
     return (
       <div className="panel panel--error" role="alert">
         <h1 className="panel__title">{t("staff.notYours")}</h1>

@@ -16,7 +16,8 @@ import "./StaffHeader.css";
 /** The screens of the shop floor; every other one is management. */
 const FLOOR: readonly StaffScreen[] = ["counter", "kitchen", "deliveries"];
 
-export function StaffHeader({ user, shop, onChangeShop }: { user: User; shop: Shop | null; onChangeShop?: (() => void) | undefined }) {
+/** `picked`: a shop is chosen (its name may still be loading); without one an admin works on the whole chain. */
+export function StaffHeader({ user, shop, picked = true, onChangeShop }: { user: User; shop: Shop | null; picked?: boolean; onChangeShop?: (() => void) | undefined }) {
   const { t } = useI18n();
   const { pathname } = useLocation();
   const screens = staffScreens(user.role);
@@ -32,7 +33,7 @@ export function StaffHeader({ user, shop, onChangeShop }: { user: User; shop: Sh
       <Link to="/staff" className="brand staff-header__brand">
         <span>OC Pizza</span>
       </Link>
-      <Account user={user} shop={shop} onChangeShop={onChangeShop} page={pathname} />
+      <Account user={user} shop={shop} picked={picked} onChangeShop={onChangeShop} page={pathname} />
       <nav aria-label={t("staff.screens")} className="staff-nav">
         {floor.length > 0 && (
           <ul aria-label={t("staff.nav.floor")} className="staff-nav__group">
@@ -63,7 +64,7 @@ function Management({ screens, page, link }: { screens: readonly StaffScreen[]; 
   );
 }
 
-function Account({ user, shop, onChangeShop, page }: { user: User; shop: Shop | null; onChangeShop?: (() => void) | undefined; page: string }) {
+function Account({ user, shop, picked, onChangeShop, page }: { user: User; shop: Shop | null; picked: boolean; onChangeShop?: (() => void) | undefined; page: string }) {
   const { t } = useI18n();
   const { logout } = useAuth();
   const { open, close, rootProps, buttonProps, panelId } = useDisclosure(page);
@@ -71,7 +72,7 @@ function Account({ user, shop, onChangeShop, page }: { user: User; shop: Shop | 
     <div className="staff-account" {...rootProps}>
       <button {...buttonProps} className="staff-account__button">
         <span className="staff-header__who">
-          <strong>{shop?.name ?? "…"}</strong>
+          <strong>{shop?.name ?? (picked ? "…" : t("staff.wholeChain"))}</strong>
           <span>
             {user.full_name} · {t(`staff.role.${user.role}`)}
           </span>

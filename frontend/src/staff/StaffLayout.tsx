@@ -26,8 +26,11 @@ function StaffFrame({ user }: { user: User }) {
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
 
+  const screen = location.pathname.split("/")[2] ?? "";
   let body;
-  if (!shopId) body = <ShopPicker onPick={(id) => (rememberShop(id), setChosen(id))} />;
+  // The chain's shops are no one shop's: an admin manages them (and opens the first) without picking one.
+  if (screen === "shops" && user.role === "admin") body = <Outlet />;
+  else if (!shopId) body = <ShopPicker onPick={(id) => (rememberShop(id), setChosen(id))} />;
   else if (shop.status === "loading") body = <Loading />;
   else if (shop.status === "error") body = <ErrorPanel problem={shop.problem} onRetry={shop.retry} />;
   else
@@ -37,13 +40,12 @@ function StaffFrame({ user }: { user: User }) {
       </StaffContext.Provider>
     );
 
-  const screen = location.pathname.split("/")[2] ?? "";
   return (
     <div className={`staff staff--${screen}`}>
       <a className="skip-link" href="#main">
         {t("nav.skip")}
       </a>
-      <StaffHeader user={user} shop={shop.status === "ready" ? shop.data : null} onChangeShop={user.role === "admin" ? () => setChosen(null) : undefined} />
+      <StaffHeader user={user} shop={shop.status === "ready" ? shop.data : null} picked={shopId !== null} onChangeShop={user.role === "admin" ? () => setChosen(null) : undefined} />
       <main id="main" ref={main} tabIndex={-1} className="staff__main">
         {body}
       </main>

@@ -90,6 +90,8 @@ export const shop: Shop = {
   active: true,
   hours: [],
   delivery_postal_codes: ["69003"],
+  closures: [],
+  closure_now: null,
   open_now: true,
   next_opening_at: null,
 };
