@@ -3,13 +3,15 @@
 //!
 //! `model` holds the rows, views and typed kinds, `public` what customers see of them, `loading`
 //! assembles products, `categories`, `ingredients`, `products` and `product_changes` hold the
-//! rules of changing them, `images` the product photos, `menu` a shop's menu and the catalog cache
-//! (`caching` its HTTP side), `pauses` products paused in one shop, `handlers` and
+//! rules of changing them, `images` the product photos, `shop_state` what the catalog cache holds (the
+//! catalog snapshot, each shop's stock, pauses and schedule), `freshness` how it knows them fresh,
+//! `menu` the cache and a shop's menu (`caching` its HTTP side), `pauses` products paused in one shop, `handlers` and
 //! `image_handlers` the HTTP side. Each file imports only those below it; other areas use the
 //! re-exports here.
 
 pub mod caching;
 pub mod categories;
+mod freshness;
 mod handlers;
 mod image_handlers;
 pub mod images;
@@ -21,6 +23,7 @@ pub mod pauses;
 pub mod product_changes;
 pub mod products;
 pub mod public;
+mod shop_state;
 
 pub use categories::CategoryInput;
 pub use handlers::*;
