@@ -4,7 +4,9 @@
 //! availability is laid over at answer time from that shop's menu state, so stock and pauses
 //! never go stale; a catalog change moves the version in the key, and the pages of older versions
 //! are dropped as soon as a newer one is seen. Bounded in entries and in bytes, the least
-//! recently used page going first.
+//! recently used page going first. Searches missing the same page at once run its query once:
+//! the first runs it, the others wait for its page (after a catalog change, every popular
+//! search misses at the same moment).
 
 use std::collections::HashMap;
 use std::mem::size_of;
@@ -12,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::web::Bytes;
+use tokio::sync::watch;
 
 use super::{Engine, Facets, Found, SearchHit, SearchQuery, SearchResults};
 use crate::catalog::{CatalogSnapshot, ShopMenuState};
@@ -223,8 +226,32 @@ pub struct PageCache {
     max_entries: usize,
     max_bytes: usize,
     pages: Mutex<Pages>,
+    /// The pages being found now, each by the search that runs its query; the others wait for
+    /// the sender to go (dropped once the page is kept, or the query failed).
+    finding: Mutex<HashMap<PageKey, watch::Receiver<()>>>,
     hits: AtomicU64,
     misses: AtomicU64,
+}
+
+/// A search that missed: it finds the page itself, or another search is finding it.
+pub enum Finding<'a> {
+    First(Finder<'a>),
+    Waiting(watch::Receiver<()>),
+}
+
+/// Held while a search finds a page others may wait for; they are released when it is dropped.
+pub struct Finder<'a> {
+    cache: &'a PageCache,
+    key: Option<PageKey>,
+    _done: Option<watch::Sender<()>>,
+}
+
+impl Drop for Finder<'_> {
+    fn drop(&mut self) {
+        if let (Some(key), Ok(mut finding)) = (self.key.take(), self.cache.finding.lock()) {
+            finding.remove(&key);
+        }
+    }
 }
 
 impl PageCache {
@@ -233,6 +260,7 @@ impl PageCache {
             max_entries,
             max_bytes,
             pages: Mutex::new(Pages::default()),
+            finding: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -259,6 +287,31 @@ impl PageCache {
             None => self.misses.fetch_add(1, Ordering::Relaxed),
         };
         found
+    }
+
+    /// After a miss: whether this search finds the page or waits for another finding it.
+    pub fn finding(&self, key: &PageKey) -> Finding<'_> {
+        let alone = Finder {
+            cache: self,
+            key: None,
+            _done: None,
+        };
+        if !self.enabled() {
+            return Finding::First(alone);
+        }
+        let Ok(mut finding) = self.finding.lock() else {
+            return Finding::First(alone);
+        };
+        if let Some(done) = finding.get(key) {
+            return Finding::Waiting(done.clone());
+        }
+        let (sender, receiver) = watch::channel(());
+        finding.insert(key.clone(), receiver);
+        Finding::First(Finder {
+            cache: self,
+            key: Some(key.clone()),
+            _done: Some(sender),
+        })
     }
 
     /// Keeps a page, unless its catalog is older than one already seen or it alone is larger
@@ -438,6 +491,31 @@ mod tests {
             cache.stats().bytes,
             key(2, "reine", 0).bytes() + page(10).bytes()
         );
+    }
+
+    #[test]
+    fn searches_missing_the_same_page_wait_for_the_first_one() {
+        let cache = PageCache::new(10, 1 << 20);
+        let Finding::First(first) = cache.finding(&key(1, "pizza", 0)) else {
+            panic!("nobody else is finding it");
+        };
+        let Finding::Waiting(waiting) = cache.finding(&key(1, "pizza", 0)) else {
+            panic!("the first one is finding it");
+        };
+        assert!(matches!(
+            cache.finding(&key(1, "pizza", 20)),
+            Finding::First(_)
+        ));
+        assert_eq!(waiting.has_changed().ok(), Some(false));
+        cache.insert(key(1, "pizza", 0), page(10));
+        drop(first);
+        // Released (the sender is gone) and the page is there.
+        assert!(waiting.has_changed().is_err());
+        assert!(cache.get(&key(1, "pizza", 0)).is_some());
+        assert!(matches!(
+            cache.finding(&key(1, "pizza", 0)),
+            Finding::First(_)
+        ));
     }
 
     #[test]

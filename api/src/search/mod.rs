@@ -33,7 +33,7 @@ use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
 use crate::schema::categories;
 use algolia::AlgoliaClient;
-use cache::{normalize_text, CachedPage, PageCache, PageKey};
+use cache::{normalize_text, CachedPage, Finding, PageCache, PageKey};
 pub use cache::{CacheOutcome, CacheStats};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -313,6 +313,9 @@ pub async fn run_search(
     search_postgres(pool, &catalog, &service.pages, query).await
 }
 
+/// How long a search waits for the page another one is finding before running the query itself.
+const WAIT_FOR_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The PostgreSQL engine: a page kept for this catalog version when there is one (no query),
 /// else the one ranking statement, whose page is then kept.
 async fn search_postgres(
@@ -326,7 +329,19 @@ async fn search_postgres(
     // An unknown shop is named by the ranking statement (after an unknown category).
     let known_shop = query.shop_id.is_none() || source.shop.is_some();
     let key = PageKey::new(&source.catalog, &query);
-    let (page, outcome) = match known_shop.then(|| pages.get(&key)).flatten() {
+    let mut kept = known_shop.then(|| pages.get(&key)).flatten();
+    let mut finder = None;
+    if kept.is_none() && known_shop {
+        match pages.finding(&key) {
+            Finding::First(f) => finder = Some(f),
+            Finding::Waiting(mut done) => {
+                // Another search runs this very query: its page, unless it takes too long.
+                let _ = tokio::time::timeout(WAIT_FOR_PAGE, done.changed()).await;
+                kept = pages.get(&key);
+            }
+        }
+    }
+    let (page, outcome) = match kept {
         Some(page) => (page, CacheOutcome::Hit),
         None => {
             let snapshot = source.catalog.clone();
@@ -334,6 +349,7 @@ async fn search_postgres(
                 db::run(pool, move |conn| postgres::search(conn, &query, &snapshot)).await?;
             let page = Arc::new(page);
             pages.insert(key, page.clone());
+            drop(finder);
             (page, CacheOutcome::Miss)
         }
     };

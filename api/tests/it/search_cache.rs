@@ -224,6 +224,21 @@ async fn a_catalog_edit_is_searched_afresh_on_every_instance() {
 }
 
 #[tokio::test]
+async fn searches_asking_the_same_page_at_once_run_its_query_once() {
+    let app = TestApp::spawn().await;
+    let query = format!("{}&limit=100", q("sauce tomate"));
+    let answers = futures_util::future::join_all((0..8).map(|_| search(&app, &query))).await;
+    let misses = answers.iter().filter(|(_, o)| o == "miss").count();
+    assert_eq!(
+        misses,
+        1,
+        "{:?}",
+        answers.iter().map(|(_, o)| o).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().all(|(body, _)| *body == answers[0].0));
+}
+
+#[tokio::test]
 async fn the_cache_keeps_no_more_pages_than_its_bound() {
     let app = TestApp::spawn_with(|vars| {
         vars.insert("SEARCH_CACHE_ENTRIES".into(), "3".into());
