@@ -176,7 +176,7 @@ for text in reine margarita pizza; do beside "generated ($TOTAL)" "$text"; done
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, PostgreSQL $(psql "$PG_SERVER_URL/postgres" -tAc 'SHOW server_version'); load average before the run: $LOAD"
-  echo "- Command: \`BUILD=$BUILD bash bench/search.sh\` ($BUILD build, DB_POOL_SIZE=$DB_POOL_SIZE, wrk ${DURATION} per row, wrk and PostgreSQL on the same cores as the API)"
+  echo "- Command: \`${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }BUILD=$BUILD bash bench/search.sh\` ($BUILD build, DB_POOL_SIZE=$DB_POOL_SIZE, wrk ${DURATION} per row, wrk and PostgreSQL on the same cores as the API)"
   echo "- Engine: PostgreSQL (no Algolia settings). Every request asks for 20 results (\`limit=20\`) with facets and highlights."
   echo "- Mix of 12 queries, in turn: \`reine\`, \`quatre fromage\`, \`chevre miel\`, \`vegetarien\`, \`margarita\`, \`calzonne\`, \`mozzarella\` with a shop, \`jambon cru\` with \`vegetarian=false\`, \`chocolat\`, \`pizza\` in one category, \`toscana\`, \`piquante\` with a shop."
   echo "- Generated catalog: $GENERATED pizzas added in one transaction of 5 statements (3 sizes, 8 to 9 ingredients each: $ITEMS recipe lines in all), search documents kept by the triggers: ${GENERATION}s including the triggers; $DOCS documents, $WORDS words in the typo vocabulary; \`q=toscana\` matches $TOSCANA."
