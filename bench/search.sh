@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: GET /api/v1/search (PostgreSQL engine) on the seeded catalog, then with 10,000 more
-# products generated in SQL, with wrk on the same machine. Writes bench/SEARCH_RESULTS.md.
+# products generated in SQL, with wrk on the same machine. Two instances on the same database:
+# one keeping result pages (the default), one without (SEARCH_CACHE_ENTRIES=0: the ranking
+# query at every request). Writes bench/SEARCH_RESULTS.md.
 #   bash bench/search.sh                (release build into target/bench; DURATION=10s per row)
 #   BUILD=debug bash bench/search.sh    (the debug build: no release compile, slower JSON)
 set -euo pipefail
@@ -34,10 +36,15 @@ $BIN migrate >/dev/null
 $BIN seed >/dev/null
 $BIN serve > /tmp/ocpizza-bench-search-server.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+BIND_ADDR=127.0.0.1:$((PORT + 1)) SEARCH_CACHE_ENTRIES=0 $BIN serve > /tmp/ocpizza-bench-search-uncached.log 2>&1 &
+UNCACHED_SERVER=$!
+trap 'kill $SERVER $UNCACHED_SERVER 2>/dev/null || true' EXIT
+for port in $PORT $((PORT + 1)); do
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+done
 
 URL=http://127.0.0.1:$PORT
+UNCACHED=http://127.0.0.1:$((PORT + 1))
 SHOP=$(psql "$DATABASE_URL" -tAc "SELECT id FROM shops WHERE slug = 'lyon-presquile'")
 S=/api/v1/search?limit=20
 # What customers type: names, accents left out, plurals, typos, ingredients, filters, a shop.
@@ -49,19 +56,24 @@ summarise() {
   awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5}
        END {printf "%s|%s|%s|%s\n", rps, p50, p99, (bad==""?0:bad)}'
 }
-run() { # catalog name clients paths
-  local catalog=$1 name=$2 clients=$3 paths=$4
+load1() { cut -d' ' -f1 /proc/loadavg; }
+run() { # catalog name clients paths url cache
+  local catalog=$1 name=$2 clients=$3 paths=$4 url=$5 cache=$6
   local threads=$(( clients < 2 ? 1 : 2 ))
-  local out
-  out=$(SEARCH_PATHS=$paths wrk -t"$threads" -c"$clients" -d"$DURATION" --latency -s bench/search.lua "$URL")
+  local out load
+  load=$(load1)
+  out=$(SEARCH_PATHS=$paths wrk -t"$threads" -c"$clients" -d"$DURATION" --latency -s bench/search.lua "$url")
   echo "$out" >&2
-  echo "| $catalog | $name | $clients | $(echo "$out" | summarise | tr '|' ' ' | awk '{printf "%s | %s | %s | %s", $1, $2, $3, $4}') |"
+  echo "| $catalog | $name | $cache | $clients | $(echo "$out" | summarise | tr '|' ' ' | awk '{printf "%s | %s | %s | %s", $1, $2, $3, $4}') | $load |"
 }
 rows() { # catalog
-  run "$1" "mix of 12 queries" 1 "$MIX"
-  run "$1" "mix of 12 queries" 16 "$MIX"
-  run "$1" "q=reine (one hit)" 16 "$S&q=reine"
-  run "$1" "q=pizza (every pizza matches)" 16 "$S&q=pizza"
+  run "$1" "mix of 12 queries" 1 "$MIX" "$URL" kept
+  run "$1" "mix of 12 queries" 16 "$MIX" "$URL" kept
+  run "$1" "q=reine (one hit)" 16 "$S&q=reine" "$URL" kept
+  run "$1" "q=pizza (every pizza matches)" 16 "$S&q=pizza" "$URL" kept
+  run "$1" "mix of 12 queries" 1 "$MIX" "$UNCACHED" none
+  run "$1" "mix of 12 queries" 16 "$MIX" "$UNCACHED" none
+  run "$1" "q=pizza (every pizza matches)" 16 "$S&q=pizza" "$UNCACHED" none
 }
 
 # The API beside its own SQL, in the same run: pgbench calling `search_products` (the ranking
@@ -77,16 +89,21 @@ pgbench_tps() { # sql
     | awk '/^tps = / {printf "%.0f", $3}'
   rm -f "$script"
 }
+api_run() { # text url → "rps|p99"
+  local out
+  out=$(SEARCH_PATHS="$S&q=${1// /%20}" wrk -t2 -c16 -d"$DURATION" --latency -s bench/search.lua "$2")
+  echo "$out" >&2
+  echo "$out" | summarise | cut -d'|' -f1,3
+}
 beside() { # catalog text
-  local catalog=$1 text=$2 quoted api ranking page rps p99
+  local catalog=$1 text=$2 quoted ranking page kept none load
   quoted=${text//\'/\'\'}
+  load=$(load1)
   ranking=$(pgbench_tps "SELECT * FROM search_products('$quoted', NULL, NULL, '{}', 20, 0);")
   page=$(pgbench_tps "SELECT * FROM search_page('$quoted', NULL, NULL, '{}', 20, 0, NULL);")
-  api=$(SEARCH_PATHS="$S&q=${text// /%20}" wrk -t2 -c16 -d"$DURATION" --latency -s bench/search.lua "$URL")
-  echo "$api" >&2
-  rps=$(echo "$api" | summarise | cut -d'|' -f1)
-  p99=$(echo "$api" | summarise | cut -d'|' -f3)
-  SQL_ROWS+=("| $catalog | q=$text | $(printf '%.0f' "$rps") | $p99 | $ranking | $page | $(echo "scale=2; $rps / $ranking" | bc) | $(echo "scale=2; $rps / $page" | bc) |")
+  kept=$(api_run "$text" "$URL")
+  none=$(api_run "$text" "$UNCACHED")
+  SQL_ROWS+=("| $catalog | q=$text | $(printf '%.0f' "${kept%|*}") | ${kept#*|} | $(printf '%.0f' "${none%|*}") | ${none#*|} | $ranking | $page | $(echo "scale=2; ${kept%|*} / $ranking" | bc) | $(echo "scale=2; ${none%|*} / $ranking" | bc) | $(echo "scale=2; ${none%|*} / $page" | bc) | $load |")
 }
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -159,19 +176,21 @@ for text in reine margarita pizza; do beside "generated ($TOTAL)" "$text"; done
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, PostgreSQL $(psql "$PG_SERVER_URL/postgres" -tAc 'SHOW server_version'); load average before the run: $LOAD"
-  echo "- Command: \`BUILD=$BUILD bash bench/search.sh\` ($BUILD build, DB_POOL_SIZE=$DB_POOL_SIZE, wrk ${DURATION} per row, wrk and PostgreSQL on the same cores as the API)"
+  echo "- Command: \`${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }BUILD=$BUILD bash bench/search.sh\` ($BUILD build, DB_POOL_SIZE=$DB_POOL_SIZE, wrk ${DURATION} per row, wrk and PostgreSQL on the same cores as the API)"
   echo "- Engine: PostgreSQL (no Algolia settings). Every request asks for 20 results (\`limit=20\`) with facets and highlights."
   echo "- Mix of 12 queries, in turn: \`reine\`, \`quatre fromage\`, \`chevre miel\`, \`vegetarien\`, \`margarita\`, \`calzonne\`, \`mozzarella\` with a shop, \`jambon cru\` with \`vegetarian=false\`, \`chocolat\`, \`pizza\` in one category, \`toscana\`, \`piquante\` with a shop."
   echo "- Generated catalog: $GENERATED pizzas added in one transaction of 5 statements (3 sizes, 8 to 9 ingredients each: $ITEMS recipe lines in all), search documents kept by the triggers: ${GENERATION}s including the triggers; $DOCS documents, $WORDS words in the typo vocabulary; \`q=toscana\` matches $TOSCANA."
   echo
-  echo "| catalog | query | clients | requests/s | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "Pages kept: \`kept\` is the default instance (result pages kept, SEARCH_CACHE_ENTRIES=1000), \`none\` the instance with SEARCH_CACHE_ENTRIES=0 (the ranking query at every request). The last column is the 1-minute load average just before the row."
+  echo
+  echo "| catalog | query | pages | clients | requests/s | p50 | p99 | non-2xx | load |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "The API beside its own SQL in the same run, 16 clients each: pgbench calling \`search_products\` (the ranking alone) and \`search_page\` (the one statement the API runs per search: filters, ranking, facets and highlights), then wrk on the API; the last two columns are the API's rate as a share of each."
+  echo "The API beside its own SQL in the same run, 16 clients each: pgbench calling \`search_products\` (the ranking alone) and \`search_page\` (the one statement the API runs on a miss: filters, ranking, facets and highlights), then wrk on the API keeping pages, then on the API without; the ratios are the API's rate as a share of the SQL's."
   echo
-  echo "| catalog | query | API requests/s | API p99 | search_products calls/s | search_page calls/s | API / search_products | API / search_page |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| catalog | query | API requests/s | API p99 | API no pages kept req/s | its p99 | search_products calls/s | search_page calls/s | API / search_products | no pages / search_products | no pages / search_page | load |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${SQL_ROWS[@]}"
 } > bench/SEARCH_RESULTS.md
 cat bench/SEARCH_RESULTS.md

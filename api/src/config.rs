@@ -72,6 +72,10 @@ pub struct Config {
     pub trusted_proxies: Vec<Cidr>,
     /// Bearer token `/metrics` asks for; open when unset.
     pub metrics_token: Option<String>,
+    /// Result pages of the PostgreSQL search kept per instance (0: none kept).
+    pub search_cache_entries: usize,
+    /// Their memory bound, in MiB.
+    pub search_cache_mb: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,6 +241,8 @@ impl Config {
             }
         };
         let metrics_token = reader.text("METRICS_TOKEN");
+        let search_cache_entries = reader.number("SEARCH_CACHE_ENTRIES", 1_000usize, 0, 1_000_000);
+        let search_cache_mb = reader.number("SEARCH_CACHE_MB", 32usize, 1, 65_536);
         let config = Config {
             app_env,
             debug,
@@ -277,6 +283,8 @@ impl Config {
             log_format,
             trusted_proxies,
             metrics_token,
+            search_cache_entries,
+            search_cache_mb,
         };
         if reader.errors.is_empty() {
             Ok(config)

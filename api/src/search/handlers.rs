@@ -103,7 +103,8 @@ impl SearchParams {
 #[utoipa::path(get, tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "Products found", body = SearchResults),
+        (status = 200, description = "Products found", body = SearchResults,
+            headers(("X-Search-Cache" = String, description = "`hit` when a result page kept by this instance answered (no query), `miss` when the ranking query ran, `bypass` when Algolia answered"))),
         (status = 422, description = "Empty or too long query, unknown category, shop or allergen, bad limit or cursor")))]
 #[get("/search")]
 pub async fn search(
@@ -113,14 +114,11 @@ pub async fn search(
     params: ApiQuery<SearchParams>,
 ) -> AppResult<HttpResponse> {
     let query = params.into_inner().validate()?;
-    let results = run_search(
-        &state.pool,
-        catalog.into_inner(),
-        engine.algolia.as_deref(),
-        query,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(results))
+    let (json, outcome) = run_search(&state.pool, catalog.into_inner(), &engine, query).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("X-Search-Cache", outcome.as_str()))
+        .body(json))
 }
 
 #[cfg(test)]

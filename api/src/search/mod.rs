@@ -2,9 +2,11 @@
 //! PostgreSQL full-text search by default (documents kept up to date by the database's own
 //! triggers, see the `search` migration); Algolia when `ALGOLIA_APP_ID`/`ALGOLIA_API_KEY` are set,
 //! its index kept in sync through an outbox pushed by a background worker, and PostgreSQL
-//! answering while Algolia cannot be reached.
+//! answering while Algolia cannot be reached. The PostgreSQL engine's result pages are kept per
+//! instance by `cache` (a hit runs no query; a miss runs the one ranking statement of `postgres`).
 
 pub mod algolia;
+mod cache;
 mod handlers;
 pub mod highlight;
 pub mod outbox;
@@ -18,6 +20,7 @@ pub use handlers::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use actix_web::web::Bytes;
 use chrono::Utc;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -30,29 +33,36 @@ use crate::db::{self, PgPool};
 use crate::error::{AppError, AppResult};
 use crate::schema::categories;
 use algolia::AlgoliaClient;
+use cache::{normalize_text, CachedPage, Finding, PageCache, PageKey};
+pub use cache::{CacheOutcome, CacheStats};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::search);
 }
 
-/// The search side of the application state: the Algolia client when configured, and the
-/// outbox worker that keeps its index in sync (it stops when this is dropped).
-#[derive(Default)]
+/// The search side of the application state: the Algolia client when configured, the outbox
+/// worker that keeps its index in sync (it stops when this is dropped), and the PostgreSQL
+/// engine's result pages kept.
 pub struct SearchService {
     pub algolia: Option<Arc<AlgoliaClient>>,
     _outbox_worker: Option<Arc<outbox::OutboxWorker>>,
+    pages: PageCache,
 }
 
 impl SearchService {
     /// Without Algolia settings, the PostgreSQL engine alone. Must run inside the Tokio runtime
     /// (the worker is a task of it).
     pub fn start(config: &Config, pool: PgPool) -> SearchService {
+        let pages = PageCache::new(
+            config.search_cache_entries,
+            config.search_cache_mb.saturating_mul(1 << 20),
+        );
         let client = match AlgoliaClient::from_config(config) {
-            None => return SearchService::default(),
+            None => return SearchService::postgres(pages),
             Some(Ok(client)) => Arc::new(client),
             Some(Err(e)) => {
                 tracing::error!(error = %e, "Algolia client unavailable; searching with PostgreSQL");
-                return SearchService::default();
+                return SearchService::postgres(pages);
             }
         };
         tracing::info!(
@@ -62,7 +72,21 @@ impl SearchService {
         SearchService {
             _outbox_worker: Some(outbox::OutboxWorker::start(pool, client.clone())),
             algolia: Some(client),
+            pages,
         }
+    }
+
+    fn postgres(pages: PageCache) -> SearchService {
+        SearchService {
+            algolia: None,
+            _outbox_worker: None,
+            pages,
+        }
+    }
+
+    /// What the result-page cache holds and has done.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.pages.stats()
     }
 }
 
@@ -242,14 +266,14 @@ fn next_cursor(query: &SearchQuery, returned: usize, total: i64) -> Option<Strin
 }
 
 /// Runs a search with Algolia when configured (falling back to PostgreSQL when Algolia cannot
-/// answer), otherwise with PostgreSQL.
+/// answer), otherwise with PostgreSQL; the answer as JSON, and whether a page kept served it.
 pub async fn run_search(
     pool: &PgPool,
     catalog: Arc<CatalogCache>,
-    algolia: Option<&AlgoliaClient>,
+    service: &SearchService,
     query: SearchQuery,
-) -> AppResult<SearchResults> {
-    if let Some(client) = algolia {
+) -> AppResult<(Bytes, CacheOutcome)> {
+    if let Some(client) = service.algolia.as_deref() {
         let q = query.clone();
         let scope = db::run(pool, move |conn| resolve_scope(conn, &q)).await?;
         match client
@@ -258,36 +282,82 @@ pub async fn run_search(
         {
             Ok(answer) => {
                 let source = Source::current(pool, &catalog, query.shop_id).await?;
-                return {
-                    let (found, facets, total) = algolia::found(&answer, query.offset);
-                    let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
-                    let mut products = source.products(&ids);
-                    let items: Vec<SearchHit> = found
-                        .into_iter()
-                        .filter_map(|f| {
-                            Some(SearchHit {
-                                product: products.remove(&f.product_id)?,
-                                score: f.score,
-                                highlights: f.highlights,
-                            })
+                let (found, facets, total) = algolia::found(&answer, query.offset);
+                let ids: Vec<Uuid> = found.iter().map(|f| f.product_id).collect();
+                let mut products = source.products(&ids);
+                let items: Vec<SearchHit> = found
+                    .into_iter()
+                    .filter_map(|f| {
+                        Some(SearchHit {
+                            product: products.remove(&f.product_id)?,
+                            score: f.score,
+                            highlights: f.highlights,
                         })
-                        .collect();
-                    Ok(SearchResults {
-                        next_cursor: next_cursor(&query, items.len(), total),
-                        items,
-                        facets: facets.complete(),
-                        total,
-                        engine: Engine::Algolia,
                     })
+                    .collect();
+                let results = SearchResults {
+                    next_cursor: next_cursor(&query, items.len(), total),
+                    items,
+                    facets: facets.complete(),
+                    total,
+                    engine: Engine::Algolia,
                 };
+                let json = serde_json::to_vec(&results).map_err(AppError::internal)?;
+                return Ok((Bytes::from(json), CacheOutcome::Bypass));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "Algolia search failed; answering from PostgreSQL")
             }
         }
     }
-    let source = Source::current(pool, &catalog, query.shop_id).await?;
-    db::run(pool, move |conn| postgres::search(conn, &query, &source)).await
+    search_postgres(pool, &catalog, &service.pages, query).await
+}
+
+/// How long a search waits for the page another one is finding before running the query itself.
+const WAIT_FOR_PAGE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The PostgreSQL engine: a page kept for this catalog version when there is one (no query),
+/// else the one ranking statement, whose page is then kept.
+async fn search_postgres(
+    pool: &PgPool,
+    catalog: &Arc<CatalogCache>,
+    pages: &PageCache,
+    mut query: SearchQuery,
+) -> AppResult<(Bytes, CacheOutcome)> {
+    query.text = normalize_text(&query.text);
+    let source = Source::current(pool, catalog, query.shop_id).await?;
+    // An unknown shop is named by the ranking statement (after an unknown category).
+    let known_shop = query.shop_id.is_none() || source.shop.is_some();
+    let key = PageKey::new(&source.catalog, &query);
+    let mut kept = known_shop.then(|| pages.get(&key)).flatten();
+    let mut finder = None;
+    if kept.is_none() && known_shop {
+        match pages.finding(&key) {
+            Finding::First(f) => finder = Some(f),
+            Finding::Waiting(mut done) => {
+                // Another search runs this very query: its page, unless it takes too long.
+                let _ = tokio::time::timeout(WAIT_FOR_PAGE, done.changed()).await;
+                kept = pages.get(&key);
+            }
+        }
+    }
+    let (page, outcome) = match kept {
+        Some(page) => (page, CacheOutcome::Hit),
+        None => {
+            let snapshot = source.catalog.clone();
+            let page: CachedPage =
+                db::run(pool, move |conn| postgres::search(conn, &query, &snapshot)).await?;
+            let page = Arc::new(page);
+            pages.insert(key, page.clone());
+            drop(finder);
+            (page, CacheOutcome::Miss)
+        }
+    };
+    let json = match &source.shop {
+        Some(shop) => page.in_shop(shop)?,
+        None => page.json.clone(),
+    };
+    Ok((json, outcome))
 }
 
 #[cfg(test)]

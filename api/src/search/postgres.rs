@@ -4,7 +4,8 @@
 //! words corrected against the vocabulary by trigram similarity), matches it against the
 //! documents the database keeps per product, ranks (weighted ts_rank of the exact words, then of
 //! the tolerant forms, plus the similarity of the name), counts the facets and marks the page's
-//! highlights. The products themselves come from the catalog cache the menus use.
+//! highlights. The products themselves come from the catalog cache the menus use, and the page
+//! is kept by the `cache` module.
 
 use std::collections::HashMap;
 
@@ -12,9 +13,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 use uuid::Uuid;
 
-use super::{
-    highlight, next_cursor, Engine, Facets, Highlights, SearchHit, SearchQuery, SearchResults,
-};
+use super::cache::CachedPage;
+use super::{highlight, Facets, Found, Highlights, SearchQuery};
+use crate::catalog::CatalogSnapshot;
 use crate::error::{AppError, AppResult};
 
 #[derive(QueryableByName)]
@@ -129,43 +130,36 @@ fn round(score: f64) -> f64 {
     (score * 10_000.0).round() / 10_000.0
 }
 
+/// One page of results, ranked by the one `search_page` statement, with its highlights in HTML
+/// (the matching ingredients in the product's own order) and rendered against this catalog.
 pub(super) fn search(
     conn: &mut PgConnection,
     query: &SearchQuery,
-    source: &super::Source,
-) -> AppResult<SearchResults> {
+    catalog: &CatalogSnapshot,
+) -> AppResult<CachedPage> {
     let page = find(conn, query)?;
     let total = page.facets.vegetarian.values().sum();
-    let ids: Vec<Uuid> = page.hits.iter().map(|h| h.product_id).collect();
-    let mut products = source.products(&ids);
-    let items: Vec<SearchHit> = page
+    let found: Vec<Found> = page
         .hits
         .into_iter()
         .filter_map(|hit| {
-            let product = products.remove(&hit.product_id)?;
-            // The matching ingredients, in the product's own order.
+            let product = catalog.product(hit.product_id)?;
             let ingredients: Vec<String> = product
                 .ingredients
                 .iter()
                 .filter_map(|ingredient| hit.ingredients.get(&ingredient.name))
                 .filter_map(|marked| highlight::to_html(marked))
                 .collect();
-            Some(SearchHit {
+            Some(Found {
+                product_id: hit.product_id,
+                score: hit.score,
                 highlights: Highlights {
                     name: hit.name.as_deref().and_then(highlight::to_html),
                     description: hit.description.as_deref().and_then(highlight::to_html),
                     ingredients: (!ingredients.is_empty()).then_some(ingredients),
                 },
-                product,
-                score: hit.score,
             })
         })
         .collect();
-    Ok(SearchResults {
-        next_cursor: next_cursor(query, items.len(), total),
-        items,
-        facets: page.facets.complete(),
-        total,
-        engine: Engine::Postgres,
-    })
+    CachedPage::new(catalog, found, page.facets.complete(), total, query)
 }

@@ -23,6 +23,7 @@ mod product_images;
 mod reports;
 mod search;
 mod search_algolia;
+mod search_cache;
 mod shop_closures;
 mod shop_floor;
 mod staff;

@@ -6700,6 +6700,8 @@ export interface operations {
             /** @description Products found */
             200: {
                 headers: {
+                    /** @description `hit` when a result page kept by this instance answered (no query), `miss` when the ranking query ran, `bypass` when Algolia answered */
+                    "X-Search-Cache"?: string;
                     [name: string]: unknown;
                 };
                 content: {
