@@ -37,7 +37,7 @@ days AS (
 live AS MATERIALIZED (
     SELECT d.* FROM days d
     WHERE d.hi > (SELECT watermark FROM state)
-       OR EXISTS (SELECT 1 FROM touched t WHERE t.shop_id = d.shop_id AND t.day = d.day)
+       OR (d.shop_id, d.day) IN (SELECT shop_id, day FROM touched)
 ),
 rolled AS MATERIALIZED (
     SELECT d.shop_id, d.day FROM days d

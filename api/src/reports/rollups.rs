@@ -22,13 +22,13 @@ use crate::error::{AppError, AppResult};
 use crate::search::progress::Progress;
 
 /// The advisory lock key of the roll-ups' writers ("rollups" in ASCII).
-pub const LOCK_KEY: i64 = 0x726f_6c6c_7570_73;
+pub const LOCK_KEY: i64 = 0x0072_6f6c_6c75_7073;
 
 /// The (shop_id, day) pairs whose raw rows changed at or after `{w}` (an SQL expression), in
 /// the shop's zone: an order's day is its placement's, a refund's and a movement's their own.
 pub fn touched(w: &str) -> String {
     format!(
-        "touched AS (
+        "touched AS MATERIALIZED (
     SELECT o.shop_id, (h.created_at AT TIME ZONE s.timezone)::date AS day
     FROM orders o
     JOIN order_status_history h ON h.order_id = o.id AND h.to_status = 'placed'
@@ -53,13 +53,18 @@ pub fn touched(w: &str) -> String {
 /// The sales placed in the `live` days, with their local day and hour.
 pub const LIVE_SOLD: &str = "
 live_sold AS (
-    SELECT o.id, d.shop_id, d.day, o.status, o.total_cents, o.fulfilment, o.payment_method,
-           h.created_at AS placed_at,
-           extract(hour FROM h.created_at AT TIME ZONE d.timezone)::int AS hour
+    SELECT x.id, d.shop_id, d.day, x.status, x.total_cents, x.fulfilment, x.payment_method,
+           x.placed_at, extract(hour FROM x.placed_at AT TIME ZONE d.timezone)::int AS hour
     FROM live d
-    JOIN order_status_history h ON h.to_status = 'placed' AND h.from_status IS DISTINCT FROM 'placed'
-         AND h.created_at >= d.lo AND h.created_at < d.hi
-    JOIN orders o ON o.id = h.order_id AND o.shop_id = d.shop_id
+    -- Day by day (OFFSET 0 keeps the planner from joining the whole history at once).
+    CROSS JOIN LATERAL (
+        SELECT o.id, o.status, o.total_cents, o.fulfilment, o.payment_method,
+               h.created_at AS placed_at
+        FROM order_status_history h JOIN orders o ON o.id = h.order_id
+        WHERE h.to_status = 'placed' AND h.from_status IS DISTINCT FROM 'placed'
+          AND h.created_at >= d.lo AND h.created_at < d.hi AND o.shop_id = d.shop_id
+        OFFSET 0
+    ) x
 ),
 live_lines AS (
     SELECT s.shop_id, s.day, l.id, l.product_id, l.product_name, l.size_code, l.size_label,
@@ -86,11 +91,17 @@ pub const SALES_KINDS_OF_LIVE: &str = "
 
 /// `rollup_refunds` rows of the live days: refunds that succeeded, by their own day.
 pub const REFUNDS_OF_LIVE: &str = "
-    SELECT d.shop_id, d.day, sum(r.amount_cents)::bigint AS refunded_cents
+    SELECT d.shop_id, d.day, sum(x.amount_cents)::bigint AS refunded_cents
     FROM live d
-    JOIN refunds r ON r.created_at >= d.lo AND r.created_at < d.hi AND r.status = 'succeeded'
-    JOIN payments pay ON pay.id = r.payment_id
-    JOIN orders o ON o.id = pay.order_id AND o.shop_id = d.shop_id
+    CROSS JOIN LATERAL (
+        SELECT r.amount_cents
+        FROM refunds r
+        JOIN payments pay ON pay.id = r.payment_id
+        JOIN orders o ON o.id = pay.order_id
+        WHERE r.created_at >= d.lo AND r.created_at < d.hi AND r.status = 'succeeded'
+          AND o.shop_id = d.shop_id
+        OFFSET 0
+    ) x
     GROUP BY d.shop_id, d.day";
 
 /// `rollup_products` rows of the live days.
@@ -156,7 +167,11 @@ pub const STOCK_OF_LIVE: &str = "
            count(*) FILTER (WHERE m.reason IN ('adjustment', 'count')) AS adjustments,
            coalesce(sum(m.delta) FILTER (WHERE m.reason = 'restock'), 0)::bigint AS restocked
     FROM live d
-    JOIN stock_movements m ON m.shop_id = d.shop_id AND m.created_at >= d.lo AND m.created_at < d.hi
+    CROSS JOIN LATERAL (
+        SELECT m.ingredient_id, m.reason, m.delta FROM stock_movements m
+        WHERE m.shop_id = d.shop_id AND m.created_at >= d.lo AND m.created_at < d.hi
+        OFFSET 0
+    ) m
     GROUP BY d.shop_id, d.day, m.ingredient_id";
 
 /// Each roll-up table and the select of its rows (the CTEs it needs come first).
