@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: the four reports on a year of generated history (PER_SHOP orders for each of the 5
 # seeded shops, 200,000 by default: 1,000,000 orders with their lines, history and stock
-# movements, generated in SQL by bench/reports_history.sql). Times 20 calls of each report for one
-# shop over a month and for the chain over the year on a release build, p50 and p99, and writes
-# bench/REPORTS_RESULTS.md.
+# movements, generated in SQL by bench/reports_history.sql, over the 365 days to yesterday), fills
+# the reports' daily roll-ups (`ocpizza reports rebuild`, timed), then times 20 calls of each
+# report for one shop over a month and for the chain over the year on a release build, p50 and
+# p99, and writes bench/REPORTS_RESULTS.md (RESULTS=path to write elsewhere).
 #   bash bench/reports.sh              (release build into target/bench, API on port 8500)
 #   PER_SHOP=20000 bash bench/reports.sh
 #   REUSE=1 bash bench/reports.sh      (time again on the database of the last run, no regeneration)
