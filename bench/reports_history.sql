@@ -1,4 +1,5 @@
--- A year (2026) of history for every shop: :per_shop orders each, with their lines (one or two),
+-- A year of history for every shop (the 365 days from :start, a date: bench/reports.sh gives the
+-- 365 days before today, so that the reports' year is a closed past): :per_shop orders each, with their lines (one or two),
 -- extras added and ingredients removed, status history, payments (online ones), a few refunds,
 -- stock movements, and each day a restock, a waste and a count adjustment of each ingredient.
 -- Orders are spread evenly over the year's days, between 10:00 and 22:00 UTC (lunch and dinner
@@ -16,7 +17,7 @@ BEGIN;
 \echo [1/8] the orders to generate
 CREATE TEMP TABLE bench_orders ON COMMIT DROP AS
 SELECT gen_random_uuid() AS id, s.id AS shop_id, 100000 + n AS number, n,
-       timestamptz '2026-01-01 10:00Z'
+       (:'start'::date + time '10:00') AT TIME ZONE 'UTC'
          + ((n - 1)::bigint * 365 / :per_shop) * interval '1 day'
          + (((n - 1)::bigint * 365 % :per_shop) * 43200 / :per_shop) * interval '1 second'
          + ((n * 7919) % 60) * interval '1 second' AS t,
@@ -96,7 +97,13 @@ INSERT INTO refunds (id, payment_id, amount_cents, status, reason, created_at)
 SELECT gen_random_uuid(), p.id, p.refunded_cents, 'succeeded', 'bench', p.created_at + interval '2 hours'
 FROM payments p WHERE p.refunded_cents > 0;
 
-\echo [6/8] stock movements of the orders
+\echo [6/8] stock movements of the orders (their secondary indexes dropped meanwhile, built again after)
+CREATE TEMP TABLE bench_indexes ON COMMIT DROP AS
+SELECT indexname, indexdef FROM pg_indexes
+WHERE schemaname = 'public' AND tablename = 'stock_movements' AND indexname <> 'stock_movements_pkey';
+DO $$ DECLARE i record; BEGIN
+    FOR i IN SELECT indexname FROM bench_indexes LOOP EXECUTE format('DROP INDEX %I', i.indexname); END LOOP;
+END $$;
 INSERT INTO stock_movements (id, shop_id, ingredient_id, delta, reason, order_id, created_at)
 SELECT gen_random_uuid(), o.shop_id, r.ingredient_id, -r.quantity * (1 + o.n % 2), 'order', o.id, o.t
 FROM bench_orders o JOIN recipe_items r ON r.product_size_id = o.size_id
@@ -110,9 +117,14 @@ WHERE o.n % 20 = 0;
 INSERT INTO stock_movements (id, shop_id, ingredient_id, delta, reason, created_at)
 SELECT gen_random_uuid(), s.id, i.id, m.delta, m.reason, d + m.at
 FROM shops s CROSS JOIN ingredients i
-CROSS JOIN generate_series(timestamptz '2026-01-01 08:00Z', timestamptz '2026-12-31 08:00Z', interval '1 day') d
+CROSS JOIN generate_series((:'start'::date + time '08:00') AT TIME ZONE 'UTC',
+                           (:'start'::date + 364 + time '08:00') AT TIME ZONE 'UTC', interval '1 day') d
 CROSS JOIN (VALUES (50000, 'restock', interval '0'), (-40, 'waste', interval '14 hours'),
                    (-25, 'adjustment', interval '15 hours')) AS m(delta, reason, at);
+\echo building the stock movements indexes again
+DO $$ DECLARE i record; BEGIN
+    FOR i IN SELECT indexdef FROM bench_indexes LOOP EXECUTE i.indexdef; END LOOP;
+END $$;
 \echo committing
 COMMIT;
 \echo [8/8] VACUUM ANALYZE (statistics, and the visibility map the index-only scans need)

@@ -82,6 +82,26 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// The reports' daily roll-ups (the server refreshes them every REPORT_ROLLUP_SECONDS).
+    Reports {
+        #[command(subcommand)]
+        command: ReportsCommand,
+    },
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
+}
+
+#[derive(Subcommand)]
+pub enum ReportsCommand {
+    /// Compute the roll-ups again from the raw tables, month by month, with a progress bar on a
+    /// terminal: everything (the first fill; reports read the raw tables meanwhile), or the days
+    /// from FROM to TO of every shop (after a change made outside the API).
+    Rebuild {
+        #[arg(long, requires = "to")]
+        from: Option<chrono::NaiveDate>,
+        #[arg(long, requires = "from")]
+        to: Option<chrono::NaiveDate>,
+    },
+    /// Take in what changed since the last refresh, once (what the server does periodically).
+    Refresh,
 }

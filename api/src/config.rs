@@ -58,6 +58,8 @@ pub struct Config {
     pub stripe_timeout_ms: u64,
     /// How long an unpaid online order keeps its stock before it expires.
     pub payment_expiry_minutes: i64,
+    /// Seconds between two refreshes of the reports' daily roll-ups (0: no refresher).
+    pub report_rollup_seconds: u64,
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl_seconds: i64,
@@ -231,6 +233,7 @@ impl Config {
         let online_payments = reader.boolean("ONLINE_PAYMENTS", true);
         let stripe_timeout_ms = reader.number("STRIPE_TIMEOUT_MS", 20_000u64, 100, 120_000);
         let payment_expiry_minutes = reader.number("PAYMENT_EXPIRY_MINUTES", 30i64, 1, 1440);
+        let report_rollup_seconds = reader.number("REPORT_ROLLUP_SECONDS", 60u64, 0, 86_400);
         let static_dir = reader.text("STATIC_DIR").map(PathBuf::from);
         let trusted_proxies = match reader.text("TRUSTED_PROXIES").map(|t| parse_list(&t)) {
             None => Vec::new(),
@@ -265,6 +268,7 @@ impl Config {
             online_payments,
             stripe_timeout_ms,
             payment_expiry_minutes,
+            report_rollup_seconds,
             jwt_issuer: reader
                 .text("JWT_ISSUER")
                 .unwrap_or_else(|| "ocpizza".to_string()),

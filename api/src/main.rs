@@ -8,7 +8,7 @@ use diesel::{Connection, PgConnection};
 use tracing_subscriber::EnvFilter;
 
 use ocpizza::auth::Role;
-use ocpizza::cli::{Cli, Command};
+use ocpizza::cli::{Cli, Command, ReportsCommand};
 use ocpizza::config::{AppEnv, Config, LogFormat};
 use ocpizza::metrics::textfile;
 use ocpizza::{accounts, db, openapi, search, seed, startup};
@@ -199,7 +199,46 @@ fn main() -> ExitCode {
             }
             serve(config, migrate_flag)
         }
+        Command::Reports { command } => reports_command(&config, command),
         Command::Openapi => ExitCode::SUCCESS,
+    }
+}
+
+fn reports_command(config: &Config, command: ReportsCommand) -> ExitCode {
+    use ocpizza::reports::rollups;
+    let mut conn = match connect(config) {
+        Ok(conn) => conn,
+        Err(e) => return fail(&e),
+    };
+    match command {
+        ReportsCommand::Rebuild { from, to } => {
+            let period = from.zip(to);
+            let mut progress = search::progress::ProgressBar::on_stderr("rebuild", "days");
+            match rollups::rebuild(&mut conn, period, &mut progress) {
+                Ok(done) => {
+                    println!(
+                        "reports rebuild: {} day(s) of shops rolled up in {:.1} s",
+                        done.days, done.seconds
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&describe(e)),
+            }
+        }
+        ReportsCommand::Refresh => match rollups::refresh(&mut conn) {
+            Ok(rollups::Refreshed::Days(n)) => {
+                println!("reports refresh: {n} day(s) of shops computed again");
+                ExitCode::SUCCESS
+            }
+            Ok(rollups::Refreshed::Busy) => {
+                println!("reports refresh: another process holds the roll-ups, nothing done");
+                ExitCode::SUCCESS
+            }
+            Ok(rollups::Refreshed::NotFilled) => {
+                fail("nothing is rolled up yet: run `ocpizza reports rebuild` first")
+            }
+            Err(e) => fail(&describe(e)),
+        },
     }
 }
 

@@ -285,6 +285,70 @@ diesel::table! {
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         method -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    report_rollup_state (id) {
+        id -> Bool,
+        watermark -> Timestamptz,
+        refreshed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    rollup_refunds (shop_id, day) {
+        shop_id -> Uuid,
+        day -> Date,
+        refunded_cents -> Int8,
+    }
+}
+
+diesel::table! {
+    rollup_sales_hours (shop_id, day, hour) {
+        shop_id -> Uuid,
+        day -> Date,
+        hour -> Int2,
+        orders -> Int4,
+        revenue_cents -> Int8,
+        cancelled -> Int4,
+    }
+}
+
+diesel::table! {
+    rollup_sales_kinds (shop_id, day, fulfilment, payment_method) {
+        shop_id -> Uuid,
+        day -> Date,
+        fulfilment -> Text,
+        payment_method -> Text,
+        orders -> Int4,
+        revenue_cents -> Int8,
+        cancelled -> Int4,
+    }
+}
+
+diesel::table! {
+    rollup_stock (shop_id, day, ingredient_id) {
+        shop_id -> Uuid,
+        day -> Date,
+        ingredient_id -> Uuid,
+        used_by_orders -> Int8,
+        returned_by_cancels -> Int8,
+        wasted -> Int8,
+        adjusted -> Int8,
+        adjustments -> Int8,
+        restocked -> Int8,
+    }
+}
+
+diesel::table! {
+    rollup_times (shop_id, day, measure, seconds) {
+        shop_id -> Uuid,
+        day -> Date,
+        measure -> Text,
+        seconds -> Int4,
+        n -> Int4,
     }
 }
 
@@ -470,6 +534,11 @@ diesel::joinable!(recipe_steps -> products (product_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(refunds -> payments (payment_id));
 diesel::joinable!(refunds -> users (created_by));
+diesel::joinable!(rollup_refunds -> shops (shop_id));
+diesel::joinable!(rollup_sales_hours -> shops (shop_id));
+diesel::joinable!(rollup_sales_kinds -> shops (shop_id));
+diesel::joinable!(rollup_stock -> shops (shop_id));
+diesel::joinable!(rollup_times -> shops (shop_id));
 diesel::joinable!(search_documents -> products (product_id));
 diesel::joinable!(shop_closures -> shops (shop_id));
 diesel::joinable!(shop_closures -> users (created_by));
@@ -504,6 +573,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     recipe_steps,
     refresh_tokens,
     refunds,
+    report_rollup_state,
+    rollup_refunds,
+    rollup_sales_hours,
+    rollup_sales_kinds,
+    rollup_stock,
+    rollup_times,
     search_documents,
     shop_events,
     search_outbox,

@@ -64,6 +64,9 @@ pub fn run_with_mailer(
         .filter(|dir| dir.join("index.html").is_file());
     let openapi = crate::routes::document();
     spawn_expiry(pool.clone(), payments.clone().into_inner());
+    if config.report_rollup_seconds > 0 {
+        spawn_rollups(pool.clone(), config.report_rollup_seconds);
+    }
 
     let server = HttpServer::new(move || {
         // The routes of every area, and the OpenAPI document from the same registrations.
@@ -134,6 +137,41 @@ fn spawn_expiry(pool: PgPool, payments: Arc<Payments>) {
             }
             if let Err(e) = crate::db::run(&pool, crate::accounts::throttle::forget_old).await {
                 tracing::warn!(error = %e, "dropping old login failure counters failed");
+            }
+        }
+    });
+}
+
+/// Every `seconds`, the reports' daily roll-ups take in what changed (one API instance at a time:
+/// the others find the lock taken and skip their turn); the first time, they are filled from
+/// the whole history (`ocpizza reports rebuild` does it from the command line, with progress).
+fn spawn_rollups(pool: PgPool, seconds: u64) {
+    use crate::reports::rollups::{self, Refreshed};
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(seconds));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let refreshed = crate::db::run(&pool, |conn| match rollups::refresh(conn)? {
+                Refreshed::NotFilled => {
+                    let mut quiet = crate::search::progress::NoProgress;
+                    let rebuilt = rollups::rebuild(conn, None, &mut quiet)?;
+                    tracing::info!(
+                        days = rebuilt.days,
+                        seconds = rebuilt.seconds,
+                        "report roll-ups filled"
+                    );
+                    Ok(Refreshed::Days(rebuilt.days))
+                }
+                other => Ok(other),
+            })
+            .await;
+            match refreshed {
+                Ok(Refreshed::Days(n)) if n > 0 => {
+                    tracing::debug!(days = n, "report roll-ups refreshed")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "refreshing the report roll-ups failed"),
             }
         }
     });

@@ -5,8 +5,8 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use diesel::RunQueryDsl;
 
+use super::daily;
 use super::model::*;
-use super::queries;
 use super::rules::{check_period, check_scope, opt, wants_csv, Csv};
 use crate::auth::{Authorized, Managers};
 use crate::db;
@@ -70,7 +70,7 @@ pub async fn sales(
     params: ApiQuery<ReportParams>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let report = run(&state, &access, params, queries::sales).await?;
+    let report = run(&state, &access, params, daily::sales).await?;
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(report));
     }
@@ -105,7 +105,7 @@ pub async fn products(
     params: ApiQuery<ReportParams>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let report = run(&state, &access, params, queries::products).await?;
+    let report = run(&state, &access, params, daily::products).await?;
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(report));
     }
@@ -150,7 +150,7 @@ pub async fn times(
     params: ApiQuery<ReportParams>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let report = run(&state, &access, params, queries::times).await?;
+    let report = run(&state, &access, params, daily::times).await?;
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(report));
     }
@@ -202,7 +202,7 @@ pub async fn stock(
     params: ApiQuery<ReportParams>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let report = run(&state, &access, params, queries::stock).await?;
+    let report = run(&state, &access, params, daily::stock).await?;
     if !wants_csv(&req) {
         return Ok(HttpResponse::Ok().json(report));
     }

@@ -11,13 +11,13 @@ use diesel::sql_types::{BigInt, Date, Double, Integer, Nullable, Text, Uuid as S
 use uuid::Uuid;
 
 use super::model::*;
-use super::rules::average_basket;
+use super::rules::{average_basket, seconds_sql};
 use crate::error::{AppError, AppResult};
 use crate::schema::shops;
 use crate::states::{Fulfilment, PaymentMethod};
 
 /// The shops in scope with the UTC bounds of the period in their zone.
-const SCOPE: &str = "
+pub(super) const SCOPE: &str = "
 WITH scope AS (
     SELECT id, timezone,
            ($2::date::timestamp AT TIME ZONE timezone) AS lo,
@@ -41,11 +41,11 @@ sold AS (
 )";
 
 /// A series' local period (a `column` of local timestamps) as shown.
-fn period_label(column: &str) -> String {
+pub(super) fn period_label(column: &str) -> String {
     format!("to_char({column}, CASE WHEN $4 = 'hour' THEN 'YYYY-MM-DD\"T\"HH24:00' ELSE 'YYYY-MM-DD' END)")
 }
 
-fn bind_period<'a>(
+pub(super) fn bind_period<'a>(
     sql: String,
     p: &Period,
 ) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
@@ -99,7 +99,6 @@ struct SalesRow {
 /// Sales: every breakdown from one scan (grouping sets), the series with its empty periods, and
 /// the refunds that succeeded in the period.
 pub fn sales(conn: &mut PgConnection, p: &Period) -> AppResult<SalesReport> {
-    let currency = currency(conn, p.shop_id)?;
     let sql = format!(
         "{SCOPE}{SOLD},
 cells AS (
@@ -148,6 +147,12 @@ SELECT 'refunded', NULL, NULL, NULL, NULL, NULL, 0, cents, 0 FROM refunded
 ORDER BY 1, 2, 3, 4, 5, 6",
         label = period_label("p.period"),
     );
+    sales_of(conn, p, sql)
+}
+
+/// Runs a sales query (its rows as the raw one's) and assembles the report.
+pub(super) fn sales_of(conn: &mut PgConnection, p: &Period, sql: String) -> AppResult<SalesReport> {
+    let currency = currency(conn, p.shop_id)?;
     let rows: Vec<SalesRow> = bind_period(sql, p).load(conn)?;
     let mut report = SalesReport {
         shop_id: p.shop_id,
@@ -227,7 +232,6 @@ struct ProductRow {
 
 /// Products, sizes, extras and removals of the placed orders not cancelled.
 pub fn products(conn: &mut PgConnection, p: &Period) -> AppResult<ProductsReport> {
-    let currency = currency(conn, p.shop_id)?;
     let sql = format!(
         "{SCOPE}{SOLD},
 lines AS (
@@ -250,13 +254,27 @@ changes AS (
     FROM lines l JOIN order_line_modifications m ON m.order_line_id = l.id
     GROUP BY m.kind, m.ingredient_id
 )
+{PRODUCTS_LAST}"
+    );
+    products_of(conn, p, sql)
+}
+
+/// The products report's last select, over `by_product` and `changes`.
+pub(super) const PRODUCTS_LAST: &str = "
 SELECT part, id, name, size_code, size_label, quantity, revenue_cents,
        coalesce(round(revenue_cents::numeric / nullif(sum(revenue_cents) OVER (PARTITION BY part), 0), 4), 0)::float8 AS share
 FROM by_product
 UNION ALL
 SELECT part, id, name, NULL, NULL, quantity, revenue_cents, 0 FROM changes
-ORDER BY part, revenue_cents DESC, quantity DESC, name, size_code"
-    );
+ORDER BY part, revenue_cents DESC, quantity DESC, name, size_code";
+
+/// Runs a products query (its rows as the raw one's) and assembles the report.
+pub(super) fn products_of(
+    conn: &mut PgConnection,
+    p: &Period,
+    sql: String,
+) -> AppResult<ProductsReport> {
+    let currency = currency(conn, p.shop_id)?;
     let rows: Vec<ProductRow> = bind_period(sql, p).load(conn)?;
     let mut report = ProductsReport {
         shop_id: p.shop_id,
@@ -322,8 +340,9 @@ struct TimesRow {
     p90_seconds: Option<i64>,
 }
 
-/// Kitchen, delivery and pickup times of the placed orders not cancelled, from their history;
-/// series by the period the order was placed in.
+/// Kitchen, delivery and pickup times of the placed orders not cancelled, from their history, in
+/// whole seconds (each duration rounded, then the average and percentiles rounded); series by the
+/// period the order was placed in.
 pub fn times(conn: &mut PgConnection, p: &Period) -> AppResult<TimesReport> {
     currency(conn, p.shop_id)?;
     let sql = format!(
@@ -345,9 +364,9 @@ measures AS (
     SELECT m.measure, st.period, m.seconds
     FROM steps st
     CROSS JOIN LATERAL (VALUES
-        ('preparation', extract(epoch FROM st.first_ready - st.placed_at)::float8),
-        ('delivery', extract(epoch FROM st.delivered_at - st.left_at)::float8),
-        ('pickup_wait', extract(epoch FROM st.picked_up_at - st.last_ready)::float8)
+        ('preparation', {prep}::float8),
+        ('delivery', {delivery}::float8),
+        ('pickup_wait', {pickup}::float8)
     ) AS m(measure, seconds)
     WHERE m.seconds IS NOT NULL
 )
@@ -360,6 +379,9 @@ FROM measures
 GROUP BY GROUPING SETS ((measure), (measure, period))
 ORDER BY measure, period NULLS FIRST",
         label = period_label("period"),
+        prep = seconds_sql("st.first_ready - st.placed_at"),
+        delivery = seconds_sql("st.delivered_at - st.left_at"),
+        pickup = seconds_sql("st.picked_up_at - st.last_ready"),
     );
     let rows: Vec<TimesRow> = bind_period(sql, p).load(conn)?;
     let mut report = TimesReport {
@@ -417,7 +439,6 @@ struct StockRow {
 
 /// Each ingredient's movements over the period, by reason, and its gap.
 pub fn stock(conn: &mut PgConnection, p: &Period) -> AppResult<StockReport> {
-    currency(conn, p.shop_id)?;
     let sql = format!(
         "{SCOPE},
 moved AS (
@@ -431,13 +452,22 @@ moved AS (
     FROM scope s
     JOIN stock_movements m ON m.shop_id = s.id AND m.created_at >= s.lo AND m.created_at < s.hi
     GROUP BY m.ingredient_id
-)
+){STOCK_LAST}"
+    );
+    stock_of(conn, p, sql)
+}
+
+/// The stock report's last select, over `moved`.
+pub(super) const STOCK_LAST: &str = "
 SELECT i.id AS ingredient_id, i.name, i.unit, used_by_orders, returned_by_cancels, wasted,
        adjusted, adjustments, restocked,
        round((wasted - adjusted)::numeric / nullif(used_by_orders - returned_by_cancels, 0), 4)::float8 AS gap
 FROM moved JOIN ingredients i ON i.id = moved.ingredient_id
-ORDER BY i.name"
-    );
+ORDER BY i.name";
+
+/// Runs a stock query (its rows as the raw one's) and assembles the report.
+pub(super) fn stock_of(conn: &mut PgConnection, p: &Period, sql: String) -> AppResult<StockReport> {
+    currency(conn, p.shop_id)?;
     let rows: Vec<StockRow> = bind_period(sql, p).load(conn)?;
     Ok(StockReport {
         shop_id: p.shop_id,

@@ -1,10 +1,10 @@
 //! The reports' rules, plain functions: which period and scope a caller may ask for, the average
-//! basket, and how a report is written as CSV.
+//! basket, durations from a histogram of whole seconds, and how a report is written as CSV.
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 
-use super::model::{Period, ReportParams};
+use super::model::{Durations, Period, ReportParams};
 
 /// The longest period a report covers.
 pub const MAX_MONTHS: u32 = 24;
@@ -59,6 +59,47 @@ pub fn average_basket(revenue_cents: i64, orders: i64) -> i64 {
         0
     } else {
         (2 * revenue_cents + orders).div_euclid(2 * orders)
+    }
+}
+
+/// A duration between two timestamps (an SQL interval expression) in whole seconds, rounded:
+/// how every report counts durations, so that their percentiles can come from daily histograms.
+pub fn seconds_sql(interval: &str) -> String {
+    format!("round(extract(epoch FROM {interval}))::int")
+}
+
+/// Count, average, p50 and p90 of durations given as a histogram, `(seconds, how many)` by
+/// increasing seconds: exactly what PostgreSQL's `round(avg(s))` and
+/// `round(percentile_cont(f) WITHIN GROUP (ORDER BY s))` give over the same `float8` values (the
+/// same interpolation, ties rounded to even as `round(float8)` does).
+pub fn durations_of(histogram: &[(i32, i64)]) -> Durations {
+    let count: i64 = histogram.iter().map(|(_, n)| n).sum();
+    if count <= 0 {
+        return Durations::default();
+    }
+    let sum: i64 = histogram.iter().map(|(s, n)| i64::from(*s) * n).sum();
+    // The value of the k-th duration (0-based) in increasing order.
+    let nth = |k: i64| -> f64 {
+        let mut seen = 0;
+        for (seconds, n) in histogram {
+            seen += n;
+            if k < seen {
+                return f64::from(*seconds);
+            }
+        }
+        f64::from(histogram.last().map(|h| h.0).unwrap_or_default())
+    };
+    let percentile = |f: f64| -> i64 {
+        let position = f * (count - 1) as f64;
+        let (first, second) = (position.floor(), position.ceil());
+        let (low, high) = (nth(first as i64), nth(second as i64));
+        (low + (high - low) * (position - first)).round_ties_even() as i64
+    };
+    Durations {
+        count,
+        avg_seconds: Some((sum as f64 / count as f64).round_ties_even() as i64),
+        p50_seconds: Some(percentile(0.5)),
+        p90_seconds: Some(percentile(0.9)),
     }
 }
 
@@ -188,6 +229,35 @@ mod tests {
         assert_eq!(average_basket(1000, 3), 333);
         assert_eq!(average_basket(1001, 2), 501);
         assert_eq!(average_basket(2000, 3), 667);
+    }
+
+    #[test]
+    fn durations_from_a_histogram_interpolate_as_percentile_cont_and_round_ties_to_even() {
+        assert_eq!(durations_of(&[]), Durations::default());
+        // 1200 and 1800: p50 1500, p90 1200 + 0.9 × 600 = 1740 (the kitchen test's figures).
+        assert_eq!(
+            durations_of(&[(1200, 1), (1800, 1)]),
+            Durations {
+                count: 2,
+                avg_seconds: Some(1500),
+                p50_seconds: Some(1500),
+                p90_seconds: Some(1740),
+            }
+        );
+        // 60, 61: p50 60.5 rounds to the even 60; 61, 62: 61.5 to 62; the average too.
+        assert_eq!(durations_of(&[(60, 1), (61, 1)]).p50_seconds, Some(60));
+        assert_eq!(durations_of(&[(61, 1), (62, 1)]).p50_seconds, Some(62));
+        assert_eq!(durations_of(&[(61, 1), (62, 1)]).avg_seconds, Some(62));
+        // Ten values 1..=10 as counts: 10 × 1 s, 1 × 100 s: p50 1, p90 at position 9 = 1.
+        let skewed = durations_of(&[(1, 10), (100, 1)]);
+        assert_eq!(skewed.count, 11);
+        assert_eq!(skewed.p50_seconds, Some(1));
+        assert_eq!(skewed.p90_seconds, Some(1));
+        assert_eq!(skewed.avg_seconds, Some(10));
+        // 1, 2, 3, 4 with 4 counted twice: positions 2.5 (p50) and 4.5 (p90) of 1 2 3 4 4.
+        let five = durations_of(&[(1, 1), (2, 1), (3, 1), (4, 2)]);
+        assert_eq!(five.p50_seconds, Some(3));
+        assert_eq!(five.p90_seconds, Some(4));
     }
 
     #[test]

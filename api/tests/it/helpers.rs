@@ -178,6 +178,8 @@ pub fn test_vars(database_url: &str) -> HashMap<String, String> {
         ("DB_SSLMODE", "disable"),
         ("ADDS_ALLOWED_HOSTS", "127.0.0.1,localhost"),
         ("DB_POOL_SIZE", "8"),
+        // The report roll-ups are refreshed by the tests that need them, at known points.
+        ("REPORT_ROLLUP_SECONDS", "0"),
         ("PUBLIC_URL", "http://localhost:8080"),
     ]
     .into_iter()

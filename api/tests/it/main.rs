@@ -20,6 +20,7 @@ mod orders_concurrency;
 mod payments;
 mod problems;
 mod product_images;
+mod report_rollups;
 mod reports;
 mod search;
 mod search_algolia;

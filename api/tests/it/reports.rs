@@ -12,14 +12,14 @@ use crate::helpers::{assert_problem, problem_fields, TestApp};
 use crate::orders::Scene;
 
 /// The orders' scene, without a minimum order (one pizza is a sale).
-async fn scene() -> Scene {
+pub(crate) async fn scene() -> Scene {
     let s = Scene::new().await;
     sql(&s.app, "UPDATE shops SET min_order_cents = 0").await;
     s
 }
 
 /// Places an order as the customer and dates its placement (and creation) `at` (RFC 3339).
-async fn place_at(s: &Scene, body: Value, at: &str) -> (String, i64) {
+pub(crate) async fn place_at(s: &Scene, body: Value, at: &str) -> (String, i64) {
     let res = s.place(&s.customer, body).await;
     let status = res.status();
     let order: Value = res.json().await.unwrap();
@@ -31,7 +31,7 @@ async fn place_at(s: &Scene, body: Value, at: &str) -> (String, i64) {
 }
 
 /// Dates the history entries of an order into `to`.
-async fn set_step(app: &TestApp, order: &str, to: &str, at: &str) {
+pub(crate) async fn set_step(app: &TestApp, order: &str, to: &str, at: &str) {
     let (order, to, at) = (
         order.parse::<Uuid>().unwrap(),
         to.to_string(),
@@ -58,7 +58,7 @@ async fn set_step(app: &TestApp, order: &str, to: &str, at: &str) {
     .await;
 }
 
-async fn sql(app: &TestApp, statement: &'static str) {
+pub(crate) async fn sql(app: &TestApp, statement: &'static str) {
     app.with_db(move |conn| diesel::sql_query(statement).execute(conn).unwrap())
         .await;
 }
@@ -69,25 +69,25 @@ async fn report(app: &TestApp, token: &str, path: &str) -> Value {
     res.json().await.unwrap()
 }
 
-fn pickup(s: &Scene, shop: Uuid, quantity: i32) -> Value {
+pub(crate) fn pickup(s: &Scene, shop: Uuid, quantity: i32) -> Value {
     json!({"shop_id": shop, "fulfilment": "pickup", "payment_method": "cash",
            "items": [s.item("margherita", "medium", quantity)]})
 }
 
-fn margherita_delivery(s: &Scene) -> Value {
+pub(crate) fn margherita_delivery(s: &Scene) -> Value {
     s.delivery_order(json!([s.item("margherita", "medium", 1)]))
 }
 
 /// The scene of the sales tests, around the spring DST change (29 March 2026, 02:00 CET →
 /// 03:00 CEST, i.e. 01:00 UTC). The other shop is put in La Réunion (UTC+4) to show that the
 /// chain counts each shop's own days.
-struct Sales {
-    s: Scene,
-    manager: String,
-    admin: String,
+pub(crate) struct Sales {
+    pub s: Scene,
+    pub manager: String,
+    pub admin: String,
 }
 
-async fn sales_scene() -> Sales {
+pub(crate) async fn sales_scene() -> Sales {
     let s = scene().await;
     sql(
         &s.app,
