@@ -244,7 +244,8 @@ pub async fn create_customer(
 
 #[cfg(test)]
 mod tests {
-    use super::CustomerLookup::{self, *};
+    use super::*;
+    use CustomerLookup::*;
 
     #[test]
     fn what_the_order_taker_types_is_a_number_its_end_or_a_name() {
@@ -270,6 +271,6 @@ mod tests {
 
     #[test]
     fn wildcards_typed_are_taken_literally() {
-        assert_eq!(super::like_escaped("50%_a\\"), "50\\%\\_a\\\\");
+        assert_eq!(like_escaped("50%_a\\"), "50\\%\\_a\\\\");
     }
 }

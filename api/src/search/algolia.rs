@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::highlight::{self, ALGOLIA_POST_TAG, ALGOLIA_PRE_TAG};
-use super::records::ProductRecord;
-use super::{Facets, Found, Highlights, Scope, SearchQuery};
+use super::model::{Facets, Found, Highlights, Scope, SearchQuery};
+pub use super::records::{BatchOperation, IndexSettings, ObjectId};
 use crate::config::Config;
 
 /// A search must answer quickly, or PostgreSQL answers instead.
@@ -58,34 +58,6 @@ impl std::fmt::Debug for AlgoliaClient {
             .field("index", &self.index)
             .finish_non_exhaustive()
     }
-}
-
-/// Index settings (`PUT /1/indexes/{index}/settings`).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct IndexSettings {
-    pub searchable_attributes: Vec<String>,
-    pub attributes_for_faceting: Vec<String>,
-    pub custom_ranking: Vec<String>,
-    pub attributes_to_highlight: Vec<String>,
-    pub query_languages: Vec<String>,
-    pub index_languages: Vec<String>,
-    pub ignore_plurals: bool,
-    pub remove_stop_words: bool,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ObjectId {
-    #[serde(rename = "objectID")]
-    pub object_id: String,
-}
-
-/// One write of a batch (`{"action": "updateObject", "body": {…}}`).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "action", content = "body", rename_all = "camelCase")]
-pub enum BatchOperation {
-    UpdateObject(Box<ProductRecord>),
-    DeleteObject(ObjectId),
 }
 
 #[derive(Serialize)]

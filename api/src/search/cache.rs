@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use actix_web::web::Bytes;
 use tokio::sync::watch;
 
-use super::{Engine, Facets, Found, SearchHit, SearchQuery, SearchResults};
+use super::model::{Engine, Facets, Found, SearchHit, SearchQuery, SearchResults};
 use crate::catalog::{CatalogSnapshot, ShopMenuState};
 use crate::error::{AppError, AppResult};
 
@@ -95,7 +95,7 @@ impl CachedPage {
             .into_iter()
             .filter(|f| catalog.product(f.product_id).is_some())
             .collect();
-        let next_cursor = super::next_cursor(query, hits.len(), total);
+        let next_cursor = super::model::next_cursor(query, hits.len(), total);
         let results = SearchResults {
             items: hits
                 .iter()
@@ -377,7 +377,7 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Highlights;
+    use crate::search::model::Highlights;
 
     fn query(text: &str, offset: i64) -> SearchQuery {
         SearchQuery {

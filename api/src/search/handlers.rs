@@ -5,7 +5,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{run_search, SearchQuery, SearchResults};
+use super::model::{SearchQuery, SearchResults};
+use super::service::run_search;
 use crate::catalog::{CatalogCache, ALLERGENS};
 use crate::error::{AppResult, Violations};
 use crate::http::{ApiQuery, PageParams};
@@ -109,7 +110,7 @@ impl SearchParams {
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
-    engine: web::Data<super::SearchService>,
+    engine: web::Data<super::service::SearchService>,
     catalog: web::Data<CatalogCache>,
     params: ApiQuery<SearchParams>,
 ) -> AppResult<HttpResponse> {

@@ -14,7 +14,8 @@ use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 use uuid::Uuid;
 
 use super::cache::CachedPage;
-use super::{highlight, Facets, Found, Highlights, SearchQuery};
+use super::highlight;
+use super::model::{Facets, Found, Highlights, SearchQuery};
 use crate::catalog::CatalogSnapshot;
 use crate::error::{AppError, AppResult};
 

@@ -7,10 +7,37 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::algolia::{BatchOperation, IndexSettings, ObjectId};
 use crate::catalog::{load_products, Category, Product, ProductKind, ProductQuery};
 use crate::error::AppResult;
 use crate::schema::{categories, products};
+
+/// Index settings (`PUT /1/indexes/{index}/settings`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexSettings {
+    pub searchable_attributes: Vec<String>,
+    pub attributes_for_faceting: Vec<String>,
+    pub custom_ranking: Vec<String>,
+    pub attributes_to_highlight: Vec<String>,
+    pub query_languages: Vec<String>,
+    pub index_languages: Vec<String>,
+    pub ignore_plurals: bool,
+    pub remove_stop_words: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ObjectId {
+    #[serde(rename = "objectID")]
+    pub object_id: String,
+}
+
+/// One write of a batch (`{"action": "updateObject", "body": {…}}`).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "action", content = "body", rename_all = "camelCase")]
+pub enum BatchOperation {
+    UpdateObject(Box<ProductRecord>),
+    DeleteObject(ObjectId),
+}
 
 /// A product as Algolia stores it. Availability is not in it: it depends on each shop's stock
 /// and is computed by the API when it reads the products found.
