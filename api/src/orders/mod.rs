@@ -1,12 +1,13 @@
 //! Orders: pricing on the server, placement with the shop's stock taken in the same transaction,
 //! the status life cycle by role, change and cancellation, staff views and live events.
 //!
-//! `crate::states` (the words) ← `model` (rows and views) ← `pricing`, `checks` ← `placement`, `change`,
+//! `crate::states` (the words) ← `model` (rows and views) ← `pricing`, `checks`, `customer` ← `placement`, `change`,
 //! `lifecycle` (with `settlement`, what was paid) ← `handlers`, `staff` (HTTP).
 
 mod change;
 mod checks;
 mod counter;
+mod customer;
 pub mod events;
 mod handlers;
 pub mod lifecycle;

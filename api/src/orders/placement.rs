@@ -1,5 +1,5 @@
-//! Placing an order: who it is for (the customer, or for an order taker an account or a walk-in),
-//! where it goes, what it costs (from the catalog cache, checked against the catalog's version in
+//! Placing an order: who it is for (`customer`: the caller, or for an order taker an account or
+//! a walk-in), where it goes, what it costs (from the catalog cache, checked against the catalog's version in
 //! the transaction); then, in the caller's transaction and one statement (`place_order()` in SQL),
 //! its lines, its number and its ingredients taken from the shop's stock. A quote runs the same
 //! checks and keeps nothing.
@@ -12,25 +12,17 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::checks::{check_address, check_minimum, check_notes, open_shop};
+pub use super::customer::WalkIn;
+use super::customer::{customer_for, saved_address};
 use super::model::{DeliveryAddress, HistoryEntry, Order, OrderLineView};
 use super::pricing::{price_cart, CartItem, PriceList, PricedCart, MAX_LINES};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::catalog::{CatalogCache, CatalogSnapshot};
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{shortage_error, Shortage};
-use crate::schema::{addresses, order_line_modifications, order_lines, users};
+use crate::schema::{order_line_modifications, order_lines};
 use crate::shops::{shop_timezone, Schedule, Shop};
 use crate::states::{Fulfilment, HistoryEvent, ModificationKind, PaymentMethod, Status};
-
-/// A customer without an account, for a phone or counter order.
-#[derive(Deserialize, ToSchema, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct WalkIn {
-    #[schema(example = "Jean Martin")]
-    pub name: String,
-    #[schema(example = "06 98 76 54 32")]
-    pub phone: String,
-}
 
 #[derive(Deserialize, ToSchema, Clone, Debug)]
 #[serde(deny_unknown_fields)]
@@ -107,136 +99,6 @@ fn closed_message(shop: &Shop, schedule: &Schedule, now: chrono::DateTime<Utc>) 
     }
 }
 
-struct Customer {
-    id: Option<Uuid>,
-    name: String,
-    phone: Option<String>,
-    email: Option<String>,
-}
-
-/// Name, phone, e-mail and role of an account.
-type AccountInfo = (String, Option<String>, Option<String>, Role);
-
-fn customer_for(
-    conn: &mut PgConnection,
-    req: &OrderRequest,
-    user: &CurrentUser,
-    v: &mut Violations,
-) -> AppResult<Customer> {
-    let account = |conn: &mut PgConnection, id: Uuid| -> AppResult<Option<AccountInfo>> {
-        Ok(users::table
-            .find(id)
-            .select((users::full_name, users::phone, users::email, users::role))
-            .first(conn)
-            .optional()?)
-    };
-    match user.role {
-        Role::Customer => {
-            if req.customer_id.is_some() {
-                v.add(
-                    "customer_id",
-                    "not_allowed",
-                    "customers order for themselves",
-                );
-            }
-            if req.walk_in.is_some() {
-                v.add("walk_in", "not_allowed", "customers order for themselves");
-            }
-            let (name, phone, email, _) = account(conn, user.id)?
-                .ok_or_else(|| AppError::Unauthorized("this account no longer exists".into()))?;
-            Ok(Customer {
-                id: Some(user.id),
-                name,
-                phone,
-                email,
-            })
-        }
-        Role::OrderTaker | Role::Manager | Role::Admin => match (req.customer_id, &req.walk_in) {
-            (Some(id), None) => match account(conn, id)? {
-                Some((name, phone, email, Role::Customer)) => Ok(Customer {
-                    id: Some(id),
-                    name,
-                    phone,
-                    email,
-                }),
-                _ => {
-                    v.add("customer_id", "unknown", "no customer has this id");
-                    Ok(Customer {
-                        id: None,
-                        name: String::new(),
-                        phone: None,
-                        email: None,
-                    })
-                }
-            },
-            (None, Some(w)) => {
-                let phone = crate::accounts::rules::normalize_phone(&w.phone);
-                if phone.is_none() {
-                    v.add(
-                        "walk_in.phone",
-                        "invalid",
-                        "this is not a valid phone number",
-                    );
-                }
-                if w.name.trim().is_empty() || w.name.chars().count() > 120 {
-                    v.add("walk_in.name", "length", "1 to 120 characters");
-                }
-                Ok(Customer {
-                    id: None,
-                    name: w.name.trim().to_string(),
-                    phone,
-                    email: None,
-                })
-            }
-            _ => {
-                v.add(
-                    "customer_id",
-                    "required",
-                    "give either customer_id or walk_in",
-                );
-                Ok(Customer {
-                    id: None,
-                    name: String::new(),
-                    phone: None,
-                    email: None,
-                })
-            }
-        },
-        _ => Err(AppError::Forbidden(
-            "orders are placed by customers and order takers".into(),
-        )),
-    }
-}
-
-fn saved_address(
-    conn: &mut PgConnection,
-    id: Uuid,
-    owner: Option<Uuid>,
-) -> AppResult<Option<DeliveryAddress>> {
-    let Some(owner) = owner else { return Ok(None) };
-    Ok(addresses::table
-        .filter(addresses::id.eq(id))
-        .filter(addresses::user_id.eq(owner))
-        .select((
-            addresses::line1,
-            addresses::line2,
-            addresses::postal_code,
-            addresses::city,
-            addresses::instructions,
-        ))
-        .first::<(String, Option<String>, String, String, Option<String>)>(conn)
-        .optional()?
-        .map(
-            |(line1, line2, postal_code, city, instructions)| DeliveryAddress {
-                line1,
-                line2,
-                postal_code,
-                city,
-                instructions,
-            },
-        ))
-}
-
 /// How this deployment takes payment: how long an online payment may take before the order
 /// expires, and whether online payment is offered at all (`ONLINE_PAYMENTS`).
 #[derive(Clone, Copy, Debug)]
@@ -264,7 +126,7 @@ pub fn place_order(
     }
     let (shop, schedule) = open_shop(conn, req.shop_id)?;
     let mut v = Violations::new();
-    let customer = customer_for(conn, req, user, &mut v)?;
+    let customer = customer_for(conn, req.customer_id, req.walk_in.as_ref(), user, &mut v)?;
     let now = Utc::now();
     if !schedule.is_open_at(&shop, now) {
         v.add("shop_id", "closed", closed_message(&shop, &schedule, now));
