@@ -3,12 +3,13 @@
 // ../../scripts/e2e.sh with E2E_SUITES=pauses). The manager pauses the Reine in Lyon Presqu'île
 // for an hour through the API: at 1280 and 360 px that shop's menu shows it unavailable "until"
 // the time, its sheet cannot add it, the other shop's menu still offers it; resumed, it is back
-// after a reload. axe-core on the menu; screenshots in SCREENSHOT_DIR.
+// after a reload. A customer who put a Reine in the cart before the pause is told at that line of
+// the checkout, at both widths. axe-core on the menu and the checkout; screenshots in SCREENSHOT_DIR.
 //
 //   BASE_URL=http://127.0.0.1:8099 node e2e/pauses.mjs
 import { BASE_URL, DEMO, suite } from "./harness.mjs";
 
-const { check, api, login, axe, shot, newPage, launch, finish } = suite("pauses");
+const { check, api, login, axe, shot, newPage, uiLogin, launch, finish } = suite("pauses");
 const WIDTHS = [
   { name: "1280", viewport: { width: 1280, height: 900 } },
   { name: "360", viewport: { width: 360, height: 780 } },
@@ -30,6 +31,18 @@ try {
   const other = shops.find((s) => s.slug !== "lyon-presquile");
   const reine = (await api("GET", "/api/v1/products?kind=pizza&limit=100")).items.find((p) => p.slug === "reine");
   const token = await login(...DEMO.manager);
+  // Before the pause, a customer puts a Reine in the cart (one browser per width).
+  const carts = [];
+  for (const { name, viewport } of WIDTHS) {
+    const page = await newPage(browser, viewport, `cart ${name}`, { expected: (status, url) => status === 409 && url.includes("/api/v1/orders/quote") });
+    await uiLogin(page, ...DEMO.client);
+    const card = await menuCard(page, shop.id, "Reine");
+    await card.getByRole("button", { name: /Reine$/ }).click();
+    const sheet = page.getByRole("dialog", { name: "Reine" });
+    await sheet.getByRole("button", { name: /^Ajouter/ }).click();
+    await sheet.waitFor({ state: "detached" });
+    carts.push({ name, page });
+  }
   const until = new Date(Date.now() + 60 * 60 * 1000);
   await api("PATCH", `/api/v1/shops/${shop.id}/menu/${reine.id}`, { token, body: { available: false, until: until.toISOString() } });
   check(true, `the manager pauses the Reine in ${shop.name} for an hour`);
@@ -54,6 +67,19 @@ try {
     const elsewhere = await menuCard(page, other.id, "Reine");
     check(!/product-card--unavailable/.test((await elsewhere.getAttribute("class")) ?? ""), `${other.name} still offers it`);
     await page.context().close();
+  }
+
+  for (const { name, page } of carts) {
+    await page.goto(`${BASE_URL}/checkout`);
+    await page.getByRole("heading", { name: "Commander", level: 1 }).waitFor();
+    await page.getByRole("radio", { name: /^À emporter/ }).check();
+    await page.getByText(/Ce produit n'est pas proposé par cette pizzeria pour le moment/).first().waitFor();
+    check(true, `${name} px: the checkout names the paused Reine at its line`);
+    check((await page.getByText("Prix non calculé").count()) === 0, `${name} px: no failure panel for it`);
+    check((await page.getByText(/Stock insuffisant/).count()) === 0, `${name} px: it is not called a stock shortage`);
+    check(await page.getByRole("button", { name: /^Commander/ }).isDisabled(), `${name} px: nothing can be ordered until it leaves the cart`);
+    await axe(page, `checkout with a paused line (${name} px)`);
+    await shot(page, `checkout-paused-${name}`);
   }
 
   await api("PATCH", `/api/v1/shops/${shop.id}/menu/${reine.id}`, { token, body: { available: true } });

@@ -206,5 +206,6 @@ describe("checkout", () => {
     expect(await screen.findByText(/Ce produit n'est pas proposé par cette pizzeria pour le moment/)).toBeInTheDocument();
     expect(screen.queryByText("Prix non calculé")).toBeNull();
     expect(screen.queryByText(/Stock insuffisant/)).toBeNull();
+    expect(screen.getByRole("button", { name: /^Commander/ })).toBeDisabled();
   });
 });

@@ -90,6 +90,8 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
   );
   const quote = useQuote(quoteRequest);
   const closed = quote.status === "ready" && !quote.data.shop_open;
+  // A line the shop has paused: nothing can be ordered until it leaves the cart.
+  const pausedLines = quote.status === "error" && namesPausedLines(quote.problem);
 
   const quoteMessages = fieldMessages(t, quote.problem);
   const orderMessages = fieldMessages(t, problem);
@@ -171,7 +173,7 @@ function CheckoutForm({ cart, shop, onPlaced }: { cart: Cart; shop: Shop; onPlac
           {missing.length > 0 && <p className="notice">{t("checkout.missing", { names: missing.join(", ") })}</p>}
           <p className="muted small">{t("checkout.as", { name: user?.full_name ?? "" })}</p>
           {/* A closed shop takes no order: the summary says when it opens; no button to press. */}
-          {!closed && <button type="submit" className="button button--primary button--wide" disabled={busy}>
+          {!closed && <button type="submit" className="button button--primary button--wide" disabled={busy || pausedLines}>
             {busy
               ? t("common.pleaseWait")
               : quote.status === "ready"
