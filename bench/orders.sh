@@ -10,6 +10,7 @@
 #   bash bench/orders.sh                 (DURATION=10s per row; called by bench/run.sh too)
 #   BIN=path/to/ocpizza bash bench/orders.sh   (a binary already built: no cargo build)
 #   ORDER_SQL=bench/order_sql_before.pgbench   (the replay of the code before the placement function)
+#   BENCH_SQL='CREATE INDEX …'           (run on the database before the load: a variant to compare)
 # Writes the table to artifacts/bench/orders.md (and stdout). Databases orders_bench and
 # orders_bench_tpcb are created and dropped; the API listens on BENCH_ORDERS_PORT (8600).
 set -euo pipefail
@@ -58,6 +59,8 @@ INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, note)
   SELECT shop_id, ingredient_id, 1000000000, 'adjustment', 'benchmark' FROM stock;
 UPDATE stock SET quantity = quantity + 1000000000;
 SQL
+# A variant of the schema to compare, e.g. an index the migrations no longer have.
+[ -n "${BENCH_SQL:-}" ] && psql "$DATABASE_URL" -q -c "$BENCH_SQL"
 $BIN serve > "$TMP/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done

@@ -82,7 +82,9 @@ CROSS JOIN LATERAL (VALUES
 ) AS h(from_status, to_status, after)
 WHERE CASE WHEN o.n % 20 = 0 THEN h.to_status IN ('placed', 'cancelled')
            WHEN o.n % 2 = 0 THEN h.to_status NOT IN ('picked_up', 'cancelled')
-           ELSE h.to_status NOT IN ('out_for_delivery', 'delivered', 'cancelled') END;
+           ELSE h.to_status NOT IN ('out_for_delivery', 'delivered', 'cancelled') END
+-- In time order, as the API writes it (the history's BRIN index on created_at relies on it).
+ORDER BY 5;
 
 \echo [5/8] payments of the online orders, a refund for one in 97
 INSERT INTO payments (id, order_id, provider, provider_ref, amount_cents, currency, status,

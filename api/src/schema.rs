@@ -343,12 +343,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    rollup_times (shop_id, day, measure, seconds) {
+    rollup_times (shop_id, day, measure) {
         shop_id -> Uuid,
         day -> Date,
         measure -> Text,
-        seconds -> Int4,
-        n -> Int4,
+        seconds -> Array<Nullable<Int4>>,
+        counts -> Array<Nullable<Int4>>,
     }
 }
 

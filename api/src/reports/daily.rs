@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{Array, Integer, Text};
 
 use super::model::*;
 use super::queries::{
@@ -156,14 +156,30 @@ struct HistogramRow {
     measure: String,
     #[diesel(sql_type = Text)]
     period: String,
-    #[diesel(sql_type = Integer)]
-    seconds: i32,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+    #[diesel(sql_type = Array<Integer>)]
+    seconds: Vec<i32>,
+    #[diesel(sql_type = Array<Integer>)]
+    counts: Vec<i32>,
 }
 
-/// Times: the roll-ups' histograms of whole seconds by day, added up by series period; the
-/// average and percentiles from them (`rules::durations_of`). By the hour: the raw tables.
+/// A histogram's `(seconds, how many)` pairs, in any order and repeated, added up by second in
+/// increasing seconds.
+fn added_up(mut pairs: Vec<(i32, i64)>) -> Vec<(i32, i64)> {
+    pairs.sort_unstable_by_key(|(seconds, _)| *seconds);
+    let mut histogram: Vec<(i32, i64)> = Vec::with_capacity(pairs.len());
+    for (seconds, n) in pairs {
+        match histogram.last_mut() {
+            Some(last) if last.0 == seconds => last.1 += n,
+            _ => histogram.push((seconds, n)),
+        }
+    }
+    histogram
+}
+
+/// Times: the roll-ups' histograms of whole seconds, one row per shop, day and measure (two
+/// arrays), and the same rows of the live days, added up here by series period and for the whole
+/// period; the average and percentiles from them (`rules::durations_of`). By the hour: the raw
+/// tables.
 pub fn times(conn: &mut PgConnection, p: &Period) -> AppResult<TimesReport> {
     if p.granularity == Granularity::Hour {
         return queries::times(conn, p);
@@ -172,12 +188,11 @@ pub fn times(conn: &mut PgConnection, p: &Period) -> AppResult<TimesReport> {
     let sql = format!(
         "{SCOPE}{days},{measures},
 histogram AS (
-    SELECT r.day, r.measure, r.seconds, r.n FROM rollup_times r JOIN rolled USING (shop_id, day)
+    SELECT r.day, r.measure, r.seconds, r.counts FROM rollup_times r JOIN rolled USING (shop_id, day)
     UNION ALL
-    SELECT day, measure, seconds, n FROM ({TIMES_OF_LIVE}) x
+    SELECT day, measure, seconds, counts FROM ({TIMES_OF_LIVE}) x
 )
-SELECT measure, {label} AS period, seconds, sum(n)::bigint AS n
-FROM histogram GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+SELECT measure, {label} AS period, seconds, counts FROM histogram",
         days = days(),
         measures = live_measures(),
         label = period_label("date_trunc($4, day::timestamp)"),
@@ -192,21 +207,25 @@ FROM histogram GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         delivery: Measure::default(),
         pickup_wait: Measure::default(),
     };
-    // measure → period → histogram, and measure → the whole period's histogram.
+    // measure → period → (seconds, how many) pairs, and measure → the whole period's pairs.
     let mut series: BTreeMap<String, BTreeMap<String, Vec<(i32, i64)>>> = BTreeMap::new();
-    let mut totals: BTreeMap<String, BTreeMap<i32, i64>> = BTreeMap::new();
+    let mut totals: BTreeMap<String, Vec<(i32, i64)>> = BTreeMap::new();
     for row in rows {
-        *totals
+        let pairs = row
+            .seconds
+            .iter()
+            .zip(&row.counts)
+            .map(|(seconds, n)| (*seconds, i64::from(*n)));
+        totals
             .entry(row.measure.clone())
             .or_default()
-            .entry(row.seconds)
-            .or_default() += row.n;
+            .extend(pairs.clone());
         series
             .entry(row.measure)
             .or_default()
             .entry(row.period)
             .or_default()
-            .push((row.seconds, row.n));
+            .extend(pairs);
     }
     for (name, periods) in series {
         let measure = match name.as_str() {
@@ -214,17 +233,12 @@ FROM histogram GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             "delivery" => &mut report.delivery,
             _ => &mut report.pickup_wait,
         };
-        let whole: Vec<(i32, i64)> = totals
-            .remove(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        measure.totals = durations_of(&whole);
+        measure.totals = durations_of(&added_up(totals.remove(&name).unwrap_or_default()));
         measure.series = periods
             .into_iter()
-            .map(|(period, histogram)| DurationsPoint {
+            .map(|(period, pairs)| DurationsPoint {
                 period,
-                durations: durations_of(&histogram),
+                durations: durations_of(&added_up(pairs)),
             })
             .collect();
     }
@@ -251,4 +265,18 @@ moved AS (
         days = days(),
     );
     stock_of(conn, p, sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::added_up;
+
+    #[test]
+    fn pairs_are_added_up_by_second_in_increasing_seconds() {
+        assert_eq!(
+            added_up(vec![(600, 2), (30, 1), (600, 3), (45, 4), (30, 5)]),
+            vec![(30, 6), (45, 4), (600, 5)]
+        );
+        assert!(added_up(Vec::new()).is_empty());
+    }
 }

@@ -8,10 +8,11 @@
 //! them to the stored rows of the others, so both paths add up the same rows.
 //!
 //! The watermark (`report_rollup_state`): every day that ended before it is rolled up as of it.
-//! A change to the raw tables made after it carries a time at or after it (orders'
-//! `updated_at`, refunds' `updated_at`, stock movements' `created_at`: the watermark is taken
-//! before the oldest transaction still running, less a margin for the application's clock), so
-//! the `TOUCHED` days since the watermark are exactly those whose roll-up may be stale.
+//! A change to the raw tables made after it carries a time at or after it (the order's status
+//! history lines: every change to an order writes one, dated by its transaction; refunds'
+//! `updated_at`; stock movements' `created_at`: the watermark is taken before the oldest
+//! transaction still running, less a margin for the application's clock), so the `touched` days
+//! since the watermark are exactly those whose roll-up may be stale.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Date, Nullable, Timestamptz, Uuid as SqlUuid};
@@ -26,15 +27,18 @@ pub const LOCK_KEY: i64 = 0x0072_6f6c_6c75_7073;
 
 /// The (shop_id, day) pairs whose raw rows changed at or after `{w}` (an SQL expression), in
 /// the shop's zone: an order's day is its placement's, a refund's and a movement's their own.
+/// An order changed if its history has a line since `{w}` (found by the history's BRIN index:
+/// placement, payment, moves, changes of lines and cancellations each write one).
 pub fn touched(w: &str) -> String {
     format!(
         "touched AS MATERIALIZED (
     SELECT o.shop_id, (h.created_at AT TIME ZONE s.timezone)::date AS day
-    FROM orders o
+    FROM (SELECT DISTINCT c.order_id FROM order_status_history c
+          WHERE {w} > '-infinity' AND c.created_at >= {w}) c
+    JOIN orders o ON o.id = c.order_id
     JOIN order_status_history h ON h.order_id = o.id AND h.to_status = 'placed'
          AND h.from_status IS DISTINCT FROM 'placed'
     JOIN shops s ON s.id = o.shop_id
-    WHERE {w} > '-infinity' AND o.updated_at >= {w}
     UNION
     SELECT s.id, (m.created_at AT TIME ZONE s.timezone)::date
     FROM shops s JOIN stock_movements m ON m.shop_id = s.id AND m.created_at >= {w}
@@ -152,10 +156,14 @@ live_measures AS (
     )
 }
 
-/// `rollup_times` rows of the live days (needs `live_measures()`).
+/// `rollup_times` rows of the live days (needs `live_measures()`): per shop, day and measure,
+/// the whole seconds taken and how many sales took each, as two arrays in seconds order.
 pub const TIMES_OF_LIVE: &str = "
-    SELECT shop_id, day, measure, seconds, count(*)::int AS n
-    FROM live_measures GROUP BY shop_id, day, measure, seconds";
+    SELECT shop_id, day, measure, array_agg(seconds ORDER BY seconds) AS seconds,
+           array_agg(n ORDER BY seconds) AS counts
+    FROM (SELECT shop_id, day, measure, seconds, count(*)::int AS n
+          FROM live_measures GROUP BY shop_id, day, measure, seconds) x
+    GROUP BY shop_id, day, measure";
 
 /// `rollup_stock` rows of the live days.
 pub const STOCK_OF_LIVE: &str = "

@@ -140,11 +140,15 @@ async fn the_roll_ups_answer_as_the_raw_tables_before_and_after_refreshes() {
     // The orders' stock movements at their placement, and a waste at 23:59 in La Réunion.
     let (shop, other) = (s.shop, s.other_shop);
     app.with_db(move |conn| {
-        // Placed at known past times, these orders were last written then too: an order written
-        // in the last seconds counts as touched since any watermark, however fast the test runs.
-        diesel::sql_query("UPDATE orders SET updated_at = updated_at - interval '1 hour'")
-            .execute(conn)
-            .unwrap();
+        // Placed at known past times, these orders were last changed then too: an order with a
+        // history line of the last seconds counts as touched since any watermark, however fast
+        // the test runs (the lines the scene did not date are moved an hour back).
+        diesel::sql_query(
+            "UPDATE order_status_history SET created_at = created_at - interval '1 hour'
+             WHERE created_at > now() - interval '1 hour'",
+        )
+        .execute(conn)
+        .unwrap();
         // (Past the trigger that stamps a refund's change with the time it is written.)
         for statement in [
             "BEGIN",
