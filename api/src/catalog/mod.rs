@@ -37,7 +37,9 @@ pub use products::{ProductInput, RecipeLineInput, SizeInput};
 pub use public::{MenuIngredient, MenuProduct, MenuProductPage, MenuSize, UnavailableReason};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(handlers::list_categories)
+    // The menu first: the most read route of all (see `routes::api`).
+    cfg.service(menu::shop_menu)
+        .service(handlers::list_categories)
         .service(handlers::create_category)
         .service(handlers::update_category)
         .service(handlers::list_ingredients)
@@ -52,6 +54,5 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(image_handlers::delete_product_image)
         .service(image_handlers::get_product_image)
         .service(image_handlers::get_product_menu_image)
-        .service(menu::shop_menu)
         .service(pauses::pause_product);
 }
