@@ -136,37 +136,42 @@ pub fn change_menu_item(
     })
 }
 
+/// A product paused in a shop, as an order refused for it names it.
+#[derive(QueryableByName, Clone, Debug)]
+pub struct PausedProduct {
+    #[diesel(sql_type = sql_types::Uuid)]
+    pub product_id: Uuid,
+    #[diesel(sql_type = sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// The products paused in the shop now among `lines` (each line's index in the request and its
-/// product): a 409 naming each such line (`items[2].product_id`). Orders call it before taking any
-/// stock.
+/// product), read from the tables: a 409 naming each such line (`items[2].product_id`). Orders
+/// call it before taking any stock.
 pub fn refuse_paused_products(
     conn: &mut PgConnection,
     shop_id: Uuid,
     lines: &[(usize, Uuid)],
 ) -> AppResult<()> {
-    #[derive(QueryableByName)]
-    struct Paused {
-        #[diesel(sql_type = sql_types::Uuid)]
-        product_id: Uuid,
-        #[diesel(sql_type = sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
-        until: Option<DateTime<Utc>>,
-    }
     if lines.is_empty() {
         return Ok(());
     }
     let product_ids: Vec<Uuid> = lines.iter().map(|(_, id)| *id).collect();
-    let paused: Vec<Paused> = diesel::sql_query(
+    let paused: Vec<PausedProduct> = diesel::sql_query(
         "SELECT p.product_id, pr.name, p.until FROM product_pauses p JOIN products pr ON pr.id = p.product_id
          WHERE p.shop_id = $1 AND p.product_id = ANY($2) AND (p.until IS NULL OR p.until > now())",
     )
     .bind::<sql_types::Uuid, _>(shop_id)
     .bind::<sql_types::Array<sql_types::Uuid>, _>(&product_ids)
     .load(conn)?;
-    if paused.is_empty() {
-        return Ok(());
-    }
+    refuse_paused(lines, &paused)
+}
+
+/// The 409 of the `lines` whose product is among `paused` (none: Ok), wherever the pauses were
+/// read from (the tables, or a shop's menu state the listener vouches for).
+pub fn refuse_paused(lines: &[(usize, Uuid)], paused: &[PausedProduct]) -> AppResult<()> {
     let errors: Vec<FieldError> = lines
         .iter()
         .filter_map(|(i, id)| {
@@ -186,8 +191,16 @@ pub fn refuse_paused_products(
             ))
         })
         .collect();
-    let mut names: Vec<&str> = paused.iter().map(|p| p.name.as_str()).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = paused
+        .iter()
+        .filter(|p| lines.iter().any(|(_, id)| *id == p.product_id))
+        .map(|p| p.name.as_str())
+        .collect();
     names.sort_unstable();
+    names.dedup();
     Err(AppError::Conflict {
         detail: format!("not on this shop's menu right now: {}", names.join(", ")),
         errors,

@@ -158,6 +158,38 @@ impl ShopMenuState {
         self.shop.active && self.schedule.is_open_at(&self.shop, at)
     }
 
+    /// Its hours and closures.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// The products of `lines` (index in a request, product) paused at `at`, named as the
+    /// catalog names them.
+    pub fn paused_among(
+        &self,
+        lines: &[(usize, Uuid)],
+        at: DateTime<Utc>,
+    ) -> Vec<super::pauses::PausedProduct> {
+        let mut paused: Vec<super::pauses::PausedProduct> = Vec::new();
+        for (_, id) in lines {
+            if paused.iter().any(|p| p.product_id == *id) {
+                continue;
+            }
+            if let Some(pause) = self.pause_of(*id, at) {
+                paused.push(super::pauses::PausedProduct {
+                    product_id: *id,
+                    name: self
+                        .catalog
+                        .product(*id)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    until: pause.until,
+                });
+            }
+        }
+        paused
+    }
+
     /// The pause of this product at `at`, if any.
     pub fn pause_of(&self, product_id: Uuid, at: DateTime<Utc>) -> Option<&Pause> {
         self.pauses

@@ -17,15 +17,21 @@ use crate::shops::{find_shop, load_schedule, Schedule, Shop};
 pub fn open_shop(conn: &mut PgConnection, shop_id: Uuid) -> AppResult<(Shop, Schedule)> {
     let shop = find_shop(conn, shop_id)
         .map_err(|_| AppError::field("shop_id", "unknown", "no shop has this id"))?;
-    if !shop.active {
-        return Err(AppError::field(
-            "shop_id",
-            "inactive",
-            "this shop takes no orders",
-        ));
-    }
+    refuse_inactive(&shop)?;
     let schedule = load_schedule(conn, shop_id)?;
     Ok((shop, schedule))
+}
+
+/// A shop turned off takes no orders: a 422 on `shop_id`.
+pub fn refuse_inactive(shop: &Shop) -> AppResult<()> {
+    if shop.active {
+        return Ok(());
+    }
+    Err(AppError::field(
+        "shop_id",
+        "inactive",
+        "this shop takes no orders",
+    ))
 }
 
 /// Checks a delivery address (the rules of `crate::address`, fields named under `field`) and that

@@ -125,13 +125,20 @@ pub async fn place(
         window_minutes: state.config.payment_expiry_minutes,
         online: state.config.online_payments,
     };
-    // The cached catalog the cart is priced from, read before the transaction (no query while
-    // the cache's listener vouches for it); place_order() checks its version in the transaction.
-    let snapshot = catalog
-        .clone()
-        .into_inner()
-        .catalog_async(&state.pool)
-        .await?;
+    // The shop's menu state (its row, hours, closures and pauses) and the cached catalog the cart
+    // is priced from, read before the transaction (no query while the cache's listener vouches
+    // for them); place_order() checks both versions in the transaction. An unknown shop is left
+    // for placement to name (`shop_id`).
+    let cache = catalog.clone().into_inner();
+    let view = match cache.clone().shop_view_async(&state.pool, shop_id).await {
+        Ok(view) => Some(view),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let snapshot = match &view {
+        Some(view) => view.catalog.clone(),
+        None => cache.catalog_async(&state.pool).await?,
+    };
     let outcome = db::transaction_retrying(&state.pool, move |conn| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
@@ -164,8 +171,15 @@ pub async fn place(
                 return Ok((body, true));
             }
         }
-        let order =
-            placement::place_order(conn, &order_request, &user, terms, &catalog, &snapshot)?;
+        let order = placement::place_order(
+            conn,
+            &order_request,
+            &user,
+            terms,
+            &catalog,
+            &snapshot,
+            view.as_deref(),
+        )?;
         let body = serde_json::to_value(&order).map_err(AppError::internal)?;
         if let Some(key) = &key {
             diesel::update(idempotency_keys::table.find((user_id, key)))

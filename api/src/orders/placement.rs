@@ -11,13 +11,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::checks::{check_address, check_minimum, check_notes, open_shop};
+use super::checks::{check_address, check_minimum, check_notes, open_shop, refuse_inactive};
 pub use super::customer::WalkIn;
 use super::customer::{customer_for, saved_address};
 use super::model::{DeliveryAddress, HistoryEntry, Order, OrderLineView};
 use super::pricing::{price_cart, CartItem, PriceList, PricedCart, MAX_LINES};
 use crate::auth::CurrentUser;
-use crate::catalog::{CatalogCache, CatalogSnapshot};
+use crate::catalog::pauses::refuse_paused;
+use crate::catalog::{CatalogCache, CatalogSnapshot, ShopMenuState};
 use crate::error::{AppError, AppResult, Violations};
 use crate::inventory::{shortage_error, Shortage};
 use crate::schema::{order_line_modifications, order_lines};
@@ -109,6 +110,10 @@ pub struct PaymentTerms {
 
 /// Places an order: validates, takes the ingredients from the shop's stock, numbers the order and
 /// writes it with its lines and first history entry, all in the caller's transaction.
+///
+/// `view`: the shop's menu state the catalog listener vouches for (its row, hours, closures and
+/// pauses are then checked without a query; `place_order()` checks its version in the
+/// transaction), or `None` to read them from the tables.
 pub fn place_order(
     conn: &mut PgConnection,
     req: &OrderRequest,
@@ -116,6 +121,7 @@ pub fn place_order(
     terms: PaymentTerms,
     catalog: &CatalogCache,
     snapshot: &CatalogSnapshot,
+    view: Option<&ShopMenuState>,
 ) -> AppResult<Order> {
     if user.is_staff() && !user.can_access_shop(req.shop_id) {
         return Err(AppError::field(
@@ -124,7 +130,13 @@ pub fn place_order(
             "staff take orders for their own shop only",
         ));
     }
-    let (shop, schedule) = open_shop(conn, req.shop_id)?;
+    let (shop, schedule) = match view {
+        Some(view) => {
+            refuse_inactive(&view.shop)?;
+            (view.shop.clone(), view.schedule().clone())
+        }
+        None => open_shop(conn, req.shop_id)?,
+    };
     let mut v = Violations::new();
     let customer = customer_for(conn, req.customer_id, req.walk_in.as_ref(), user, &mut v)?;
     let now = Utc::now();
@@ -186,7 +198,14 @@ pub fn place_order(
     }
     v.into_result()?;
     // A product paused in this shop: a 409 naming the line.
-    super::checks::check_products_on_menu(conn, shop.id, &req.items)?;
+    match view {
+        Some(view) => {
+            let lines: Vec<(usize, Uuid)> =
+                req.items.iter().map(|i| i.product_id).enumerate().collect();
+            refuse_paused(&lines, &view.paused_among(&lines, now))?
+        }
+        None => super::checks::check_products_on_menu(conn, shop.id, &req.items)?,
+    }
     let mut cart = cart.ok_or_else(|| AppError::internal("priced cart missing"))?;
 
     let order_id = Uuid::new_v4();
@@ -222,8 +241,9 @@ pub fn place_order(
         "notes": notes,
         "expires_at": expires_at,
     });
-    let mut placed = write_order(conn, &new_order, &cart, version)?;
-    if placed.is_none() {
+    let shop_version = view.map(|view| view.version);
+    let mut written = write_order(conn, &new_order, &cart, version, shop_version)?;
+    if written == Written::StaleCatalog {
         // The cached catalog is older than the tables: drop it, and price this order again from
         // the tables in this transaction (its problems told the same way).
         catalog.invalidate();
@@ -234,10 +254,21 @@ pub fn place_order(
         }
         v.into_result()?;
         cart = fresh.ok_or_else(|| AppError::internal("priced cart missing"))?;
-        placed = write_order(conn, &new_order, &cart, None)?;
+        written = write_order(conn, &new_order, &cart, None, shop_version)?;
     }
-    let (number, created_at) =
-        placed.ok_or_else(|| AppError::internal("an order priced from the tables was stale"))?;
+    let (number, created_at) = match written {
+        Written::Placed(number, at) => (number, at),
+        // The shop changed since its menu state was read (hours, a pause, its fee…): nothing was
+        // written; everything is checked again from the tables, in this transaction.
+        Written::StaleShop => {
+            return place_order(conn, req, user, terms, catalog, snapshot, None);
+        }
+        Written::StaleCatalog => {
+            return Err(AppError::internal(
+                "an order priced from the tables was stale",
+            ))
+        }
+    };
     // The answer is built from what was written: no read while the locks are held.
     Ok(Order {
         id: order_id,
@@ -315,7 +346,7 @@ fn price_for_order(
     Ok((price_cart(conn, shop, req.fulfilment, &req.items, v)?, None))
 }
 
-/// One row of `place_order()` (migration 2026-12-23-000700).
+/// One row of `place_order()` (migration 2026-12-28-000200).
 #[derive(QueryableByName)]
 struct Placed {
     #[diesel(sql_type = sql_types::Text)]
@@ -328,17 +359,29 @@ struct Placed {
     shortages: Option<serde_json::Value>,
 }
 
+/// What `write_order` did.
+#[derive(Debug, PartialEq, Eq)]
+enum Written {
+    /// The order's number and time.
+    Placed(i32, chrono::DateTime<Utc>),
+    /// The cart was priced at a catalog version that is no longer the catalog's: nothing written.
+    StaleCatalog,
+    /// The shop was checked at a menu version that is no longer the shop's: nothing written.
+    StaleShop,
+}
+
 /// Writes the order in one round trip (`place_order()` in SQL): lines, history, the shop's
 /// counter, its stock (locked in ingredient-id order, checked, taken, one movement each) and the
-/// shop's feed. `version`: the catalog version the cart was priced at. Answers the order's number
-/// and time, `None` when that version is no longer the catalog's (nothing written), and a 409
-/// naming every ingredient short (the caller's transaction then keeps nothing).
+/// shop's feed. `version`: the catalog version the cart was priced at; `shop_version`: the shop's
+/// menu version it was checked at (`None`: read from the tables in this transaction). A 409 names
+/// every ingredient short (the caller's transaction then keeps nothing).
 fn write_order(
     conn: &mut PgConnection,
     new_order: &serde_json::Value,
     cart: &PricedCart,
     version: Option<i64>,
-) -> AppResult<Option<(i32, chrono::DateTime<Utc>)>> {
+    shop_version: Option<i64>,
+) -> AppResult<Written> {
     let mut new_order = new_order.clone();
     new_order["subtotal_cents"] = cart.subtotal_cents.into();
     new_order["delivery_fee_cents"] = cart.delivery_fee_cents.into();
@@ -384,17 +427,19 @@ fn write_order(
         .map(|(i, q)| (*i, *q))
         .unzip();
     let placed: Placed = diesel::sql_query(
-        "SELECT outcome, number, created_at, shortages FROM place_order($1, $2, $3, $4, $5)",
+        "SELECT outcome, number, created_at, shortages FROM place_order($1, $2, $3, $4, $5, $6)",
     )
     .bind::<sql_types::Nullable<sql_types::BigInt>, _>(version)
+    .bind::<sql_types::Nullable<sql_types::BigInt>, _>(shop_version)
     .bind::<sql_types::Jsonb, _>(&new_order)
     .bind::<sql_types::Jsonb, _>(serde_json::Value::Array(lines))
     .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
     .bind::<sql_types::Array<sql_types::BigInt>, _>(&quantities)
     .get_result(conn)?;
     match (placed.outcome.as_str(), placed.number, placed.created_at) {
-        ("placed", Some(number), Some(at)) => Ok(Some((number, at))),
-        ("stale_catalog", _, _) => Ok(None),
+        ("placed", Some(number), Some(at)) => Ok(Written::Placed(number, at)),
+        ("stale_catalog", _, _) => Ok(Written::StaleCatalog),
+        ("stale_shop", _, _) => Ok(Written::StaleShop),
         ("out_of_stock", _, _) => {
             let shortages: Vec<Shortage> =
                 serde_json::from_value(placed.shortages.unwrap_or_default())

@@ -37,6 +37,88 @@ fn set_price_sql(
     }
 }
 
+fn shop_menu_version(conn: &mut PgConnection, shop: uuid::Uuid) -> i64 {
+    #[derive(QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = BigInt)]
+        version: i64,
+    }
+    diesel::sql_query("SELECT version FROM shop_menu_versions WHERE shop_id = $1")
+        .bind::<SqlUuid, _>(shop)
+        .get_result::<Version>(conn)
+        .unwrap()
+        .version
+}
+
+/// Runs `statements` with the triggers off (no menu version bumped, nothing notified: the API's
+/// listener hears nothing), then moves the shop's menu version by hand: the shop changed behind
+/// the API's menu state, as a change whose notification is not in yet.
+fn change_shop_unheard(
+    shop: uuid::Uuid,
+    statements: &'static [&'static str],
+) -> impl FnOnce(&mut PgConnection) {
+    move |conn| {
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn)?;
+            for statement in statements {
+                diesel::sql_query(*statement)
+                    .bind::<SqlUuid, _>(shop)
+                    .execute(conn)?;
+            }
+            diesel::sql_query(
+                "UPDATE shop_menu_versions SET version = version + 1 WHERE shop_id = $1",
+            )
+            .bind::<SqlUuid, _>(shop)
+            .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_shop_changed_behind_its_menu_state_is_checked_again_from_the_tables() {
+    let s = Scene::new().await;
+    let body = json!({"shop_id": s.shop, "fulfilment": "pickup", "payment_method": "cash",
+                      "items": [s.item("coca-cola", "33cl", 1), s.item("margherita", "large", 1)]});
+    // The first order loads the shop's menu state (its row, hours, closures, pauses).
+    assert_eq!(s.place(&s.customer, body.clone()).await.status(), 201);
+    // A minimum raised behind it: the order is refused as the tables say, not as the state did.
+    s.app
+        .with_db(change_shop_unheard(
+            s.shop,
+            &["UPDATE shops SET min_order_cents = 100000 WHERE id = $1"],
+        ))
+        .await;
+    let problem = assert_problem(s.place(&s.customer, body.clone()).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "items", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "below_minimum", "{problem}");
+    // Put back (heard this time), then a pause behind the state: a 409 naming the line.
+    s.app
+        .with_db(move |conn| {
+            diesel::sql_query("UPDATE shops SET min_order_cents = 0 WHERE id = $1")
+                .bind::<SqlUuid, _>(s.shop)
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+    assert_eq!(s.place(&s.customer, body.clone()).await.status(), 201);
+    s.app
+        .with_db(change_shop_unheard(
+            s.shop,
+            &["INSERT INTO product_pauses (shop_id, product_id)
+               SELECT $1, id FROM products WHERE slug = 'margherita'"],
+        ))
+        .await;
+    let problem = assert_problem(s.place(&s.customer, body).await, 409).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "items[1].product_id",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["code"], "paused", "{problem}");
+    s.app.assert_stock_matches_movements().await;
+}
+
 #[tokio::test]
 async fn a_price_changed_behind_the_cache_is_the_price_the_next_order_pays() {
     let s = Scene::new().await;
@@ -237,11 +319,16 @@ async fn place_order_refuses_a_short_stock_naming_each_ingredient_and_a_stale_ve
                 "status": "placed", "fulfilment": "pickup", "payment_method": "cash",
                 "customer_name": "Test", "subtotal_cents": 100, "delivery_fee_cents": 0,
                 "total_cents": 100, "currency": "EUR"});
-            let call = |conn: &mut PgConnection, version: Option<i64>, quantity: i64| -> Row {
+            let call = |conn: &mut PgConnection,
+                        version: Option<i64>,
+                        shop_version: Option<i64>,
+                        quantity: i64|
+             -> Row {
                 diesel::sql_query(
-                    "SELECT outcome, shortages FROM place_order($1, $2, '[]', $3, $4)",
+                    "SELECT outcome, shortages FROM place_order($1, $2, $3, '[]', $4, $5)",
                 )
                 .bind::<diesel::sql_types::Nullable<BigInt>, _>(version)
+                .bind::<diesel::sql_types::Nullable<BigInt>, _>(shop_version)
                 .bind::<diesel::sql_types::Jsonb, _>(&order)
                 .bind::<diesel::sql_types::Array<SqlUuid>, _>(vec![ingredient])
                 .bind::<diesel::sql_types::Array<BigInt>, _>(vec![quantity])
@@ -249,11 +336,15 @@ async fn place_order_refuses_a_short_stock_naming_each_ingredient_and_a_stale_ve
                 .unwrap()
             };
             let version = catalog_version(conn);
-            let stale = call(conn, Some(version - 1), 1).outcome;
+            let shop_version = shop_menu_version(conn, shop);
+            let stale = [
+                call(conn, Some(version - 1), Some(shop_version), 1).outcome,
+                call(conn, Some(version), Some(shop_version - 1), 1).outcome,
+            ];
             // The caller rolls back a refusal (the history entry written before the check goes too).
             let mut short = None;
             let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
-                short = Some(call(conn, Some(version), quantity + 1));
+                short = Some(call(conn, Some(version), Some(shop_version), quantity + 1));
                 Err(diesel::result::Error::RollbackTransaction)
             });
             let short = short.unwrap();
@@ -263,7 +354,7 @@ async fn place_order_refuses_a_short_stock_naming_each_ingredient_and_a_stale_ve
             )
         })
         .await;
-    assert_eq!(stale, "stale_catalog");
+    assert_eq!(stale, ["stale_catalog", "stale_shop"]);
     let (outcome, shortages, ingredient, quantity) = short;
     assert_eq!(outcome, "out_of_stock");
     let shortages = shortages.unwrap();
