@@ -8,7 +8,8 @@
 --    in time order, so a BRIN index finds its recent lines from a few pages and costs an insert
 --    almost nothing. `orders.updated_at` stays (the kitchen's recall list reads it).
 DROP INDEX orders_updated_idx;
-CREATE INDEX order_status_history_created_brin ON order_status_history USING brin (created_at);
+CREATE INDEX order_status_history_created_brin ON order_status_history USING brin (created_at)
+    WITH (pages_per_range = 32);
 
 -- 2. Kitchen, delivery and pickup times: one row per shop, day and measure, its histogram of whole
 --    seconds as two arrays in seconds order (`seconds[i]` took `counts[i]` sales), added up by the

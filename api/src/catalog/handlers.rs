@@ -162,7 +162,7 @@ pub async fn list_products(
     let rows: Vec<MenuProduct> = snapshot
         .public
         .iter()
-        .filter(|p| category_id.is_none_or(|c| p.category_id == c))
+        .filter(|p| category_id.is_none_or(|c| p.category_id == Some(c)))
         .filter(|p| kind.is_none_or(|k| p.kind == k))
         .filter(|p| filter.vegetarian.is_none_or(|v| p.vegetarian == v))
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))

@@ -55,8 +55,13 @@ pub struct MenuProduct {
     pub name: String,
     pub description: String,
     pub kind: ProductKind,
-    pub category_id: Uuid,
+    /// Its category (absent in a shop's menu, which lists products under their category).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<Uuid>,
     pub vegetarian: bool,
+    /// The picture, full size (absent without one; absent in a shop's menu, which carries the
+    /// menu rendition only: `GET /products/{id}` has both).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The picture's smaller rendition for menus (at most 480 × 360).
     pub menu_image_url: Option<String>,
@@ -66,8 +71,10 @@ pub struct MenuProduct {
     /// base, which cannot be removed).
     pub ingredients: Vec<MenuIngredient>,
     pub sizes: Vec<MenuSize>,
+    /// Its prices' currency (absent in a shop's menu, which gives it once).
     #[schema(example = "EUR")]
-    pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Whether the shop can sell it now; null outside a shop's menu.
     pub available: Option<bool>,
     /// Why it is unavailable in this shop (absent when available or outside a shop's menu).
@@ -88,7 +95,7 @@ impl MenuProduct {
             name: p.name.clone(),
             description: p.description.clone(),
             kind: p.kind,
-            category_id: p.category_id,
+            category_id: Some(p.category_id),
             vegetarian: p.vegetarian,
             image_url: p.image_url.clone(),
             menu_image_url: p.menu_image_url.clone(),
@@ -114,7 +121,7 @@ impl MenuProduct {
                     available: None,
                 })
                 .collect(),
-            currency: p.currency.clone(),
+            currency: Some(p.currency.clone()),
             available: None,
             unavailable_reason: None,
             paused_until: None,

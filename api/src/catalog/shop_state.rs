@@ -231,7 +231,7 @@ impl ShopMenuState {
     pub(super) fn product_at(&self, i: usize, at: DateTime<Utc>) -> MenuProduct {
         let in_stock = &self.sizes_in_stock[i];
         let mut p = self.catalog.public[i].clone();
-        p.currency = self.shop.currency.clone();
+        p.currency = Some(self.shop.currency.clone());
         let pause = self.pause_of(p.id, at);
         for (size, ok) in p.sizes.iter_mut().zip(in_stock) {
             size.available = Some(*ok && pause.is_none());
@@ -248,9 +248,14 @@ impl ShopMenuState {
     }
 
     pub(super) fn menu(&self, at: DateTime<Utc>) -> Menu {
-        let mut by_category: HashMap<Uuid, Vec<MenuProduct>> = HashMap::new();
-        for p in self.products(at) {
-            by_category.entry(p.category_id).or_default().push(p);
+        // Under their category, without what the menu says once (its currency) or the category
+        // says (its id), nor the full-size picture (the menu rendition is what a menu shows).
+        let mut by_category: HashMap<Option<Uuid>, Vec<MenuProduct>> = HashMap::new();
+        for mut p in self.products(at) {
+            let category = p.category_id.take();
+            p.currency = None;
+            p.image_url = None;
+            by_category.entry(category).or_default().push(p);
         }
         let categories = self
             .catalog
@@ -258,7 +263,7 @@ impl ShopMenuState {
             .iter()
             .filter_map(|category| {
                 Some(MenuCategory {
-                    products: by_category.remove(&category.id)?,
+                    products: by_category.remove(&Some(category.id))?,
                     category: category.clone(),
                 })
             })

@@ -6,14 +6,16 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Integer, Text};
+use diesel::sql_types::{Array, Integer, Nullable, Text, Timestamptz};
 
 use super::model::*;
 use super::queries::{
-    self, bind_period, period_label, products_of, sales_of, stock_of, PRODUCTS_LAST, SCOPE,
+    self, bind_period, period_label, products_of, sales_of, stock_of, Bound, PRODUCTS_LAST, SCOPE,
     STOCK_LAST,
 };
+use super::rollups::watermark;
 use super::rollups::{
     live_measures, touched, CHANGES_OF_LIVE, LIVE_SOLD, PRODUCTS_OF_LIVE, REFUNDS_OF_LIVE,
     SALES_HOURS_OF_LIVE, SALES_KINDS_OF_LIVE, STOCK_OF_LIVE, TIMES_OF_LIVE,
@@ -22,11 +24,13 @@ use super::rules::durations_of;
 use crate::error::AppResult;
 
 /// After `SCOPE`: the period's days of each shop in scope, split into `rolled` (read from the
-/// roll-ups) and `live` (computed from the raw tables), then the live sales.
+/// roll-ups) and `live` (computed from the raw tables), then the live sales. `$5` is the
+/// watermark (null: nothing rolled up), bound as a value so that the planner sees how recent it
+/// is and finds the changes since it from the indexes on time (the history's BRIN above all).
 fn days() -> String {
     format!(
         ",
-state AS (SELECT watermark FROM report_rollup_state),
+state AS (SELECT coalesce($5::timestamptz, '-infinity') AS watermark),
 days AS (
     SELECT s.id AS shop_id, d::date AS day, s.timezone,
            d AT TIME ZONE s.timezone AS lo, (d + interval '1 day') AT TIME ZONE s.timezone AS hi
@@ -43,8 +47,24 @@ rolled AS MATERIALIZED (
     SELECT d.shop_id, d.day FROM days d
     WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.shop_id = d.shop_id AND l.day = d.day)
 ),{LIVE_SOLD}",
-        touched = touched("(SELECT watermark FROM state)"),
+        touched = touched("$5::timestamptz"),
     )
+}
+
+/// Runs `report` with the watermark. The caller's transaction is one snapshot (repeatable read,
+/// `handlers::run`), so the roll-up rows the report reads are those of that watermark (a rebuild
+/// emptying them meanwhile is not seen).
+fn in_snapshot<T>(
+    conn: &mut PgConnection,
+    report: impl FnOnce(&mut PgConnection, Option<DateTime<Utc>>) -> AppResult<T>,
+) -> AppResult<T> {
+    let w = watermark(conn, false)?;
+    report(conn, w)
+}
+
+/// The period's parameters (`$1`–`$4`) and the watermark (`$5`).
+fn bind_daily<'a>(sql: String, p: &Period, watermark: Option<DateTime<Utc>>) -> Bound<'a> {
+    bind_period(sql, p).bind::<Nullable<Timestamptz>, _>(watermark)
 }
 
 /// Sales: the roll-ups' hours (series, hour of the week, totals), kinds (fulfilment, payment
@@ -114,7 +134,7 @@ ORDER BY 1, 2, 3, 4, 5, 6",
         days = days(),
         label = period_label("p.period"),
     );
-    sales_of(conn, p, sql)
+    in_snapshot(conn, |conn, w| sales_of(conn, p, bind_daily(sql, p, w)))
 }
 
 /// Products: the roll-ups' products and sizes, extras and removals. A product or an ingredient
@@ -147,7 +167,7 @@ changes AS (
 ){PRODUCTS_LAST}",
         days = days(),
     );
-    products_of(conn, p, sql)
+    in_snapshot(conn, |conn, w| products_of(conn, p, bind_daily(sql, p, w)))
 }
 
 #[derive(QueryableByName)]
@@ -197,7 +217,8 @@ SELECT measure, {label} AS period, seconds, counts FROM histogram",
         measures = live_measures(),
         label = period_label("date_trunc($4, day::timestamp)"),
     );
-    let rows: Vec<HistogramRow> = bind_period(sql, p).load(conn)?;
+    let rows: Vec<HistogramRow> =
+        in_snapshot(conn, |conn, w| Ok(bind_daily(sql, p, w).load(conn)?))?;
     let mut report = TimesReport {
         shop_id: p.shop_id,
         from: p.from,
@@ -264,7 +285,7 @@ moved AS (
 ){STOCK_LAST}",
         days = days(),
     );
-    stock_of(conn, p, sql)
+    in_snapshot(conn, |conn, w| stock_of(conn, p, bind_daily(sql, p, w)))
 }
 
 #[cfg(test)]

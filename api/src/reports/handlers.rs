@@ -24,12 +24,16 @@ async fn run<T: Send + 'static>(
     let period = check_period(&params)?;
     check_scope(&access.user, period.shop_id)?;
     db::run(&state.pool, move |conn| {
-        // One read-only snapshot for the report's queries; no JIT: compiling a report's
-        // expressions costs more (about 100 ms measured on a shop's month) than it saves.
-        conn.build_transaction().read_only().run(|conn| {
-            diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
-            report(conn, &period)
-        })
+        // One read-only snapshot for the report's queries (the roll-ups' watermark and the
+        // report); no JIT: compiling a report's expressions costs more (about 100 ms measured on
+        // a shop's month) than it saves.
+        conn.build_transaction()
+            .repeatable_read()
+            .read_only()
+            .run(|conn| {
+                diesel::sql_query("SET LOCAL jit = off").execute(conn)?;
+                report(conn, &period)
+            })
     })
     .await
 }

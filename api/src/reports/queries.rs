@@ -45,10 +45,11 @@ pub(super) fn period_label(column: &str) -> String {
     format!("to_char({column}, CASE WHEN $4 = 'hour' THEN 'YYYY-MM-DD\"T\"HH24:00' ELSE 'YYYY-MM-DD' END)")
 }
 
-pub(super) fn bind_period<'a>(
-    sql: String,
-    p: &Period,
-) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
+/// A report's query with its parameters bound.
+pub(super) type Bound<'a> =
+    diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery>;
+
+pub(super) fn bind_period<'a>(sql: String, p: &Period) -> Bound<'a> {
     diesel::sql_query(sql)
         .into_boxed()
         .bind::<Nullable<SqlUuid>, _>(p.shop_id)
@@ -147,13 +148,17 @@ SELECT 'refunded', NULL, NULL, NULL, NULL, NULL, 0, cents, 0 FROM refunded
 ORDER BY 1, 2, 3, 4, 5, 6",
         label = period_label("p.period"),
     );
-    sales_of(conn, p, sql)
+    sales_of(conn, p, bind_period(sql, p))
 }
 
 /// Runs a sales query (its rows as the raw one's) and assembles the report.
-pub(super) fn sales_of(conn: &mut PgConnection, p: &Period, sql: String) -> AppResult<SalesReport> {
+pub(super) fn sales_of(
+    conn: &mut PgConnection,
+    p: &Period,
+    query: Bound<'_>,
+) -> AppResult<SalesReport> {
     let currency = currency(conn, p.shop_id)?;
-    let rows: Vec<SalesRow> = bind_period(sql, p).load(conn)?;
+    let rows: Vec<SalesRow> = query.load(conn)?;
     let mut report = SalesReport {
         shop_id: p.shop_id,
         from: p.from,
@@ -256,7 +261,7 @@ changes AS (
 )
 {PRODUCTS_LAST}"
     );
-    products_of(conn, p, sql)
+    products_of(conn, p, bind_period(sql, p))
 }
 
 /// The products report's last select, over `by_product` and `changes`.
@@ -272,10 +277,10 @@ ORDER BY part, revenue_cents DESC, quantity DESC, name, size_code";
 pub(super) fn products_of(
     conn: &mut PgConnection,
     p: &Period,
-    sql: String,
+    query: Bound<'_>,
 ) -> AppResult<ProductsReport> {
     let currency = currency(conn, p.shop_id)?;
-    let rows: Vec<ProductRow> = bind_period(sql, p).load(conn)?;
+    let rows: Vec<ProductRow> = query.load(conn)?;
     let mut report = ProductsReport {
         shop_id: p.shop_id,
         from: p.from,
@@ -454,7 +459,7 @@ moved AS (
     GROUP BY m.ingredient_id
 ){STOCK_LAST}"
     );
-    stock_of(conn, p, sql)
+    stock_of(conn, p, bind_period(sql, p))
 }
 
 /// The stock report's last select, over `moved`.
@@ -466,9 +471,13 @@ FROM moved JOIN ingredients i ON i.id = moved.ingredient_id
 ORDER BY i.name";
 
 /// Runs a stock query (its rows as the raw one's) and assembles the report.
-pub(super) fn stock_of(conn: &mut PgConnection, p: &Period, sql: String) -> AppResult<StockReport> {
+pub(super) fn stock_of(
+    conn: &mut PgConnection,
+    p: &Period,
+    query: Bound<'_>,
+) -> AppResult<StockReport> {
     currency(conn, p.shop_id)?;
-    let rows: Vec<StockRow> = bind_period(sql, p).load(conn)?;
+    let rows: Vec<StockRow> = query.load(conn)?;
     Ok(StockReport {
         shop_id: p.shop_id,
         from: p.from,

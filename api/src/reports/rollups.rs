@@ -251,7 +251,8 @@ struct Pair {
     day: chrono::NaiveDate,
 }
 
-fn watermark(
+/// The watermark (`None`: nothing rolled up yet), locked for the refresh when `lock`.
+pub(super) fn watermark(
     conn: &mut PgConnection,
     lock: bool,
 ) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {

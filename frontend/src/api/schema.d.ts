@@ -1568,13 +1568,23 @@ export interface components {
             allergens: string[];
             /** @description Whether the shop can sell it now; null outside a shop's menu. */
             available?: boolean | null;
-            /** Format: uuid */
-            category_id: string;
-            /** @example EUR */
-            currency: string;
+            /**
+             * Format: uuid
+             * @description Its category (absent in a shop's menu, which lists products under their category).
+             */
+            category_id?: string | null;
+            /**
+             * @description Its prices' currency (absent in a shop's menu, which gives it once).
+             * @example EUR
+             */
+            currency?: string | null;
             description: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description The picture, full size (absent without one; absent in a shop's menu, which carries the
+             *     menu rendition only: `GET /products/{id}` has both).
+             */
             image_url?: string | null;
             /**
              * @description Its ingredients, largest quantity first in the middle size (a pizza's first one is its

@@ -1,6 +1,7 @@
 // A product's sheet: sizes with prices, ingredients (pizzas: untick to remove), extra toppings,
 // allergens, quantity, and "add to cart" with the estimated price.
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { api, call } from "../api/client";
 import type { Menu, Product } from "../api/types";
 import { MAX_EXTRAS, MAX_QUANTITY, type Extra, type NewLine, type Topping } from "../cart/cart";
 import { useI18n } from "../i18n";
@@ -29,6 +30,19 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [extras, setExtras] = useState<Set<string>>(new Set());
   const [quantity, setQuantity] = useState(1);
+  // A shop's menu carries the menu rendition of the picture only; the full-size one (for wide
+  // screens) is on the product's own sheet, asked for when the dialog opens.
+  const [fullImage, setFullImage] = useState<string | undefined>(product.image_url ?? undefined);
+  useEffect(() => {
+    if (!product.menu_image_url || product.image_url) return;
+    const controller = new AbortController();
+    call(api.GET("/api/v1/products/{product_id}", { params: { path: { product_id: product.id } }, signal: controller.signal }))
+      .then((sheet) => setFullImage(sheet.image_url ?? undefined))
+      .catch(() => {
+        // Without it the menu rendition stays: nothing to tell the customer.
+      });
+    return () => controller.abort();
+  }, [product.id, product.menu_image_url, product.image_url]);
 
   const size = product.sizes.find((s) => s.code === sizeCode);
   const customisable = isCustomisable(product);
@@ -126,8 +140,8 @@ export function ProductDialog({ product, menu, onClose, onAdd }: Props) {
             className="product-form__image"
             src={product.menu_image_url}
             srcSet={
-              product.image_url && product.image_url !== product.menu_image_url
-                ? `${product.menu_image_url} 480w, ${product.image_url} 1200w`
+              fullImage && fullImage !== product.menu_image_url
+                ? `${product.menu_image_url} 480w, ${fullImage} 1200w`
                 : undefined
             }
             sizes="(max-width: 600px) 100vw, 560px"
