@@ -138,7 +138,12 @@ try {
     await sheet.waitFor();
     await sheet.getByText(new RegExp(`${price}\\s€`)).first().waitFor();
     check(true, `the customer's product sheet shows the medium at ${price} €`);
-    await sheet.getByRole("img", { name: `Photo : ${PRODUCT}` }).waitFor();
+    const sheetPhoto = sheet.getByRole("img", { name: `Photo : ${PRODUCT}` });
+    await sheetPhoto.waitFor();
+    // The menu carries the menu rendition only; the sheet asks the product for the full photo.
+    await customer.waitForFunction((el) => /\/image\?v=/.test(el.getAttribute("srcset") ?? ""), await sheetPhoto.elementHandle());
+    const srcset = await sheetPhoto.getAttribute("srcset");
+    check(srcset.includes(`${menuUrl} 480w`) && /\/image\?v=\S+ 1200w/.test(srcset), `the sheet offers the full-size photo for wide screens (${srcset})`);
     await axe(customer, `customer menu sheet (${name} px)`);
     await shot(customer, `menu-sheet-photo-${name}`, { fullPage: false });
     await sheet.getByRole("button", { name: /Fermer/ }).click();
