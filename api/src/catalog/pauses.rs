@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use super::shop_state::PausedProduct;
 use crate::auth::{Authorized, Managers};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError};
@@ -134,17 +135,6 @@ pub fn change_menu_item(
         available: change.available,
         paused_until: change.until.filter(|_| !change.available),
     })
-}
-
-/// A product paused in a shop, as an order refused for it names it.
-#[derive(QueryableByName, Clone, Debug)]
-pub struct PausedProduct {
-    #[diesel(sql_type = sql_types::Uuid)]
-    pub product_id: Uuid,
-    #[diesel(sql_type = sql_types::Text)]
-    pub name: String,
-    #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
-    pub until: Option<DateTime<Utc>>,
 }
 
 /// The products paused in the shop now among `lines` (each line's index in the request and its

@@ -137,6 +137,17 @@ pub struct Pause {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// A product paused in a shop, as an order refused for it names it.
+#[derive(QueryableByName, Clone, Debug)]
+pub struct PausedProduct {
+    #[diesel(sql_type = sql_types::Uuid)]
+    pub product_id: Uuid,
+    #[diesel(sql_type = sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// One shop's menu state at one version: what its stock can make and what it paused, against a
 /// catalog snapshot. Issue 17's search takes availability from here.
 pub struct ShopMenuState {
@@ -165,18 +176,14 @@ impl ShopMenuState {
 
     /// The products of `lines` (index in a request, product) paused at `at`, named as the
     /// catalog names them.
-    pub fn paused_among(
-        &self,
-        lines: &[(usize, Uuid)],
-        at: DateTime<Utc>,
-    ) -> Vec<super::pauses::PausedProduct> {
-        let mut paused: Vec<super::pauses::PausedProduct> = Vec::new();
+    pub fn paused_among(&self, lines: &[(usize, Uuid)], at: DateTime<Utc>) -> Vec<PausedProduct> {
+        let mut paused: Vec<PausedProduct> = Vec::new();
         for (_, id) in lines {
             if paused.iter().any(|p| p.product_id == *id) {
                 continue;
             }
             if let Some(pause) = self.pause_of(*id, at) {
-                paused.push(super::pauses::PausedProduct {
+                paused.push(PausedProduct {
                     product_id: *id,
                     name: self
                         .catalog

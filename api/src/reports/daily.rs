@@ -290,7 +290,7 @@ moved AS (
 
 #[cfg(test)]
 mod tests {
-    use super::added_up;
+    use super::*;
 
     #[test]
     fn pairs_are_added_up_by_second_in_increasing_seconds() {
