@@ -11,6 +11,9 @@
 #   BIN=path/to/ocpizza bash bench/orders.sh   (a binary already built: no cargo build)
 #   ORDER_SQL=bench/order_sql_before.pgbench   (the replay of the code before the placement function)
 #   BENCH_SQL='CREATE INDEX …'           (run on the database before the load: a variant to compare)
+#   DB_POOL_SIZE=16                      (the API's pool; 6 by default here: on 2 cores shared with
+#                                        PostgreSQL, 4 to 8 connections place the most orders, 16
+#                                        about 20 % fewer, 32 a third fewer; see bench/RESULTS.md)
 # Writes the table to artifacts/bench/orders.md (and stdout). Databases orders_bench and
 # orders_bench_tpcb are created and dropped; the API listens on BENCH_ORDERS_PORT (8600).
 set -euo pipefail
@@ -38,7 +41,7 @@ ADMIN="$PG_SERVER_URL/postgres"
 psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" \
   -c "DROP DATABASE IF EXISTS $TPCB WITH (FORCE)" -c "CREATE DATABASE $TPCB" >/dev/null
 export DATABASE_URL=$PG_SERVER_URL/$DB DB_SSLMODE=disable APP_ENV=development RUST_LOG=warn \
-       BIND_ADDR=127.0.0.1:$PORT ACCESS_TOKEN_TTL_SECONDS=3600 DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+       BIND_ADDR=127.0.0.1:$PORT ACCESS_TOKEN_TTL_SECONDS=3600 DB_POOL_SIZE=${DB_POOL_SIZE:-6}
 SERVER=
 TMP=$(mktemp -d)
 cleanup() {

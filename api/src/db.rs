@@ -74,15 +74,34 @@ where
     run(pool, move |conn| retrying(conn, &work)).await
 }
 
+/// Like [`transaction_retrying`], for work whose only write is one statement (its own
+/// transaction: no `BEGIN` and `COMMIT` round trips while the pooled connection is held): run
+/// again when that statement is aborted for a deadlock or a serialization failure.
+pub async fn run_retrying<F, T>(pool: &PgPool, work: F) -> AppResult<T>
+where
+    F: Fn(&mut PgConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| again_on_contention(conn, &work)).await
+}
+
 /// The retry loop of [`transaction`], on a connection the caller holds.
 pub fn retrying<F, T>(conn: &mut PgConnection, work: F) -> AppResult<T>
 where
     F: Fn(&mut PgConnection) -> AppResult<T>,
 {
     use diesel::Connection;
+    again_on_contention(conn, |conn| conn.transaction(&work))
+}
+
+/// Runs `work` again, a few times with a short random pause, while it fails for contention.
+fn again_on_contention<F, T>(conn: &mut PgConnection, work: F) -> AppResult<T>
+where
+    F: Fn(&mut PgConnection) -> AppResult<T>,
+{
     let mut attempt = 1;
     loop {
-        match conn.transaction(&work) {
+        match work(conn) {
             Err(AppError::Contention(why)) if attempt < ATTEMPTS => {
                 tracing::info!(attempt, error = %why, "transaction aborted by a concurrent one: retrying");
                 let pause = rand::random::<u64>() % (10 * u64::from(attempt)) + 5;

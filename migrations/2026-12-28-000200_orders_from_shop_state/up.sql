@@ -19,8 +19,15 @@ CREATE TRIGGER shop_menu_version_shops AFTER UPDATE ON shops
                         NEW.kitchen_late_minutes))
     EXECUTE FUNCTION shop_menu_row_changed();
 
--- place_order() (migration 2026-12-23-000700) with the shop's menu version: NULL when the shop was
--- read from the tables in this same transaction (nothing to check).
+-- place_order() (migration 2026-12-23-000700) with two changes:
+--   shop_version  the shop's menu version the API checked the order at; NULL when the shop was
+--                 read from the tables in this same transaction (nothing to check)
+--   a shortage    raises (SQLSTATE P0001, message 'out_of_stock', detail the JSON array
+--                 [{ingredient_id, name, unit, needed, available}]) instead of answering a row: the
+--                 lines and history written before the check go with the statement, so that
+--                 the call can run on its own, as its own transaction (no BEGIN, no COMMIT)
+-- Answers ('placed', number, created_at, NULL), or ('stale_catalog' | 'stale_shop', NULL, NULL,
+-- NULL) having written nothing.
 DROP FUNCTION place_order(bigint, jsonb, jsonb, uuid[], bigint[]);
 CREATE FUNCTION place_order(catalog_version bigint, shop_version bigint, new_order jsonb,
                             new_lines jsonb, ingredient_ids uuid[], quantities bigint[])
@@ -94,8 +101,7 @@ BEGIN
       LEFT JOIN stock s ON s.shop_id = v_shop_id AND s.ingredient_id = n.ingredient_id
      WHERE COALESCE(s.quantity, 0) < n.quantity;
     IF missing IS NOT NULL THEN
-        RETURN QUERY SELECT 'out_of_stock'::text, NULL::integer, NULL::timestamptz, missing;
-        RETURN;
+        RAISE EXCEPTION 'out_of_stock' USING DETAIL = missing::text;
     END IF;
 
     -- 5. The order itself, and its announcement on the shop's feed (NOTIFY is delivered at

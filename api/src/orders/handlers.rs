@@ -139,7 +139,8 @@ pub async fn place(
         Some(view) => view.catalog.clone(),
         None => cache.catalog_async(&state.pool).await?,
     };
-    let outcome = db::transaction_retrying(&state.pool, move |conn| {
+    let keyed = key.is_some();
+    let work = move |conn: &mut PgConnection| {
         if let Some(key) = &key {
             // A concurrent twin waits here until the first transaction ends, then sees its row.
             let inserted = diesel::insert_into(idempotency_keys::table)
@@ -190,8 +191,15 @@ pub async fn place(
                 .execute(conn)?;
         }
         Ok((body, false))
-    })
-    .await;
+    };
+    // With a key, the key's row and the order commit together. Without one, place_order() is
+    // the only statement that writes, and one statement is its own transaction: no BEGIN and
+    // COMMIT round trips while the pooled connection is held.
+    let outcome = if keyed {
+        db::transaction_retrying(&state.pool, work).await
+    } else {
+        db::run_retrying(&state.pool, work).await
+    };
     let (body, replayed) = outcome.inspect_err(|e| crate::metrics::business().order_refused(e))?;
     if !replayed {
         crate::metrics::business().order_placed(shop_id);

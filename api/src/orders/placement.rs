@@ -1,8 +1,8 @@
 //! Placing an order: who it is for (`customer`: the caller, or for an order taker an account or
-//! a walk-in), where it goes, what it costs (from the catalog cache, checked against the catalog's version in
-//! the transaction); then, in the caller's transaction and one statement (`place_order()` in SQL),
-//! its lines, its number and its ingredients taken from the shop's stock. A quote runs the same
-//! checks and keeps nothing.
+//! a walk-in), where it goes (the shop's menu state), what it costs (the catalog cache); then, in
+//! one statement (`place_order()` in SQL, which checks both versions), its lines, its number and
+//! its ingredients taken from the shop's stock: the caller's transaction when it has one (an
+//! idempotency key), else that statement's own. A quote runs the same checks and keeps nothing.
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
@@ -109,7 +109,8 @@ pub struct PaymentTerms {
 }
 
 /// Places an order: validates, takes the ingredients from the shop's stock, numbers the order and
-/// writes it with its lines and first history entry, all in the caller's transaction.
+/// writes it with its lines and first history entry in one statement (`write_order`), which is
+/// the caller's transaction or its own.
 ///
 /// `view`: the shop's menu state the catalog listener vouches for (its row, hours, closures and
 /// pauses are then checked without a query; `place_order()` checks its version in the
@@ -245,7 +246,7 @@ pub fn place_order(
     let mut written = write_order(conn, &new_order, &cart, version, shop_version)?;
     if written == Written::StaleCatalog {
         // The cached catalog is older than the tables: drop it, and price this order again from
-        // the tables in this transaction (its problems told the same way).
+        // the tables (its problems told the same way).
         catalog.invalidate();
         let mut v = Violations::new();
         let fresh = price_cart(conn, &shop, req.fulfilment, &req.items, &mut v)?;
@@ -259,7 +260,7 @@ pub fn place_order(
     let (number, created_at) = match written {
         Written::Placed(number, at) => (number, at),
         // The shop changed since its menu state was read (hours, a pause, its fee…): nothing was
-        // written; everything is checked again from the tables, in this transaction.
+        // written; everything is checked again from the tables.
         Written::StaleShop => {
             return place_order(conn, req, user, terms, catalog, snapshot, None);
         }
@@ -355,8 +356,6 @@ struct Placed {
     number: Option<i32>,
     #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
     created_at: Option<chrono::DateTime<Utc>>,
-    #[diesel(sql_type = sql_types::Nullable<sql_types::Jsonb>)]
-    shortages: Option<serde_json::Value>,
 }
 
 /// What `write_order` did.
@@ -374,7 +373,8 @@ enum Written {
 /// counter, its stock (locked in ingredient-id order, checked, taken, one movement each) and the
 /// shop's feed. `version`: the catalog version the cart was priced at; `shop_version`: the shop's
 /// menu version it was checked at (`None`: read from the tables in this transaction). A 409 names
-/// every ingredient short (the caller's transaction then keeps nothing).
+/// every ingredient short (the statement is aborted: nothing of it is kept). The only write of a
+/// placement: it may run as its own transaction.
 fn write_order(
     conn: &mut PgConnection,
     new_order: &serde_json::Value,
@@ -426,8 +426,8 @@ fn write_order(
         .filter(|(_, q)| **q > 0)
         .map(|(i, q)| (*i, *q))
         .unzip();
-    let placed: Placed = diesel::sql_query(
-        "SELECT outcome, number, created_at, shortages FROM place_order($1, $2, $3, $4, $5, $6)",
+    let placed = diesel::sql_query(
+        "SELECT outcome, number, created_at FROM place_order($1, $2, $3, $4, $5, $6)",
     )
     .bind::<sql_types::Nullable<sql_types::BigInt>, _>(version)
     .bind::<sql_types::Nullable<sql_types::BigInt>, _>(shop_version)
@@ -435,17 +435,21 @@ fn write_order(
     .bind::<sql_types::Jsonb, _>(serde_json::Value::Array(lines))
     .bind::<sql_types::Array<sql_types::Uuid>, _>(&ids)
     .bind::<sql_types::Array<sql_types::BigInt>, _>(&quantities)
-    .get_result(conn)?;
+    .get_result::<Placed>(conn);
+    let placed = match placed {
+        Ok(placed) => placed,
+        // A shortage aborts the statement (nothing of it is kept) naming every ingredient short.
+        Err(diesel::result::Error::DatabaseError(_, info)) if info.message() == "out_of_stock" => {
+            let shortages: Vec<Shortage> =
+                serde_json::from_str(info.details().unwrap_or("[]")).map_err(AppError::internal)?;
+            return Err(shortage_error(shortages));
+        }
+        Err(e) => return Err(e.into()),
+    };
     match (placed.outcome.as_str(), placed.number, placed.created_at) {
         ("placed", Some(number), Some(at)) => Ok(Written::Placed(number, at)),
         ("stale_catalog", _, _) => Ok(Written::StaleCatalog),
         ("stale_shop", _, _) => Ok(Written::StaleShop),
-        ("out_of_stock", _, _) => {
-            let shortages: Vec<Shortage> =
-                serde_json::from_value(placed.shortages.unwrap_or_default())
-                    .map_err(AppError::internal)?;
-            Err(shortage_error(shortages))
-        }
         (other, _, _) => Err(AppError::internal(format!("place_order answered {other}"))),
     }
 }
