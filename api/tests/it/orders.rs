@@ -478,6 +478,37 @@ async fn an_order_the_stock_cannot_make_is_refused_whole() {
         "a small one needs 2 g"
     );
     assert_eq!(margherita["sizes"][1]["available"], false);
+    // The same order with an idempotency key (the key's row and the order commit together): the
+    // same 409, nothing kept, not even the key: once basil is back, that key places the order.
+    let short_order = s.delivery_order(json!([
+        s.item("reine", "medium", 1),
+        s.item("margherita", "medium", 1)
+    ]));
+    let keyed = |body: Value| {
+        s.app
+            .client
+            .post(s.app.url("/api/v1/orders"))
+            .bearer_auth(&s.customer)
+            .header("Idempotency-Key", "short-of-basil")
+            .json(&body)
+            .send()
+    };
+    let res = keyed(short_order.clone()).await.unwrap();
+    let body = assert_problem(res, 409).await;
+    assert_eq!(body["extra"]["missing_ingredients"][0]["needed"], 3);
+    assert_eq!(s.app.stock_of(s.shop, "pate-a-pizza").await, dough);
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/shops/{}/stock/movements", s.shop),
+            Some(&manager),
+            json!({"ingredient_id": basilic, "delta": 10, "reason": "restock"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = keyed(short_order).await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert!(res.headers().get("idempotent-replayed").is_none());
     s.app.assert_stock_matches_movements().await;
 }
 
