@@ -45,24 +45,26 @@ DECLARE
     crossed uuid[];
     event shop_events;
 BEGIN
-    -- 1. Prices from a cached catalog hold only while the catalog is that version; the share lock
-    --    keeps it so until this order commits.
+    -- 1. Prices from a cached catalog hold only while the catalog is that version (the share
+    --    lock keeps it so until this order commits); the shop as the API checked it (row, hours,
+    --    closures, pauses) from its menu state only while the shop's menu version is that one (a
+    --    change since: the API checks again from the tables). Both read in one statement.
     IF place_order.catalog_version IS NOT NULL THEN
-        SELECT c.version INTO current_version FROM catalog_version c FOR SHARE;
+        SELECT c.version, (SELECT v.version FROM shop_menu_versions v WHERE v.shop_id = v_shop_id)
+          INTO current_version, current_shop_version
+          FROM catalog_version c FOR SHARE OF c;
         IF current_version IS DISTINCT FROM place_order.catalog_version THEN
             RETURN QUERY SELECT 'stale_catalog'::text, NULL::integer, NULL::timestamptz, NULL::jsonb;
             RETURN;
         END IF;
-    END IF;
-    --    The shop as the API checked it (row, hours, closures, pauses) from its menu state holds
-    --    only while the shop's menu version is that one; a change since: check from the tables.
-    IF place_order.shop_version IS NOT NULL THEN
+    ELSIF place_order.shop_version IS NOT NULL THEN
         SELECT v.version INTO current_shop_version FROM shop_menu_versions v
          WHERE v.shop_id = v_shop_id;
-        IF current_shop_version IS DISTINCT FROM place_order.shop_version THEN
-            RETURN QUERY SELECT 'stale_shop'::text, NULL::integer, NULL::timestamptz, NULL::jsonb;
-            RETURN;
-        END IF;
+    END IF;
+    IF place_order.shop_version IS NOT NULL
+       AND current_shop_version IS DISTINCT FROM place_order.shop_version THEN
+        RETURN QUERY SELECT 'stale_shop'::text, NULL::integer, NULL::timestamptz, NULL::jsonb;
+        RETURN;
     END IF;
 
     -- 2. What nobody else waits for: the lines, their modifications and the first history entry
@@ -74,11 +76,14 @@ BEGIN
       FROM jsonb_to_recordset(new_lines) AS l(id uuid, position integer, product_id uuid,
            product_name text, size_code text, size_label text, quantity integer,
            unit_price_cents integer, line_total_cents integer);
-    INSERT INTO order_line_modifications (order_line_id, ingredient_id, ingredient_name, kind, price_cents)
-    SELECT l.id, m.ingredient_id, m.ingredient_name, m.kind, m.price_cents
-      FROM jsonb_to_recordset(new_lines) AS l(id uuid, modifications jsonb),
-           jsonb_to_recordset(l.modifications) AS m(ingredient_id uuid, ingredient_name text,
-           kind text, price_cents integer);
+    IF jsonb_path_exists(new_lines, '$[*].modifications[*]') THEN
+        INSERT INTO order_line_modifications (order_line_id, ingredient_id, ingredient_name, kind,
+                                              price_cents)
+        SELECT l.id, m.ingredient_id, m.ingredient_name, m.kind, m.price_cents
+          FROM jsonb_to_recordset(new_lines) AS l(id uuid, modifications jsonb),
+               jsonb_to_recordset(l.modifications) AS m(ingredient_id uuid, ingredient_name text,
+               kind text, price_cents integer);
+    END IF;
     INSERT INTO order_status_history (order_id, from_status, to_status, actor_id)
     VALUES (v_order_id, NULL, order_status, v_actor_id);
 
@@ -89,16 +94,20 @@ BEGIN
 
     -- 4. The stock rows the order needs, locked in ingredient-id order, then checked: every
     --    ingredient short is named (a shop without a line for it has none of it).
-    PERFORM 1 FROM stock s
-      WHERE s.shop_id = v_shop_id AND s.ingredient_id = ANY(place_order.ingredient_ids)
-      ORDER BY s.ingredient_id FOR UPDATE;
+    --    (One statement: the CTE locks every row it reads, in its order, before the check reads
+    --    them all.)
+    WITH locked AS MATERIALIZED (
+        SELECT s.ingredient_id, s.quantity FROM stock s
+         WHERE s.shop_id = v_shop_id AND s.ingredient_id = ANY(place_order.ingredient_ids)
+         ORDER BY s.ingredient_id FOR UPDATE
+    )
     SELECT jsonb_agg(jsonb_build_object('ingredient_id', n.ingredient_id, 'name', i.name,
                      'unit', i.unit, 'needed', n.quantity, 'available', COALESCE(s.quantity, 0))
                      ORDER BY n.ingredient_id)
       INTO missing
       FROM unnest(place_order.ingredient_ids, place_order.quantities) AS n(ingredient_id, quantity)
       JOIN ingredients i ON i.id = n.ingredient_id
-      LEFT JOIN stock s ON s.shop_id = v_shop_id AND s.ingredient_id = n.ingredient_id
+      LEFT JOIN locked s ON s.ingredient_id = n.ingredient_id
      WHERE COALESCE(s.quantity, 0) < n.quantity;
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'out_of_stock' USING DETAIL = missing::text;
