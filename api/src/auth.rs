@@ -255,6 +255,17 @@ pub struct CurrentUser {
     pub shop_id: Option<Uuid>,
     /// The session the access token belongs to (none for tokens made before sessions were named).
     pub session: Option<Uuid>,
+    /// The account's name, phone and e-mail, read with its role (an order a customer places for
+    /// themselves carries them); `None` where a caller is made without reading the account.
+    pub contact: Option<Contact>,
+}
+
+/// How an account can be reached, as it is now.
+#[derive(Clone, Debug)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 impl CurrentUser {
@@ -284,11 +295,21 @@ impl FromRequest for CurrentUser {
 
 type Pending<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
+/// Role, shop, active, full name, phone, e-mail.
+type Account = (
+    Role,
+    Option<Uuid>,
+    bool,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// The bearer token's claims, then the account they name: a token whose user is gone or was
 /// deactivated is refused (401) rather than reaching a handler that would write rows for them.
 /// Role, shop and the active flag come from the account as it is now, so a demotion or a
 /// deactivation counts at once, on every instance. One primary-key lookup, the one that was
-/// already there: the flag is one more column of the same row.
+/// already there: the flag and the contact are more columns of the same row.
 fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
     let claims = bearer_claims(req);
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -301,12 +322,19 @@ fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
             use diesel::prelude::*;
             Ok(users::table
                 .find(sub)
-                .select((users::role, users::shop_id, users::active))
-                .first::<(Role, Option<Uuid>, bool)>(conn)
+                .select((
+                    users::role,
+                    users::shop_id,
+                    users::active,
+                    users::full_name,
+                    users::phone,
+                    users::email,
+                ))
+                .first::<Account>(conn)
                 .optional()?)
         })
         .await?;
-        let (role, shop_id, active) = account.ok_or_else(|| {
+        let (role, shop_id, active, name, phone, email) = account.ok_or_else(|| {
             AppError::Unauthorized("the account of this access token no longer exists".to_string())
         })?;
         if !active {
@@ -317,6 +345,7 @@ fn authenticate(req: &HttpRequest) -> Pending<CurrentUser> {
             role,
             shop_id,
             session: claims.sid,
+            contact: Some(Contact { name, phone, email }),
         })
     })
 }

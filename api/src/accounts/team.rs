@@ -419,6 +419,7 @@ mod tests {
             role,
             shop_id: shop,
             session: None,
+            contact: None,
         }
     }
 

@@ -60,8 +60,16 @@ pub(super) fn customer_for(
             if walk_in.is_some() {
                 v.add("walk_in", "not_allowed", "customers order for themselves");
             }
-            let (name, phone, email, _) = account(conn, user.id)?
-                .ok_or_else(|| AppError::Unauthorized("this account no longer exists".into()))?;
+            // Read with the token's account (no query), or here when the caller was made without.
+            let (name, phone, email) = match &user.contact {
+                Some(c) => (c.name.clone(), c.phone.clone(), c.email.clone()),
+                None => {
+                    let (name, phone, email, _) = account(conn, user.id)?.ok_or_else(|| {
+                        AppError::Unauthorized("this account no longer exists".into())
+                    })?;
+                    (name, phone, email)
+                }
+            };
             Ok(Customer {
                 id: Some(user.id),
                 name,

@@ -202,6 +202,7 @@ mod tests {
             role,
             shop_id,
             session: None,
+            contact: None,
         }
     }
 
