@@ -222,6 +222,30 @@ impl CatalogCache {
         db::run(pool, move |conn| self.shop_view(conn, shop_id)).await
     }
 
+    /// For a handler reading the catalog and, when `shop_id` names one, that shop's menu state:
+    /// both as [`shop_view_async`](Self::shop_view_async) and
+    /// [`catalog_async`](Self::catalog_async) give them (the shop's catalog is the one answered).
+    /// A shop that does not exist is `None`, left for the caller to name.
+    pub async fn shop_and_catalog(
+        self: Arc<Self>,
+        pool: &PgPool,
+        shop_id: Option<Uuid>,
+    ) -> AppResult<(Option<Arc<ShopMenuState>>, Arc<CatalogSnapshot>)> {
+        let shop = match shop_id {
+            None => None,
+            Some(id) => match self.clone().shop_view_async(pool, id).await {
+                Ok(view) => Some(view),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let catalog = match &shop {
+            Some(view) => view.catalog.clone(),
+            None => self.catalog_async(pool).await?,
+        };
+        Ok((shop, catalog))
+    }
+
     /// [`catalog`](Self::catalog) from a handler.
     pub async fn catalog_async(self: Arc<Self>, pool: &PgPool) -> AppResult<Arc<CatalogSnapshot>> {
         if self.shared.caught_up().await {

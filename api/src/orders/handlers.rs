@@ -129,16 +129,11 @@ pub async fn place(
     // is priced from, read before the transaction (no query while the cache's listener vouches
     // for them); place_order() checks both versions in the transaction. An unknown shop is left
     // for placement to name (`shop_id`).
-    let cache = catalog.clone().into_inner();
-    let view = match cache.clone().shop_view_async(&state.pool, shop_id).await {
-        Ok(view) => Some(view),
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
-    let snapshot = match &view {
-        Some(view) => view.catalog.clone(),
-        None => cache.catalog_async(&state.pool).await?,
-    };
+    let (view, snapshot) = catalog
+        .clone()
+        .into_inner()
+        .shop_and_catalog(&state.pool, Some(shop_id))
+        .await?;
     let keyed = key.is_some();
     let work = move |conn: &mut PgConnection| {
         if let Some(key) = &key {

@@ -54,7 +54,7 @@ rolled AS MATERIALIZED (
 /// Runs `report` with the watermark. The caller's transaction is one snapshot (repeatable read,
 /// `handlers::run`), so the roll-up rows the report reads are those of that watermark (a rebuild
 /// emptying them meanwhile is not seen).
-fn in_snapshot<T>(
+fn with_watermark<T>(
     conn: &mut PgConnection,
     report: impl FnOnce(&mut PgConnection, Option<DateTime<Utc>>) -> AppResult<T>,
 ) -> AppResult<T> {
@@ -134,7 +134,7 @@ ORDER BY 1, 2, 3, 4, 5, 6",
         days = days(),
         label = period_label("p.period"),
     );
-    in_snapshot(conn, |conn, w| sales_of(conn, p, bind_daily(sql, p, w)))
+    with_watermark(conn, |conn, w| sales_of(conn, p, bind_daily(sql, p, w)))
 }
 
 /// Products: the roll-ups' products and sizes, extras and removals. A product or an ingredient
@@ -167,7 +167,7 @@ changes AS (
 ){PRODUCTS_LAST}",
         days = days(),
     );
-    in_snapshot(conn, |conn, w| products_of(conn, p, bind_daily(sql, p, w)))
+    with_watermark(conn, |conn, w| products_of(conn, p, bind_daily(sql, p, w)))
 }
 
 #[derive(QueryableByName)]
@@ -218,7 +218,7 @@ SELECT measure, {label} AS period, seconds, counts FROM histogram",
         label = period_label("date_trunc($4, day::timestamp)"),
     );
     let rows: Vec<HistogramRow> =
-        in_snapshot(conn, |conn, w| Ok(bind_daily(sql, p, w).load(conn)?))?;
+        with_watermark(conn, |conn, w| Ok(bind_daily(sql, p, w).load(conn)?))?;
     let mut report = TimesReport {
         shop_id: p.shop_id,
         from: p.from,
@@ -285,7 +285,7 @@ moved AS (
 ){STOCK_LAST}",
         days = days(),
     );
-    in_snapshot(conn, |conn, w| stock_of(conn, p, bind_daily(sql, p, w)))
+    with_watermark(conn, |conn, w| stock_of(conn, p, bind_daily(sql, p, w)))
 }
 
 #[cfg(test)]

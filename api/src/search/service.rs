@@ -113,18 +113,7 @@ impl Source {
         cache: &Arc<CatalogCache>,
         shop_id: Option<Uuid>,
     ) -> AppResult<Source> {
-        let shop = match shop_id {
-            None => None,
-            Some(id) => match cache.clone().shop_view_async(pool, id).await {
-                Ok(view) => Some(view),
-                Err(AppError::NotFound(_)) => None,
-                Err(e) => return Err(e),
-            },
-        };
-        let catalog = match &shop {
-            Some(view) => view.catalog.clone(),
-            None => cache.clone().catalog_async(pool).await?,
-        };
+        let (shop, catalog) = cache.clone().shop_and_catalog(pool, shop_id).await?;
         Ok(Source { catalog, shop })
     }
 
