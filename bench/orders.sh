@@ -135,7 +135,7 @@ pg one_sql16 "pgbench replaying the order SQL (1 shop)" 16 "$DB" -f "$ORDER_SQL"
 
 RSS_MB=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status")
 NEGATIVE=$(q "SELECT count(*) FROM stock WHERE quantity < 0")
-BROKEN=$(q "SELECT count(*) FROM stock s WHERE s.quantity <> (SELECT COALESCE(sum(delta), 0) FROM stock_movements m WHERE m.shop_id = s.shop_id AND m.ingredient_id = s.ingredient_id)")
+BROKEN=$(q "SELECT count(*) FROM stock s WHERE s.quantity <> (SELECT COALESCE(sum(delta), 0) FROM stock_ledger m WHERE m.shop_id = s.shop_id AND m.ingredient_id = s.ingredient_id)")
 ORDERS=$(q "SELECT count(*) FROM orders")
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1] or 0), float(sys.argv[2] or 0); print('%.2f' % (a / b if b else 0))" "$1" "$2"; }
 

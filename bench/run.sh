@@ -71,7 +71,7 @@ for c in 16 64; do
   log "orders in one shop, $c clients"
   ROWS+=("$(ORDER_BODIES=$ONE_SHOP TOKEN=$TOKEN run "POST /orders (1 shop)" "$c" -s bench/order.lua "$URL")")
 done
-BROKEN=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM stock s WHERE s.quantity <> (SELECT COALESCE(sum(delta),0) FROM stock_movements m WHERE m.shop_id=s.shop_id AND m.ingredient_id=s.ingredient_id)")
+BROKEN=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM stock s WHERE s.quantity <> (SELECT COALESCE(sum(delta),0) FROM stock_ledger m WHERE m.shop_id=s.shop_id AND m.ingredient_id=s.ingredient_id)")
 ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
 
 {

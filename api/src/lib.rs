@@ -29,6 +29,7 @@ pub mod payments;
 pub mod reports;
 pub mod routes;
 pub mod schema;
+pub mod schema_views;
 pub mod search;
 pub mod seed;
 pub mod shops;

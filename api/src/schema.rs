@@ -133,6 +133,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_stock_takes (order_id) {
+        order_id -> Uuid,
+        shop_id -> Uuid,
+        ingredient_ids -> Array<Nullable<Uuid>>,
+        deltas -> Array<Nullable<Int8>>,
+        actor_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     orders (id) {
         id -> Uuid,
         shop_id -> Uuid,
@@ -517,6 +528,9 @@ diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(order_lines -> products (product_id));
 diesel::joinable!(order_status_history -> orders (order_id));
 diesel::joinable!(order_status_history -> users (actor_id));
+diesel::joinable!(order_stock_takes -> orders (order_id));
+diesel::joinable!(order_stock_takes -> shops (shop_id));
+diesel::joinable!(order_stock_takes -> users (actor_id));
 diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(password_reset_tokens -> users (user_id));
 diesel::joinable!(payments -> orders (order_id));
@@ -562,6 +576,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_line_modifications,
     order_lines,
     order_status_history,
+    order_stock_takes,
     orders,
     password_reset_tokens,
     payments,

@@ -15,7 +15,7 @@ use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http::ApiQuery;
-use crate::schema::stock_movements;
+use crate::schema_views::stock_ledger;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -75,11 +75,11 @@ pub async fn stock_levels(
         let today = Utc::now().with_timezone(&zone).date_naive();
         let first = today - chrono::Duration::days(days - 1);
         let since = start_of_day(zone, first).ok_or_else(|| AppError::internal("no such day"))?;
-        let moves: Vec<(DateTime<Utc>, i64)> = stock_movements::table
-            .filter(stock_movements::shop_id.eq(shop_id))
-            .filter(stock_movements::ingredient_id.eq(ingredient_id))
-            .filter(stock_movements::created_at.ge(since))
-            .select((stock_movements::created_at, stock_movements::delta))
+        let moves: Vec<(DateTime<Utc>, i64)> = stock_ledger::table
+            .filter(stock_ledger::shop_id.eq(shop_id))
+            .filter(stock_ledger::ingredient_id.eq(ingredient_id))
+            .filter(stock_ledger::created_at.ge(since))
+            .select((stock_ledger::created_at, stock_ledger::delta))
             .load(conn)?;
         let moves: Vec<(NaiveDate, i64)> = moves
             .into_iter()

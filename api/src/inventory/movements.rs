@@ -16,7 +16,8 @@ use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
-use crate::schema::{ingredients, stock, stock_movements, users};
+use crate::schema::{ingredients, stock, users};
+use crate::schema_views::stock_ledger;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -349,43 +350,43 @@ pub async fn list_movements(
     let shop_id = access.shop_id;
     let rows = db::run(&state.pool, move |conn| {
         let zone = crate::shops::shop_timezone(&crate::shops::find_shop(conn, shop_id)?);
-        let mut q = stock_movements::table
-            .inner_join(ingredients::table.on(ingredients::id.eq(stock_movements::ingredient_id)))
-            .left_join(users::table.on(users::id.nullable().eq(stock_movements::actor_id)))
-            .filter(stock_movements::shop_id.eq(shop_id))
+        let mut q = stock_ledger::table
+            .inner_join(ingredients::table.on(ingredients::id.eq(stock_ledger::ingredient_id)))
+            .left_join(users::table.on(users::id.nullable().eq(stock_ledger::actor_id)))
+            .filter(stock_ledger::shop_id.eq(shop_id))
             .select((
-                stock_movements::id,
-                stock_movements::ingredient_id,
+                stock_ledger::id,
+                stock_ledger::ingredient_id,
                 ingredients::name,
-                stock_movements::delta,
-                stock_movements::reason,
-                stock_movements::order_id,
-                stock_movements::actor_id,
+                stock_ledger::delta,
+                stock_ledger::reason,
+                stock_ledger::order_id,
+                stock_ledger::actor_id,
                 users::full_name.nullable(),
-                stock_movements::note,
-                stock_movements::created_at,
+                stock_ledger::note,
+                stock_ledger::created_at,
             ))
-            .order((stock_movements::created_at.desc(), stock_movements::id))
+            .order((stock_ledger::created_at.desc(), stock_ledger::id))
             .limit(limit + 1)
             .offset(offset)
             .into_boxed();
         if let Some(i) = f.ingredient_id {
-            q = q.filter(stock_movements::ingredient_id.eq(i));
+            q = q.filter(stock_ledger::ingredient_id.eq(i));
         }
         if let Some(r) = reason {
-            q = q.filter(stock_movements::reason.eq(r));
+            q = q.filter(stock_ledger::reason.eq(r));
         }
         if let Some(since) = f.since {
-            q = q.filter(stock_movements::created_at.ge(since));
+            q = q.filter(stock_ledger::created_at.ge(since));
         }
         if let Some(from) = f.from.and_then(|d| start_of_day(zone, d)) {
-            q = q.filter(stock_movements::created_at.ge(from));
+            q = q.filter(stock_ledger::created_at.ge(from));
         }
         if let Some(end) =
             f.to.and_then(|d| d.succ_opt())
                 .and_then(|d| start_of_day(zone, d))
         {
-            q = q.filter(stock_movements::created_at.lt(end));
+            q = q.filter(stock_ledger::created_at.lt(end));
         }
         Ok(q.load::<StockMovement>(conn)?)
     })

@@ -230,10 +230,10 @@ fn announce_availability(
 
 /// What an order currently holds of each ingredient: minus the sum of its movements.
 pub fn held_by_order(conn: &mut PgConnection, order_id: Uuid) -> AppResult<BTreeMap<Uuid, i64>> {
-    use crate::schema::stock_movements;
-    let rows: Vec<(Uuid, i64)> = stock_movements::table
-        .filter(stock_movements::order_id.eq(order_id))
-        .select((stock_movements::ingredient_id, stock_movements::delta))
+    use crate::schema_views::stock_ledger;
+    let rows: Vec<(Uuid, i64)> = stock_ledger::table
+        .filter(stock_ledger::order_id.eq(order_id))
+        .select((stock_ledger::ingredient_id, stock_ledger::delta))
         .load(conn)?;
     let mut held = BTreeMap::new();
     for (id, delta) in rows {

@@ -455,7 +455,7 @@ moved AS (
            count(*) FILTER (WHERE m.reason IN ('adjustment', 'count')) AS adjustments,
            coalesce(sum(m.delta) FILTER (WHERE m.reason = 'restock'), 0)::bigint AS restocked
     FROM scope s
-    JOIN stock_movements m ON m.shop_id = s.id AND m.created_at >= s.lo AND m.created_at < s.hi
+    JOIN stock_ledger m ON m.shop_id = s.id AND m.created_at >= s.lo AND m.created_at < s.hi
     GROUP BY m.ingredient_id
 ){STOCK_LAST}"
     );

@@ -41,7 +41,7 @@ pub fn touched(w: &str) -> String {
     JOIN shops s ON s.id = o.shop_id
     UNION
     SELECT s.id, (m.created_at AT TIME ZONE s.timezone)::date
-    FROM shops s JOIN stock_movements m ON m.shop_id = s.id AND m.created_at >= {w}
+    FROM shops s JOIN stock_ledger m ON m.shop_id = s.id AND m.created_at >= {w}
     WHERE {w} > '-infinity'
     UNION
     SELECT o.shop_id, (r.created_at AT TIME ZONE s.timezone)::date
@@ -176,7 +176,7 @@ pub const STOCK_OF_LIVE: &str = "
            coalesce(sum(m.delta) FILTER (WHERE m.reason = 'restock'), 0)::bigint AS restocked
     FROM live d
     CROSS JOIN LATERAL (
-        SELECT m.ingredient_id, m.reason, m.delta FROM stock_movements m
+        SELECT m.ingredient_id, m.reason, m.delta FROM stock_ledger m
         WHERE m.shop_id = d.shop_id AND m.created_at >= d.lo AND m.created_at < d.hi
         OFFSET 0
     ) m
@@ -415,7 +415,7 @@ fn rebuild_locked(
         "WITH first AS (
              SELECT least((SELECT min(created_at) FROM order_status_history
                            WHERE to_status = 'placed' AND from_status IS DISTINCT FROM 'placed'),
-                          (SELECT min(created_at) FROM stock_movements),
+                          (SELECT min(created_at) FROM stock_ledger),
                           (SELECT min(created_at) FROM refunds)) AS at
          )
          SELECT s.id AS shop_id, d::date AS day

@@ -380,10 +380,14 @@ async fn the_levels_of_the_last_days_end_at_the_stock_now() {
     s.app
         .with_db(move |conn| {
             use diesel::prelude::*;
-            diesel::sql_query("UPDATE stock_movements SET created_at = now() - interval '60 days' WHERE shop_id = $1")
+            for table in ["stock_movements", "order_stock_takes"] {
+                diesel::sql_query(format!(
+                    "UPDATE {table} SET created_at = now() - interval '60 days' WHERE shop_id = $1"
+                ))
                 .bind::<diesel::sql_types::Uuid, _>(shop)
                 .execute(conn)
                 .unwrap();
+            }
         })
         .await;
     let res = s
@@ -442,5 +446,108 @@ async fn the_levels_of_the_last_days_end_at_the_stock_now() {
         let res = s.app.get(&path, token.as_deref()).await;
         assert_eq!(res.status().as_u16(), status, "{who}");
     }
+    s.app.assert_stock_matches_movements().await;
+}
+
+#[tokio::test]
+async fn an_order_takes_its_ingredients_in_one_row_shown_as_one_movement_each() {
+    let s = Scene::new().await;
+    let manager = s.staff(Role::Manager).await;
+    let mozzarella = ingredient(&s, "mozzarella").await;
+    let before = s.app.stock_of(s.shop, "mozzarella").await;
+    let res = s
+        .place(
+            &s.customer,
+            s.delivery_order(json!([s.item("margherita", "large", 2)])),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let order: Value = res.json().await.unwrap();
+    let order_id: Uuid = order["id"].as_str().unwrap().parse().unwrap();
+    let taken = before - s.app.stock_of(s.shop, "mozzarella").await;
+    assert!(taken > 0);
+
+    // One row for the order, its ingredients sorted and each delta negative; no movement row.
+    let (rows, ingredients, deltas, movements) = s
+        .app
+        .with_db(move |conn| {
+            use diesel::prelude::*;
+            use ocpizza::schema::{order_stock_takes as t, stock_movements as m};
+            let takes: Vec<(Vec<Option<Uuid>>, Vec<Option<i64>>)> = t::table
+                .filter(t::order_id.eq(order_id))
+                .select((t::ingredient_ids, t::deltas))
+                .load(conn)
+                .unwrap();
+            let movements: i64 = m::table
+                .filter(m::order_id.eq(order_id))
+                .count()
+                .get_result(conn)
+                .unwrap();
+            let (ids, deltas) = takes[0].clone();
+            let ids: Vec<Uuid> = ids.into_iter().flatten().collect();
+            let deltas: Vec<i64> = deltas.into_iter().flatten().collect();
+            (takes.len(), ids, deltas, movements)
+        })
+        .await;
+    assert_eq!((rows, movements), (1, 0));
+    let mut sorted = ingredients.clone();
+    sorted.sort();
+    assert_eq!(ingredients, sorted);
+    assert!(deltas.iter().all(|d| *d < 0));
+    assert_eq!(ingredients.len(), deltas.len());
+    let i = ingredients.iter().position(|i| *i == mozzarella).unwrap();
+    assert_eq!(deltas[i], -taken);
+
+    // The history shows one movement per ingredient, reason `order`, with the order's id; each
+    // has its own id, the same from one read to the next.
+    let path = format!("/api/v1/shops/{}/stock/movements?reason=order", s.shop);
+    let read = || async {
+        let res = s.app.get(&path, Some(&manager)).await;
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let items = read().await;
+    assert_eq!(items.len(), ingredients.len());
+    assert!(items
+        .iter()
+        .all(|m| m["order_id"] == order_id.to_string() && m["reason"] == "order"));
+    let mozza = items
+        .iter()
+        .find(|m| m["ingredient_id"] == mozzarella.to_string())
+        .unwrap();
+    assert_eq!(mozza["delta"], -taken);
+    let ids: std::collections::BTreeSet<String> = items
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), items.len());
+    let again: std::collections::BTreeSet<String> = read()
+        .await
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, again);
+
+    // Cancelled: the stock comes back as `cancel` movements, and the stock is the sum of it all.
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/orders/{order_id}/cancel"),
+            Some(&s.customer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(s.app.stock_of(s.shop, "mozzarella").await, before);
+    let path = format!(
+        "/api/v1/shops/{}/stock/movements?reason=cancel&ingredient_id={mozzarella}",
+        s.shop
+    );
+    let res = s.app.get(&path, Some(&manager)).await;
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["items"][0]["delta"], taken);
     s.app.assert_stock_matches_movements().await;
 }

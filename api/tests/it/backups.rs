@@ -46,8 +46,8 @@ fn figures(url: &str) -> Figures {
         "SELECT (SELECT count(*) FROM orders) AS orders,
                 (SELECT coalesce(sum(total_cents), 0)::bigint FROM orders) AS order_totals,
                 (SELECT coalesce(sum(quantity), 0)::bigint FROM stock) AS stock,
-                (SELECT count(*) FROM stock_movements) AS movements,
-                (SELECT coalesce(sum(delta), 0)::bigint FROM stock_movements) AS movement_sum,
+                (SELECT count(*) FROM stock_ledger) AS movements,
+                (SELECT coalesce(sum(delta), 0)::bigint FROM stock_ledger) AS movement_sum,
                 (SELECT count(*) FROM users) AS users,
                 (SELECT count(*) FROM order_status_history) AS history",
     )

@@ -262,13 +262,14 @@ impl TestApp {
         .await;
     }
 
-    /// For every shop and ingredient, the stock equals the sum of its movements and is not negative.
+    /// For every shop and ingredient, the stock equals the sum of its movements (`stock_ledger`: the movements and the
+    /// orders' takes) and is not negative.
     pub async fn assert_stock_matches_movements(&self) {
         let broken: i64 = self
             .with_db(|conn| {
                 diesel::sql_query(
                     "SELECT count(*) AS n FROM stock s WHERE s.quantity < 0 OR s.quantity <> COALESCE(
-                        (SELECT sum(m.delta) FROM stock_movements m WHERE m.shop_id = s.shop_id AND m.ingredient_id = s.ingredient_id), 0)",
+                        (SELECT sum(m.delta) FROM stock_ledger m WHERE m.shop_id = s.shop_id AND m.ingredient_id = s.ingredient_id), 0)",
                 )
                 .get_result::<Count>(conn)
                 .unwrap()

@@ -158,13 +158,15 @@ async fn the_roll_ups_answer_as_the_raw_tables_before_and_after_refreshes() {
         ] {
             diesel::sql_query(statement).execute(conn).unwrap();
         }
-        diesel::sql_query(
-            "UPDATE stock_movements m SET created_at = h.created_at
-             FROM order_status_history h
-             WHERE h.order_id = m.order_id AND h.to_status = 'placed' AND h.from_status IS NULL",
-        )
-        .execute(conn)
-        .unwrap();
+        for table in ["stock_movements", "order_stock_takes"] {
+            diesel::sql_query(format!(
+                "UPDATE {table} m SET created_at = h.created_at
+                 FROM order_status_history h
+                 WHERE h.order_id = m.order_id AND h.to_status = 'placed' AND h.from_status IS NULL"
+            ))
+            .execute(conn)
+            .unwrap();
+        }
         diesel::sql_query(
             "INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, created_at)
              SELECT shop_id, ingredient_id, -7, 'waste', '2026-03-29T19:59:00Z' FROM stock

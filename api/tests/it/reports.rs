@@ -396,12 +396,14 @@ async fn the_stock_report_shows_what_orders_used_and_what_leaked() {
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
     s.app
         .with_db(move |conn| {
-            diesel::sql_query(
-                "UPDATE stock_movements SET created_at = '2026-06-10T12:00:00Z' WHERE created_at >= $1",
-            )
-            .bind::<diesel::sql_types::Timestamptz, _>(started)
-            .execute(conn)
-            .unwrap();
+            for table in ["stock_movements", "order_stock_takes"] {
+                diesel::sql_query(format!(
+                    "UPDATE {table} SET created_at = '2026-06-10T12:00:00Z' WHERE created_at >= $1"
+                ))
+                .bind::<diesel::sql_types::Timestamptz, _>(started)
+                .execute(conn)
+                .unwrap();
+            }
         })
         .await;
     let stock = report(
@@ -773,12 +775,14 @@ async fn the_chains_stock_report_sums_each_ingredient_over_the_shops_and_its_gap
     }
     s.app
         .with_db(move |conn| {
-            diesel::sql_query(
-                "UPDATE stock_movements SET created_at = '2026-06-10T12:00:00Z' WHERE created_at >= $1",
-            )
-            .bind::<diesel::sql_types::Timestamptz, _>(started)
-            .execute(conn)
-            .unwrap();
+            for table in ["stock_movements", "order_stock_takes"] {
+                diesel::sql_query(format!(
+                    "UPDATE {table} SET created_at = '2026-06-10T12:00:00Z' WHERE created_at >= $1"
+                ))
+                .bind::<diesel::sql_types::Timestamptz, _>(started)
+                .execute(conn)
+                .unwrap();
+            }
         })
         .await;
     let row = |report: &Value, slug: &str| {
