@@ -140,4 +140,5 @@ INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, order_id, ac
 SELECT t.shop_id, u.ingredient_id, u.delta, 'order', t.order_id, t.actor_id, t.created_at
   FROM order_stock_takes t CROSS JOIN LATERAL unnest(t.ingredient_ids, t.deltas) AS u(ingredient_id, delta);
 DROP VIEW stock_ledger;
+DROP FUNCTION stock_take_movement_id(uuid, uuid);
 DROP TABLE order_stock_takes;

@@ -25,12 +25,16 @@ CREATE TABLE order_stock_takes (
 );
 CREATE INDEX order_stock_takes_shop_idx ON order_stock_takes (shop_id, created_at);
 
+-- The id of one ingredient's movement in an order's take.
+CREATE FUNCTION stock_take_movement_id(order_id uuid, ingredient_id uuid) RETURNS uuid
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT md5(order_id::text || '/' || ingredient_id::text)::uuid $$;
+
 CREATE VIEW stock_ledger AS
 SELECT m.id, m.shop_id, m.ingredient_id, m.delta, m.reason, m.order_id, m.actor_id, m.note,
        m.created_at
   FROM stock_movements m
 UNION ALL
-SELECT md5(t.order_id::text || '/' || u.ingredient_id::text)::uuid, t.shop_id, u.ingredient_id,
+SELECT stock_take_movement_id(t.order_id, u.ingredient_id), t.shop_id, u.ingredient_id,
        u.delta, 'order'::text, t.order_id, t.actor_id, NULL::text, t.created_at
   FROM order_stock_takes t CROSS JOIN LATERAL unnest(t.ingredient_ids, t.deltas) AS u(ingredient_id, delta);
 

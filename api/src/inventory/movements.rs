@@ -16,8 +16,7 @@ use crate::auth::{Managers, ShopAccess};
 use crate::db;
 use crate::error::{AppError, AppResult, Violations};
 use crate::http::{ApiJson, ApiQuery, PageParams};
-use crate::schema::{ingredients, stock, users};
-use crate::schema_views::stock_ledger;
+use crate::schema::{ingredients, stock};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -41,21 +40,72 @@ pub struct MovementRequest {
 /// The most a movement, a count or a threshold may say at once, in the ingredient's unit.
 const MOST_AT_ONCE: i64 = 10_000_000;
 
-#[derive(Serialize, ToSchema, Queryable)]
+#[derive(Serialize, ToSchema, QueryableByName)]
 pub struct StockMovement {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub ingredient_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub ingredient_name: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub delta: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub reason: Reason,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
     pub order_id: Option<Uuid>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
     pub actor_id: Option<Uuid>,
     /// The full name of who recorded it (none for orders placed by customers, or a deleted
     /// account).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     pub actor_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
     pub note: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     pub created_at: DateTime<Utc>,
 }
+
+/// A page of a shop's history, newest first, from its two sources: the movements (their index
+/// gives them in order) and the orders' takes (one row per order, each shown as one movement per
+/// ingredient, as in `stock_ledger`). Each source gives at most the `$6` first rows of the page
+/// (offset + limit + 1), so a shop's whole history is never read for one page; the takes by
+/// time with their ties (each take gives at least one row). `$2` an ingredient, `$3` a reason,
+/// `$4`..`$5` the instants, each `NULL` for no bound.
+const HISTORY: &str = "
+WITH moves AS (
+    SELECT m.id, m.ingredient_id, m.delta, m.reason, m.order_id, m.actor_id, m.note, m.created_at
+      FROM stock_movements m
+     WHERE m.shop_id = $1 AND ($2::uuid IS NULL OR m.ingredient_id = $2)
+       AND ($3::text IS NULL OR m.reason = $3)
+       AND ($4::timestamptz IS NULL OR m.created_at >= $4)
+       AND ($5::timestamptz IS NULL OR m.created_at < $5)
+     ORDER BY m.created_at DESC, m.id
+     LIMIT $6
+), takes AS (
+    SELECT t.order_id, t.actor_id, t.created_at, t.ingredient_ids, t.deltas
+      FROM order_stock_takes t
+     WHERE t.shop_id = $1 AND ($2::uuid IS NULL OR $2 = ANY (t.ingredient_ids))
+       AND ($3::text IS NULL OR $3 = 'order')
+       AND ($4::timestamptz IS NULL OR t.created_at >= $4)
+       AND ($5::timestamptz IS NULL OR t.created_at < $5)
+     ORDER BY t.created_at DESC
+     FETCH FIRST ($6) ROWS WITH TIES
+), ledger AS (
+    SELECT * FROM moves
+    UNION ALL
+    SELECT stock_take_movement_id(t.order_id, u.ingredient_id), u.ingredient_id, u.delta,
+           'order', t.order_id, t.actor_id, NULL, t.created_at
+      FROM takes t CROSS JOIN LATERAL unnest(t.ingredient_ids, t.deltas) AS u(ingredient_id, delta)
+     WHERE $2::uuid IS NULL OR u.ingredient_id = $2
+)
+SELECT l.id, l.ingredient_id, i.name AS ingredient_name, l.delta, l.reason, l.order_id,
+       l.actor_id, a.full_name AS actor_name, l.note, l.created_at
+  FROM ledger l
+  JOIN ingredients i ON i.id = l.ingredient_id
+  LEFT JOIN users a ON a.id = l.actor_id
+ ORDER BY l.created_at DESC, l.id
+ LIMIT $7 OFFSET $8";
 
 /// Records a restock, waste, adjustment or count; a result below zero is refused (managers). A
 /// count records the difference between the counted quantity and the stock (nothing when they
@@ -350,45 +400,24 @@ pub async fn list_movements(
     let shop_id = access.shop_id;
     let rows = db::run(&state.pool, move |conn| {
         let zone = crate::shops::shop_timezone(&crate::shops::find_shop(conn, shop_id)?);
-        let mut q = stock_ledger::table
-            .inner_join(ingredients::table.on(ingredients::id.eq(stock_ledger::ingredient_id)))
-            .left_join(users::table.on(users::id.nullable().eq(stock_ledger::actor_id)))
-            .filter(stock_ledger::shop_id.eq(shop_id))
-            .select((
-                stock_ledger::id,
-                stock_ledger::ingredient_id,
-                ingredients::name,
-                stock_ledger::delta,
-                stock_ledger::reason,
-                stock_ledger::order_id,
-                stock_ledger::actor_id,
-                users::full_name.nullable(),
-                stock_ledger::note,
-                stock_ledger::created_at,
-            ))
-            .order((stock_ledger::created_at.desc(), stock_ledger::id))
-            .limit(limit + 1)
-            .offset(offset)
-            .into_boxed();
-        if let Some(i) = f.ingredient_id {
-            q = q.filter(stock_ledger::ingredient_id.eq(i));
-        }
-        if let Some(r) = reason {
-            q = q.filter(stock_ledger::reason.eq(r));
-        }
-        if let Some(since) = f.since {
-            q = q.filter(stock_ledger::created_at.ge(since));
-        }
-        if let Some(from) = f.from.and_then(|d| start_of_day(zone, d)) {
-            q = q.filter(stock_ledger::created_at.ge(from));
-        }
-        if let Some(end) =
+        let lower = [f.since, f.from.and_then(|d| start_of_day(zone, d))]
+            .into_iter()
+            .flatten()
+            .max();
+        let upper =
             f.to.and_then(|d| d.succ_opt())
-                .and_then(|d| start_of_day(zone, d))
-        {
-            q = q.filter(stock_ledger::created_at.lt(end));
-        }
-        Ok(q.load::<StockMovement>(conn)?)
+                .and_then(|d| start_of_day(zone, d));
+        use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+        Ok(diesel::sql_query(HISTORY)
+            .bind::<SqlUuid, _>(shop_id)
+            .bind::<Nullable<SqlUuid>, _>(f.ingredient_id)
+            .bind::<Nullable<Text>, _>(reason.map(|r| r.as_str()))
+            .bind::<Nullable<Timestamptz>, _>(lower)
+            .bind::<Nullable<Timestamptz>, _>(upper)
+            .bind::<BigInt, _>(offset + limit + 1)
+            .bind::<BigInt, _>(limit + 1)
+            .bind::<BigInt, _>(offset)
+            .load::<StockMovement>(conn)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(paging.page(rows)?))

@@ -531,6 +531,55 @@ async fn an_order_takes_its_ingredients_in_one_row_shown_as_one_movement_each() 
         .collect();
     assert_eq!(ids, again);
 
+    // Page after page, the history is the ledger in its order (newest first, then by id): the
+    // movements and the takes merged.
+    let shop = s.shop;
+    let ledger: Vec<String> = s
+        .app
+        .with_db(move |conn| {
+            use diesel::prelude::*;
+            use ocpizza::schema_views::stock_ledger as l;
+            l::table
+                .filter(l::shop_id.eq(shop))
+                .order((l::created_at.desc(), l::id))
+                .select(l::id)
+                .load::<Uuid>(conn)
+                .unwrap()
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect()
+        })
+        .await;
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("limit=4&cursor={c}"),
+            None => "limit=4".into(),
+        };
+        let res = s
+            .app
+            .get(
+                &format!("/api/v1/shops/{}/stock/movements?{query}", s.shop),
+                Some(&manager),
+            )
+            .await;
+        let page: Value = res.json().await.unwrap();
+        paged.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["id"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert!(ledger.len() > ingredients.len());
+    assert_eq!(paged, ledger);
+
     // Cancelled: the stock comes back as `cancel` movements, and the stock is the sum of it all.
     let res = s
         .app
