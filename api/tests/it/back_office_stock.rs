@@ -473,7 +473,8 @@ async fn an_order_takes_its_ingredients_in_one_row_shown_as_one_movement_each() 
         .with_db(move |conn| {
             use diesel::prelude::*;
             use ocpizza::schema::{order_stock_takes as t, stock_movements as m};
-            let takes: Vec<(Vec<Option<Uuid>>, Vec<Option<i64>>)> = t::table
+            type Take = (Vec<Option<Uuid>>, Vec<Option<i64>>);
+            let takes: Vec<Take> = t::table
                 .filter(t::order_id.eq(order_id))
                 .select((t::ingredient_ids, t::deltas))
                 .load(conn)
