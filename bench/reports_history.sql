@@ -43,7 +43,7 @@ SELECT id, shop_id, number,
        price_cents * (1 + n % 2) + CASE WHEN n % 10 = 0 THEN 150 ELSE 0 END
          + CASE WHEN n % 2 = 0 THEN 300 ELSE 0 END, 'EUR', t, t
 FROM bench_orders;
-UPDATE shops SET next_order_number = 100001 + :per_shop;
+UPDATE shop_order_counters SET next_number = 100001 + :per_shop;
 
 \echo [3/8] order lines and their changes
 INSERT INTO order_lines (id, order_id, position, product_id, product_name, size_code, size_label,

@@ -448,6 +448,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    shop_order_counters (shop_id) {
+        shop_id -> Uuid,
+        next_number -> Int4,
+    }
+}
+
+diesel::table! {
     shops (id) {
         id -> Uuid,
         slug -> Text,
@@ -461,7 +468,6 @@ diesel::table! {
         currency -> Text,
         delivery_fee_cents -> Int4,
         min_order_cents -> Int4,
-        next_order_number -> Int4,
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -558,6 +564,7 @@ diesel::joinable!(shop_closures -> shops (shop_id));
 diesel::joinable!(shop_closures -> users (created_by));
 diesel::joinable!(shop_delivery_zones -> shops (shop_id));
 diesel::joinable!(shop_hours -> shops (shop_id));
+diesel::joinable!(shop_order_counters -> shops (shop_id));
 diesel::joinable!(stock -> ingredients (ingredient_id));
 diesel::joinable!(stock -> shops (shop_id));
 diesel::joinable!(stock_movements -> orders (order_id));
@@ -601,6 +608,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     shop_closures,
     shop_delivery_zones,
     shop_hours,
+    shop_order_counters,
     shops,
     stock,
     stock_movements,
