@@ -4,7 +4,7 @@
 diesel::table! {
     /// Every stock movement, one row per ingredient: the rows of `stock_movements` and each
     /// order's take (`order_stock_takes`) unnested, with `reason` `'order'` and an id derived from
-    /// the order and the ingredient (migration `2026-12-29-000100_order_stock_takes`). The stock
+    /// the order and the ingredient (migration `2026-12-29-000100_orders_write_less`). The stock
     /// of a line is the sum of its rows here.
     stock_ledger (id) {
         id -> Uuid,

@@ -1,3 +1,43 @@
+-- One stock take per order (issue 15): an order used to write one stock movement per ingredient
+-- (6 rows for a Margherita and a drink, each with 6 index entries and 3 foreign-key checks); it
+-- now writes one row holding the ingredients and their deltas as two arrays side by side. Every
+-- other movement (restock, waste, adjustment, count, and an order's cancel and modify) stays a
+-- row of stock_movements, and the movements orders wrote before this migration stay there too.
+--
+-- stock_ledger is what reads: every movement, one row per ingredient, from both tables. The
+-- stock of a line is the sum of its ledger rows. An order's take has an id per ingredient
+-- derived from the order and the ingredient (stable from read to read).
+--
+-- What the take does not have that a movement row has: a foreign key from each ingredient to its
+-- stock line. The ingredients come from the stock rows place_order() has just locked and taken
+-- from, and a stock line is never deleted on its own (only with its shop, which takes the takes
+-- with it).
+CREATE TABLE order_stock_takes (
+    order_id uuid PRIMARY KEY REFERENCES orders (id) DEFERRABLE INITIALLY DEFERRED,
+    shop_id uuid NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+    ingredient_ids uuid[] NOT NULL,
+    deltas bigint[] NOT NULL,
+    actor_id uuid REFERENCES users (id) ON DELETE SET NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CHECK (cardinality(ingredient_ids) > 0 AND cardinality(ingredient_ids) = cardinality(deltas)
+           AND array_ndims(ingredient_ids) = 1 AND array_ndims(deltas) = 1),
+    CHECK (0 > ALL (deltas))
+);
+CREATE INDEX order_stock_takes_shop_idx ON order_stock_takes (shop_id, created_at);
+
+-- The id of one ingredient's movement in an order's take.
+CREATE FUNCTION stock_take_movement_id(order_id uuid, ingredient_id uuid) RETURNS uuid
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT md5(order_id::text || '/' || ingredient_id::text)::uuid $$;
+
+CREATE VIEW stock_ledger AS
+SELECT m.id, m.shop_id, m.ingredient_id, m.delta, m.reason, m.order_id, m.actor_id, m.note,
+       m.created_at
+  FROM stock_movements m
+UNION ALL
+SELECT stock_take_movement_id(t.order_id, u.ingredient_id), t.shop_id, u.ingredient_id,
+       u.delta, 'order'::text, t.order_id, t.actor_id, NULL::text, t.created_at
+  FROM order_stock_takes t CROSS JOIN LATERAL unnest(t.ingredient_ids, t.deltas) AS u(ingredient_id, delta);
+
 -- Each shop's order counter in a table of its own (issue 15). On the shop's row, every order
 -- rewrote that wide row and, to move one integer, ran its nine checks (three of them regular
 -- expressions), looked through its 36 triggers (the keys of every table that refers to a shop,
@@ -20,7 +60,8 @@ CREATE TRIGGER shop_order_counter_added AFTER INSERT ON shops
     REFERENCING NEW TABLE AS new_shops
     FOR EACH STATEMENT EXECUTE FUNCTION shop_order_counter_added();
 
--- place_order() (migration 2026-12-29-000100) numbering from the counter's table.
+-- place_order() (migration 2026-12-28-000200) writing the order's take as one row and numbering
+-- from the counter's table.
 DROP FUNCTION place_order(bigint, bigint, jsonb, jsonb, uuid[], bigint[]);
 CREATE FUNCTION place_order(catalog_version bigint, shop_version bigint, new_order jsonb,
                             new_lines jsonb, ingredient_ids uuid[], quantities bigint[])

@@ -1,4 +1,5 @@
--- Back to one movement per ingredient: the takes become stock_movements rows again.
+-- Back to one movement per ingredient (the takes become stock_movements rows again) and the
+-- counter on the shop's row.
 DROP FUNCTION place_order(bigint, bigint, jsonb, jsonb, uuid[], bigint[]);
 CREATE FUNCTION place_order(catalog_version bigint, shop_version bigint, new_order jsonb,
                             new_lines jsonb, ingredient_ids uuid[], quantities bigint[])
@@ -135,6 +136,12 @@ BEGIN
 
     RETURN QUERY SELECT 'placed'::text, order_number, now(), NULL::jsonb;
 END $$;
+
+ALTER TABLE shops ADD COLUMN next_order_number INTEGER NOT NULL DEFAULT 1 CHECK (next_order_number > 0);
+UPDATE shops s SET next_order_number = c.next_number FROM shop_order_counters c WHERE c.shop_id = s.id;
+DROP TRIGGER shop_order_counter_added ON shops;
+DROP FUNCTION shop_order_counter_added();
+DROP TABLE shop_order_counters;
 
 INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, order_id, actor_id, created_at)
 SELECT t.shop_id, u.ingredient_id, u.delta, 'order', t.order_id, t.actor_id, t.created_at
