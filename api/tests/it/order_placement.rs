@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Uuid as SqlUuid};
-use serde_json::json;
+use ocpizza::auth::Role;
+use serde_json::{json, Value};
 
 use crate::helpers::assert_problem;
 use crate::orders::Scene;
@@ -363,4 +364,194 @@ async fn place_order_refuses_a_short_stock_naming_each_ingredient_and_a_stale_ve
     // The stale call wrote nothing, not even a history entry.
     assert_eq!(s.app.with_db(counts).await, before);
     s.app.assert_stock_matches_movements().await;
+}
+
+/// The basil of a Margherita's size (2 g small, 3 g medium in the seed).
+fn basil_for(conn: &mut PgConnection, size: &str) -> (uuid::Uuid, i64) {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = SqlUuid)]
+        id: uuid::Uuid,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        quantity: i32,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT i.id, r.quantity FROM recipe_items r JOIN ingredients i ON i.id = r.ingredient_id
+           JOIN product_sizes ps ON ps.id = r.product_size_id JOIN products p ON p.id = ps.product_id
+          WHERE p.slug = 'margherita' AND ps.code = $1 AND i.slug = 'basilic'",
+    )
+    .bind::<diesel::sql_types::Text, _>(size)
+    .get_result(conn)
+    .unwrap();
+    (row.id, i64::from(row.quantity))
+}
+
+/// The `stock_changed` events of a shop, oldest first: the ingredients of each.
+fn stock_events(conn: &mut PgConnection, shop: uuid::Uuid) -> Vec<Vec<uuid::Uuid>> {
+    use ocpizza::schema::shop_events;
+    shop_events::table
+        .filter(shop_events::shop_id.eq(shop))
+        .filter(shop_events::kind.eq("stock_changed"))
+        .order(shop_events::id)
+        .select(shop_events::ingredient_ids)
+        .load(conn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_order_through_a_recipes_level_bumps_the_shops_menu_once_and_every_instance_sees_it() {
+    let s = Scene::new().await;
+    let shop = s.shop;
+    let other = s.app.another_instance();
+    let manager = s.staff(Role::Manager).await;
+    let (basil, small) = s.app.with_db(|conn| basil_for(conn, "small")).await;
+    let (_, medium) = s.app.with_db(|conn| basil_for(conn, "medium")).await;
+    assert!(small < medium);
+    // With a drink, over the minimum; the drink needs no basil.
+    let pickup = |item: Value| {
+        let drink = s.item("coca-cola", "33cl", 2);
+        json!({"shop_id": shop, "fulfilment": "pickup", "payment_method": "cash", "items": [item, drink]})
+    };
+    let sizes_at = |base: String| {
+        let client = s.app.client.clone();
+        async move {
+            let menu: Value = client
+                .get(format!("{base}/api/v1/shops/{shop}/menu"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let margherita = menu["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|c| c["products"].as_array().unwrap())
+                .find(|p| p["slug"] == "margherita")
+                .unwrap()
+                .clone();
+            margherita["sizes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|z| {
+                    (
+                        z["code"].as_str().unwrap().to_string(),
+                        z["available"] == true,
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let available =
+        |sizes: &[(String, bool)], code: &str| sizes.iter().find(|(c, _)| c == code).unwrap().1;
+    // Both instances have the menu cached, every size available.
+    for base in [s.app.address.clone(), other.address.clone()] {
+        assert!(sizes_at(base).await.iter().all(|(_, a)| *a));
+    }
+
+    // An order through no level a recipe or an extra needs leaves the menu's version alone.
+    let version = s
+        .app
+        .with_db(move |conn| shop_menu_version(conn, shop))
+        .await;
+    let events = s.app.with_db(move |conn| stock_events(conn, shop)).await;
+    let res = s
+        .place(&s.customer, pickup(s.item("margherita", "medium", 1)))
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    assert_eq!(
+        s.app
+            .with_db(move |conn| shop_menu_version(conn, shop))
+            .await,
+        version
+    );
+    assert_eq!(
+        s.app.with_db(move |conn| stock_events(conn, shop)).await,
+        events
+    );
+
+    // A movement leaves just what a medium one needs (the trigger bumps the version for it).
+    let left = s.app.stock_of(shop, "basilic").await;
+    let res = s
+        .app
+        .post(
+            &format!("/api/v1/shops/{shop}/stock/movements"),
+            Some(&manager),
+            json!({"ingredient_id": basil, "delta": medium - left, "reason": "waste"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    assert!(available(&sizes_at(other.address.clone()).await, "medium"));
+    let version = s
+        .app
+        .with_db(move |conn| shop_menu_version(conn, shop))
+        .await;
+    let events = s.app.with_db(move |conn| stock_events(conn, shop)).await;
+
+    // A small one goes through the medium's level and the small's: one bump, one event naming
+    // the basil, and the other instance's next read shows neither size.
+    let res = s
+        .place(&s.customer, pickup(s.item("margherita", "small", 1)))
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    assert_eq!(s.app.stock_of(shop, "basilic").await, medium - small);
+    assert_eq!(
+        s.app
+            .with_db(move |conn| shop_menu_version(conn, shop))
+            .await,
+        version + 1,
+        "bumped once, by place_order() alone"
+    );
+    let after = s.app.with_db(move |conn| stock_events(conn, shop)).await;
+    assert_eq!(after.len(), events.len() + 1);
+    assert_eq!(after.last().unwrap(), &vec![basil]);
+    let sizes = sizes_at(other.address.clone()).await;
+    assert!(
+        !available(&sizes, "medium") && !available(&sizes, "small"),
+        "{sizes:?}"
+    );
+
+    // In the transaction of an order, the stock's own trigger still hears every later update:
+    // place_order() handles its own update only.
+    let bumped = s
+        .app
+        .with_db(move |conn| {
+            diesel::sql_query("BEGIN").execute(conn).unwrap();
+            let user: uuid::Uuid = ocpizza::schema::users::table
+                .select(ocpizza::schema::users::id)
+                .first(conn)
+                .unwrap();
+            let order = json!({"id": uuid::Uuid::new_v4(), "shop_id": shop, "created_by": user,
+                "status": "placed", "fulfilment": "pickup", "payment_method": "cash",
+                "customer_name": "Test", "subtotal_cents": 100, "delivery_fee_cents": 0,
+                "total_cents": 100, "currency": "EUR"});
+            let dough: uuid::Uuid = ocpizza::schema::ingredients::table
+                .filter(ocpizza::schema::ingredients::slug.eq("pate-a-pizza"))
+                .select(ocpizza::schema::ingredients::id)
+                .first(conn)
+                .unwrap();
+            diesel::sql_query("SELECT outcome FROM place_order(NULL, NULL, $1, '[]', $2, $3)")
+                .bind::<diesel::sql_types::Jsonb, _>(&order)
+                .bind::<diesel::sql_types::Array<SqlUuid>, _>(vec![dough])
+                .bind::<diesel::sql_types::Array<BigInt>, _>(vec![1i64])
+                .execute(conn)
+                .unwrap();
+            let before = shop_menu_version(conn, shop);
+            diesel::sql_query(
+                "UPDATE stock SET quantity = quantity + $3 WHERE shop_id = $1 AND ingredient_id = $2",
+            )
+            .bind::<SqlUuid, _>(shop)
+            .bind::<SqlUuid, _>(basil)
+            .bind::<BigInt, _>(medium)
+            .execute(conn)
+            .unwrap();
+            let after = shop_menu_version(conn, shop);
+            diesel::sql_query("ROLLBACK").execute(conn).unwrap();
+            after - before
+        })
+        .await;
+    assert_eq!(bumped, 1);
+    drop(other);
 }
