@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: order placement and menu reads against a release build on a seeded database, with
-# wrk on the same machine. Writes bench/RESULTS.md.
+# wrk on the same machine. Writes the top table of bench/RESULTS.md (the sections below it stay).
 #   bash bench/run.sh            (DURATION=10s by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +74,7 @@ done
 BROKEN=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM stock s WHERE s.quantity <> (SELECT COALESCE(sum(delta),0) FROM stock_ledger m WHERE m.shop_id=s.shop_id AND m.ingredient_id=s.ingredient_id)")
 ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
 
+mkdir -p artifacts/bench
 {
   echo "# Benchmark results"
   echo
@@ -86,8 +87,18 @@ ORDERS=$(psql "$DATABASE_URL" -tA -c "SELECT count(*) FROM orders")
   echo "| what | clients | requests/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
-} > bench/RESULTS.md
-cat bench/RESULTS.md
+} > artifacts/bench/run.md
+cat artifacts/bench/run.md
+# The table replaces the top of bench/RESULTS.md (up to its first section); the sections below,
+# each benchmark's results and their reading, stay.
+python3 - artifacts/bench/run.md bench/RESULTS.md <<'PY'
+import sys
+table, results = sys.argv[1:]
+new = open(table).read().rstrip("\n") + "\n\n"
+old = open(results).read() if __import__("os").path.exists(results) else ""
+rest = old[old.find("\n## ") + 1:] if "\n## " in old else ""
+open(results, "w").write(new + rest)
+PY
 
 # The menu against nginx serving the same bytes (its own section of RESULTS.md).
 bash bench/menu.sh
@@ -95,3 +106,5 @@ bash bench/menu.sh
 # its own database and port, its table in artifacts/bench/orders.md.
 kill $SERVER 2>/dev/null || true
 BIN=$BIN DURATION=$DURATION bash bench/orders.sh
+# PostgreSQL's instructions per order (callgrind, single-user backend): artifacts/bench/order_instructions.md.
+BIN=$BIN bash bench/order_instructions.sh
