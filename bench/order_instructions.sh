@@ -111,14 +111,8 @@ for i in "${!NAMES[@]}"; do
   psql "$URL/postgres" -qc "CREATE DATABASE $db"
   DATABASE_URL=$URL/$db DB_SSLMODE=disable APP_ENV=development RUST_LOG=warn "$BIN" migrate >/dev/null
   DATABASE_URL=$URL/$db DB_SSLMODE=disable APP_ENV=development RUST_LOG=warn "$BIN" seed >/dev/null
-  psql "$URL/$db" -q -v ON_ERROR_STOP=1 <<'SQL'
-DELETE FROM shop_hours;
-INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at)
-  SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1, 7) d;
-INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, note)
-  SELECT shop_id, ingredient_id, 1000000000, 'adjustment', 'benchmark' FROM stock;
-UPDATE stock SET quantity = quantity + 1000000000;
-SQL
+  # Open all week, and enough stock for any run (bench/prepare.sql).
+  psql "$URL/$db" -q -v ON_ERROR_STOP=1 -f bench/prepare.sql
   [ -n "${FILES[$i]}" ] && psql "$URL/$db" -q -v ON_ERROR_STOP=1 -f "${FILES[$i]}"
   psql "$URL/$db" -qc "VACUUM ANALYZE"
   orders_sql "$db" "$FEW" > "$WORK/$db.few.sql"

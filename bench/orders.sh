@@ -52,16 +52,8 @@ cleanup() {
 trap cleanup EXIT
 $BIN migrate >/dev/null
 $BIN seed >/dev/null
-# Open all week, and enough stock for any run: one adjustment movement per line, so the stock
-# still equals the sum of its movements.
-psql "$DATABASE_URL" -q <<'SQL'
-DELETE FROM shop_hours;
-INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at)
-  SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1, 7) d;
-INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, note)
-  SELECT shop_id, ingredient_id, 1000000000, 'adjustment', 'benchmark' FROM stock;
-UPDATE stock SET quantity = quantity + 1000000000;
-SQL
+# Open all week, and enough stock for any run (bench/prepare.sql).
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -f bench/prepare.sql
 # A variant of the schema to compare, e.g. an index the migrations no longer have.
 [ -n "${BENCH_SQL:-}" ] && psql "$DATABASE_URL" -q -c "$BENCH_SQL"
 $BIN serve > "$TMP/server.log" 2>&1 &

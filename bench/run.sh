@@ -21,16 +21,8 @@ export DATABASE_URL=$PG_SERVER_URL/$DB DB_SSLMODE=disable APP_ENV=development RU
        BIND_ADDR=127.0.0.1:$PORT ACCESS_TOKEN_TTL_SECONDS=3600 DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 $BIN migrate >/dev/null
 $BIN seed >/dev/null
-# Open all week, and enough stock for any run: one adjustment movement per line, so the stock
-# still equals the sum of its movements.
-psql "$DATABASE_URL" -q <<'SQL'
-DELETE FROM shop_hours;
-INSERT INTO shop_hours (shop_id, weekday, opens_at, closes_at)
-  SELECT s.id, d, '00:00', '23:59' FROM shops s, generate_series(1, 7) d;
-INSERT INTO stock_movements (shop_id, ingredient_id, delta, reason, note)
-  SELECT shop_id, ingredient_id, 1000000000, 'adjustment', 'benchmark' FROM stock;
-UPDATE stock SET quantity = quantity + 1000000000;
-SQL
+# Open all week, and enough stock for any run (bench/prepare.sql).
+psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -f bench/prepare.sql
 $BIN serve > /tmp/ocpizza-bench-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
