@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::helpers::{assert_problem, problem_fields, TestApp};
 use crate::orders::Scene;
 
-fn product<'a>(menu: &'a Value, slug: &str) -> &'a Value {
+pub(crate) fn product<'a>(menu: &'a Value, slug: &str) -> &'a Value {
     menu["categories"]
         .as_array()
         .unwrap()
@@ -37,7 +37,7 @@ fn keys(v: &Value, into: &mut Vec<String>) {
     }
 }
 
-async fn menu_at(app: &TestApp, base: &str, shop: Uuid) -> Value {
+pub(crate) async fn menu_at(app: &TestApp, base: &str, shop: Uuid) -> Value {
     let res = app
         .client
         .get(format!("{base}/api/v1/shops/{shop}/menu"))

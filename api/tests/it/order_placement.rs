@@ -10,6 +10,7 @@ use ocpizza::auth::Role;
 use serde_json::{json, Value};
 
 use crate::helpers::assert_problem;
+use crate::menu::{menu_at, product};
 use crate::orders::Scene;
 
 fn catalog_version(conn: &mut PgConnection) -> i64 {
@@ -412,37 +413,20 @@ async fn an_order_through_a_recipes_level_bumps_the_shops_menu_once_and_every_in
         let drink = s.item("coca-cola", "33cl", 2);
         json!({"shop_id": shop, "fulfilment": "pickup", "payment_method": "cash", "items": [item, drink]})
     };
-    let sizes_at = |base: String| {
-        let client = s.app.client.clone();
-        async move {
-            let menu: Value = client
-                .get(format!("{base}/api/v1/shops/{shop}/menu"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let margherita = menu["categories"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|c| c["products"].as_array().unwrap())
-                .find(|p| p["slug"] == "margherita")
-                .unwrap()
-                .clone();
-            margherita["sizes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|z| {
-                    (
-                        z["code"].as_str().unwrap().to_string(),
-                        z["available"] == true,
-                    )
-                })
-                .collect::<Vec<_>>()
-        }
+    let app = &s.app;
+    let sizes_at = |base: String| async move {
+        let menu = menu_at(app, &base, shop).await;
+        product(&menu, "margherita")["sizes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| {
+                (
+                    z["code"].as_str().unwrap().to_string(),
+                    z["available"] == true,
+                )
+            })
+            .collect::<Vec<_>>()
     };
     let available =
         |sizes: &[(String, bool)], code: &str| sizes.iter().find(|(c, _)| c == code).unwrap().1;
